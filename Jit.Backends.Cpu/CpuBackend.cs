@@ -1,0 +1,31 @@
+using Jit.Errors;
+using Jit.Runtime;
+
+namespace Jit.Backends.Cpu;
+
+/// <summary>The CPU device: managed kernels for every tensor op of the registry.</summary>
+public sealed class CpuBackend : IBackend
+{
+    private static readonly Lazy<KernelTable> SharedKernels = new(BuildKernels);
+
+    public CpuBackend(Device device)
+    {
+        if (device.Kind != DeviceKind.Cpu)
+            throw new DeviceUnavailableException(device.ToString(), "the CPU backend runs only the 'cpu' device");
+        if (device.Index > 0)
+            throw new DeviceUnavailableException(device.ToString(), "there is one CPU device: use 'cpu' or 'cpu:0'");
+        Device = Device.Cpu;
+    }
+
+    public Device Device { get; }
+    public KernelTable Kernels => SharedKernels.Value;
+
+    private static KernelTable BuildKernels()
+    {
+        var table = new KernelTable();
+        Jit.Backends.Cpu.Kernels.CpuKernelRegistration.RegisterAll(table);
+        return table;
+    }
+
+    public void Dispose() { }
+}
