@@ -1,0 +1,49 @@
+using Jit.Errors;
+using Jit.Ir;
+using Jit.Runtime;
+
+namespace Jit.Cli;
+
+/// <summary>A file the CLI can run: a textual-IR graph (<c>*.ir</c>), with its implicit <c>self</c>.</summary>
+public sealed class ModelFile
+{
+    private ModelFile(Graph graph, IValue? self)
+    {
+        Graph = graph;
+        Self = self;
+    }
+
+    public Graph Graph { get; }
+    /// <summary>The module object bound to the graph's first input, when the graph is a method.</summary>
+    public IValue? Self { get; }
+
+    public int UserInputCount => Graph.Inputs.Count - (Self is null ? 0 : 1);
+
+    public static ModelFile Load(string path)
+    {
+        if (!File.Exists(path)) throw new JitException($"no such file: '{path}'");
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new JitException($"cannot read '{path}': {e.Message}");
+        }
+        var graph = Graph.Parse(text, Path.GetFileName(path));
+        graph.Lint();
+        // A method's graph takes the module first; from the command line it is implicit.
+        IValue? self = null;
+        if (graph.Inputs.Count > 0 && graph.Inputs[0].Type is ClassType cls)
+            self = IValue.FromObject(new ScriptObject(cls, new IValue[cls.Attributes.Count]));
+        return new ModelFile(graph, self);
+    }
+
+    public IValue[] BindInputs(IReadOnlyList<IValue> userInputs)
+    {
+        if (userInputs.Count != UserInputCount)
+        {
+            var names = Graph.Inputs.Skip(Self is null ? 0 : 1).Select(v => $"%{v.DisplayName} : {v.Type}");
+            throw new JitTypeException($"the graph takes {UserInputCount} inputs ({string.Join(", ", names)}) but {userInputs.Count} were given");
+        }
+        return Self is { } s ? [s, .. userInputs] : [.. userInputs];
+    }
+}

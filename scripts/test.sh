@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs the Debian packages the tests use when they are missing:
+# flatc (FlatBuffers fixtures) and PyTorch 1.13 (the oracle for round-trip checks). Tests that
+# need a missing tool skip with a message saying so; everything else runs on committed fixtures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v flatc >/dev/null 2>&1 || need+=(flatbuffers-compiler)
+/usr/bin/python3 -c "import torch, numpy" >/dev/null 2>&1 || need+=(python3-torch python3-numpy)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "scripts/test.sh: installing ${need[*]}"
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null; }; then
+    echo "scripts/test.sh: warning: could not install ${need[*]}; the tests that need them will skip" >&2
+  fi
+fi
+
+dotnet test Jit.sln -c Release --logger "console;verbosity=normal" "$@"
