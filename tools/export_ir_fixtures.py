@@ -149,6 +149,21 @@ def constants(x: torch.Tensor) -> List[float]:
     return [a[0] + 1.0 / 3.0, float(b.sum()), -0.0]
 
 
+def tensor_constants(x: torch.Tensor):
+    a = torch.tensor(2.5)
+    b = torch.tensor([1, 2, 3])
+    c = torch.tensor(7)
+    d = torch.tensor([1e-4, 2e-4, 123.0])
+    e = torch.zeros(4, 4)
+    t = ("a", 1, 2.0, None, [1, 2], True)
+    s: List[str] = ["x", "y"]
+    return x + a + b + c + d + e, t, s, torch.device("cpu"), torch.float32, (1,)
+
+
+def fusible(x, y):
+    return torch.relu(x * y + 1.0).sigmoid()
+
+
 # ---- runnable functions (no self, tensor/int inputs) ----
 
 def run_if_size(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -264,6 +279,58 @@ def write_ir_fixtures(m, ir_dir):
     save(ir_dir, "residual_traced", traced.graph)
     for fn in (m.int_bool_ops, m.optional_arg, m.constants):
         save(ir_dir, fn.__name__, torch.jit.script(fn).graph)
+    save(ir_dir, "constant_values", constant_values_graph(m))
+    save(ir_dir, "attribute_kinds", attribute_kinds_graph())
+    save(ir_dir, "fusion_group", fusion_group_graph(m))
+
+
+def constant_values_graph(m):
+    """Constants of every kind PyTorch prints: tensors of 1, a few and many elements, tuples, lists."""
+    g = torch.jit.script(m.tensor_constants).graph
+    torch._C._jit_pass_constant_propagation(g)
+    return g
+
+
+def attribute_kinds_graph():
+    """A node carrying one attribute of each kind, plus strings that need escapes."""
+    g = torch._C.parse_ir('''
+graph(%x : Tensor):
+  %a : str = prim::Constant[value="\u00e9\\n\\001z\\\\"]()
+  %c : float[] = prim::Constant[value=[1., 2.5]]()
+  %e : Device = prim::Constant[value="cpu"]()
+  %f : bool = prim::Constant[value=1]()
+  %q : Tensor = aten::add(%x, %x, %f)
+  return (%q)
+''')
+    n = g.create("foo::bar")
+    n.f_("alpha", 1.0)
+    n.f_("beta", 0.1)
+    n.f_("gamma", -1.5e-12)
+    n.i_("k", -3)
+    n.s_("str", "a\"b")
+    n.is_("ints", [1, 2])
+    n.fs_("floats", [1.0, 0.5])
+    n.ss_("strs", ["a", "b"])
+    n.t_("scalar", torch.tensor([3.0]))
+    n.t_("big", torch.zeros(20))
+    n.t_("matrix", torch.tensor([[1, 2], [3, 4]]))
+    n.t_("wide", torch.tensor([1.5, 1e9]))
+    n.t_("scaled", torch.tensor([0.001, 0.002]))
+    n.t_("cube", torch.tensor([[[1.25, 2.0], [3.0, 4.0]], [[5.0, 6.0], [7.0, 8.0]]]))
+    n.ts_("tensors", [torch.zeros(1)])
+    g.appendNode(n)
+    return g
+
+
+def fusion_group_graph(m):
+    """A traced graph after the tensor-expression fuser: TypeCheck, groups printed as `with ... = graph`."""
+    inputs = (torch.randn(2, 3), torch.randn(2, 3))
+    g = torch.jit.trace(m.fusible, inputs).graph.copy()
+    torch._C._jit_pass_complete_shape_analysis(g, inputs, False)
+    torch._C._jit_override_can_fuse_on_cpu(True)
+    torch._C._jit_set_texpr_fuser_enabled(True)
+    torch._C._jit_pass_fuse_tensorexprs(g)
+    return g
 
 
 def write_run_fixtures(m, run_dir):
