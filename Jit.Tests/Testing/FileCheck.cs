@@ -88,11 +88,12 @@ public sealed class FileCheck
             int start = text.IndexOf(d.Text, searchFrom, StringComparison.Ordinal);
             if (d.Kind == Kind.Count)
             {
-                int found = 0, end = position;
+                int found = 0, end = position, lastStart = position;
                 for (int at = start; found < d.Count && at >= 0; at = text.IndexOf(d.Text, end, StringComparison.Ordinal))
                 {
                     if (found == 0) start = at;
                     found++;
+                    lastStart = at;
                     end = at + d.Text.Length;
                 }
                 if (found < d.Count) Fail(d, text, position, $"found only {found} of {d.Count}");
@@ -101,7 +102,8 @@ public sealed class FileCheck
                     Fail(d, text, end, $"found more than {d.Count}");
                 CheckNots(pendingNots, text, position, start);
                 position = end;
-                lastMatchStart = start;
+                // CHECK-NEXT/SAME after a count refer to the line of its last occurrence.
+                lastMatchStart = lastStart;
                 continue;
             }
             if (start < 0) Fail(d, text, position, "not found");

@@ -107,6 +107,7 @@ public sealed partial class IrParser
     {
         var outputs = ParseValueDefinitions("=", scope);
         _lexer.Expect("=", "between a node's outputs and its kind");
+        _lexer.SkipSpaces();
         int kindPosition = _lexer.Position;
         string kind = _lexer.ReadQualifiedName("a node kind such as aten::add");
         if (!kind.Contains("::", StringComparison.Ordinal))
