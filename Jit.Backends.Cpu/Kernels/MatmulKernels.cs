@@ -79,12 +79,13 @@ internal static class MatmulKernels
             throw new JitShapeException($"{op}: both arguments to matmul need to be at least 1D, but they are {d1}D {ShapeUtil.Format(a.Sizes)} and {d2}D {ShapeUtil.Format(b.Sizes)}");
         SameDType(a, b, op);
         if (d1 == 1 && d2 == 1) return Dot(a, b);
+        if (d1 == 2 && d2 == 2) return Mm(a, b, op);
         if (d2 == 1 && d1 >= 2)
         {
             // Fold every leading dim of `a` into rows: [..., n, m]·[m] → [..., n].
             long m = a.Sizes[^1];
             CheckInner(a, b, m, b.Sizes[0], op);
-            var rows = ShapeViews.Reshape(a, [-1, m], op);
+            var rows = ShapeViews.Reshape(a, [LeadingProduct(a), m], op);
             var r = Mm(rows, ShapeViews.Unsqueeze(b, 1, op), op);
             return ShapeViews.View(r, a.Sizes[..^1], op);
         }
@@ -97,7 +98,8 @@ internal static class MatmulKernels
         {
             long m = a.Sizes[^1];
             CheckInner(a, b, m, b.Sizes[0], op);
-            var rows = ShapeViews.Reshape(a, [-1, m], op);
+            // Rows counted explicitly: -1 is ambiguous when the contracted dim is 0.
+            var rows = ShapeViews.Reshape(a, [LeadingProduct(a), m], op);
             var r = Mm(rows, b, op);
             return ShapeViews.View(r, [.. a.Sizes[..^1].ToArray(), b.Sizes[1]], op);
         }
@@ -112,6 +114,13 @@ internal static class MatmulKernels
         if (d1 == 1) result = ShapeViews.Squeeze(result, result.Rank - 2);
         if (d2 == 1) result = ShapeViews.Squeeze(result, result.Rank - 1);
         return result;
+    }
+
+    private static long LeadingProduct(Tensor a)
+    {
+        long n = 1;
+        foreach (var s in a.Sizes[..^1]) n *= s;
+        return n;
     }
 
     private static void CheckInner(Tensor a, Tensor b, long ka, long kb, string op)
