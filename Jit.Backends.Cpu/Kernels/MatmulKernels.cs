@@ -154,7 +154,7 @@ internal static class MatmulKernels
     private static Tensor Linear(Tensor input, Tensor weight, Tensor? bias)
     {
         const string op = "aten::linear";
-        if (weight.Rank > 2)
+        if (weight.Rank is 0 or > 2)
             throw new JitShapeException($"{op}: weight must be 1-D or 2-D but has shape {ShapeUtil.Format(weight.Sizes)} (input shape {ShapeUtil.Format(input.Sizes)})");
         var wt = weight.Rank == 2 ? ShapeViews.Transpose(weight, 0, 1, op) : weight;
         if (input.Rank == 0 || input.Sizes[^1] != weight.Sizes[^1])

@@ -45,7 +45,7 @@ internal static class ShapeMoveKernels
     private static Tensor Flip(Tensor x, long[] dims)
     {
         const string op = "aten::flip";
-        var flipped = new bool[x.Rank];
+        var flipped = new bool[Math.Max(x.Rank, 1)];
         foreach (var dim in dims)
         {
             int d = ShapeArgs.Dim(dim, x.Rank, op);
@@ -53,7 +53,11 @@ internal static class ShapeMoveKernels
             flipped[d] = true;
         }
         var r = Tensor.Empty(x.DType, x.Sizes);
-        if (r.NumElements == 0) return r;
+        if (r.NumElements == 0 || x.Rank == 0)
+        {
+            ShapeCopy.Copy(x, r);
+            return r;
+        }
         // Read each flipped dim backwards: start at its last element and walk a negated stride.
         var strides = x.StridesArray();
         long offset = x.StorageOffset;
@@ -113,7 +117,9 @@ internal static class ShapeMoveKernels
         if (shifts.Length != dims.Length)
             throw new JitShapeException($"{op}: shifts and dimensions must align. shifts: {shifts.Length}, dims: {dims.Length}");
         var r = x;
-        for (int k = 0; k < dims.Length; k++) r = RollDim(r, shifts[k], ShapeArgs.Dim(dims[k], x.Rank, op));
+        // A 0-dim tensor has nothing to roll; its dims still have to be valid.
+        for (int k = 0; k < dims.Length && x.Rank == 0; k++) ShapeArgs.Dim(dims[k], x.Rank, op);
+        for (int k = 0; k < dims.Length && x.Rank > 0; k++) r = RollDim(r, shifts[k], ShapeArgs.Dim(dims[k], x.Rank, op));
         return ReferenceEquals(r, x) ? ShapeCopy.ToContiguous(x, x.DType) : r;
     }
 

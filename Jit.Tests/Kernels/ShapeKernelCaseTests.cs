@@ -1,4 +1,3 @@
-using Jit.Backends.Cpu;
 using Jit.Runtime;
 using Jit.Tensors;
 using Jit.Tests.Testing;
@@ -14,7 +13,6 @@ namespace Jit.Tests.Kernels;
 public sealed class ShapeKernelCaseTests
 {
     private static readonly Lazy<IReadOnlyList<OpCase>> Cases = new(() => OpCaseFile.Load("shape"));
-    private static readonly Lazy<KernelTable> Kernels = new(() => new CpuBackend(Device.Cpu).Kernels);
 
     public static TheoryData<int, string> CaseIndices()
     {
@@ -28,7 +26,7 @@ public sealed class ShapeKernelCaseTests
     public void MatchesPyTorch(int index, string name)
     {
         var c = Cases.Value[index];
-        Assert.True(Kernels.Value.TryGet(c.Op, out var kernel), $"no CPU kernel for {c.Op}");
+        Assert.True(ShapeTestValues.CpuKernels.TryGet(c.Op, out var kernel), $"no CPU kernel for {c.Op}");
         var outputs = new IValue[c.Outputs.Length];
         kernel(c.Inputs, outputs);
         string where = $"case {index}: {name}";

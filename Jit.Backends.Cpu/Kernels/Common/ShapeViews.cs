@@ -31,7 +31,8 @@ internal static class ShapeViews
             }
             else
             {
-                product = checked(product * r[d]);
+                try { product = checked(product * r[d]); }
+                catch (OverflowException) { throw new JitShapeException($"{op}: shape {ShapeUtil.Format(shape)} has too many elements"); }
             }
         }
         if (infer >= 0 && product != 0 && numel % product == 0) r[infer] = numel / product;
