@@ -109,9 +109,12 @@ internal static class ShapeGemm
                         if (s == T.Zero) continue;
                         var bRow = B.Slice(bOp.Offset + kk * bOp.Ld + nb, nLen);
                         var sv = new Vector<T>(s);
+                        // Unchecked vector loads: j + w <= nLen keeps them inside both row slices.
+                        ref T cRef = ref MemoryMarshal.GetReference(cRow);
+                        ref T bRef = ref MemoryMarshal.GetReference(bRow);
                         int j = 0;
                         for (; j <= nLen - w; j += w)
-                            (new Vector<T>(cRow[j..]) + sv * new Vector<T>(bRow[j..])).CopyTo(cRow[j..]);
+                            (Vector.LoadUnsafe(ref cRef, (nuint)j) + sv * Vector.LoadUnsafe(ref bRef, (nuint)j)).StoreUnsafe(ref cRef, (nuint)j);
                         for (; j < nLen; j++) cRow[j] += s * bRow[j];
                     }
                 }
@@ -137,8 +140,10 @@ internal static class ShapeGemm
                 {
                     var bRow = B.Slice(btOp.Offset + j * btOp.Ld, k);
                     var acc = Vector<T>.Zero;
+                    ref T aRef = ref MemoryMarshal.GetReference(aRow);
+                    ref T bRef = ref MemoryMarshal.GetReference(bRow);
                     int kk = 0;
-                    for (; kk <= k - w; kk += w) acc += new Vector<T>(aRow[kk..]) * new Vector<T>(bRow[kk..]);
+                    for (; kk <= k - w; kk += w) acc += Vector.LoadUnsafe(ref aRef, (nuint)kk) * Vector.LoadUnsafe(ref bRef, (nuint)kk);
                     T sum = Vector.Sum(acc);
                     for (; kk < k; kk++) sum += aRow[kk] * bRow[kk];
                     C[cOp.Offset + i * cOp.Ld + j] = sum;
