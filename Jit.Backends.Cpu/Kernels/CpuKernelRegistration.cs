@@ -7,5 +7,14 @@ internal static class CpuKernelRegistration
 {
     public static void RegisterAll(KernelTable table)
     {
+        ViewKernels.Register(table);
+        ShapeQueryKernels.Register(table);
+        ConcatKernels.Register(table);
+        IndexKernels.Register(table);
+        ShapeMoveKernels.Register(table);
+        CreationKernels.Register(table);
+        MatmulKernels.Register(table);
+        ConvKernels.Register(table);
+        PoolKernels.Register(table);
     }
 }

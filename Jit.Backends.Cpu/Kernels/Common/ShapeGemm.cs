@@ -1,0 +1,154 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Jit.Errors;
+using Jit.Tensors;
+
+namespace Jit.Backends.Cpu.Kernels.Common;
+
+/// <summary>
+/// C = A·B for one 2-D product: A [M,K] and B [K,N] are strided views, C is a contiguous [M,N]
+/// region. Rows of A and either rows or columns of B are read in place when they are unit-stride
+/// (so a transposed weight needs no copy); other layouts are packed once, O(MK + KN) against the
+/// O(MNK) product. The inner loops use <see cref="Vector{T}"/>, blocked so a panel of B stays in
+/// cache, and rows are split across cores for large products.
+/// </summary>
+internal static class ShapeGemm
+{
+    private const int KBlock = 128;
+    private const int NBlock = 512;
+    private const long ParallelWork = 1L << 18;
+
+    public static void MatmulInto(Tensor a, Tensor b, Tensor c, string op)
+    {
+        switch (c.DType)
+        {
+            case DType.Float32: Run<float>(a, b, c); break;
+            case DType.Float64: Run<double>(a, b, c); break;
+            case DType.Int64: Run<long>(a, b, c); break;
+            case DType.Int32: Run<int>(a, b, c); break;
+            case DType.Int16: Run<short>(a, b, c); break;
+            case DType.Int8: Run<sbyte>(a, b, c); break;
+            case DType.UInt8: Run<byte>(a, b, c); break;
+            case DType.Float16 or DType.BFloat16:
+                // Half types accumulate in float32, as PyTorch's opmath type for them.
+                var c32 = Tensor.Empty(DType.Float32, c.Sizes);
+                Run<float>(ShapeCopy.ToContiguous(a, DType.Float32), ShapeCopy.ToContiguous(b, DType.Float32), c32);
+                ShapeCopy.Copy(c32, c);
+                break;
+            default:
+                throw new JitTypeException($"{op}: not implemented for dtype {c.DType.PythonName()}");
+        }
+    }
+
+    private readonly record struct Operand(Memory<byte> Bytes, int Offset, int Ld);
+
+    private static void Run<T>(Tensor a, Tensor b, Tensor c) where T : unmanaged, INumber<T>
+    {
+        int m = checked((int)a.Sizes[0]), k = checked((int)a.Sizes[1]), n = checked((int)b.Sizes[1]);
+        if (m == 0 || n == 0) return;
+        var cOp = new Operand(c.Storage.Bytes, checked((int)c.StorageOffset), n);
+        if (k == 0)
+        {
+            MemoryMarshal.Cast<byte, T>(c.Storage.Bytes.Span).Slice(cOp.Offset, m * n).Clear();
+            return;
+        }
+        var aOp = a.Strides[1] == 1 || k == 1 ? new Operand(a.Storage.Bytes, (int)a.StorageOffset, (int)a.Strides[0]) : Pack<T>(a);
+        bool bRows = b.Strides[1] == 1 || n == 1;
+        bool bCols = b.Strides[0] == 1 || k == 1;
+        // Narrow outputs (matrix-vector, small N) prefer dot products over columns of B.
+        if (bCols && (!bRows || n < Vector<T>.Count * 2))
+        {
+            var bt = new Operand(b.Storage.Bytes, (int)b.StorageOffset, (int)b.Strides[1]);
+            ForRows(m, (long)m * n * k, (r0, r1) => DotRows<T>(aOp, bt, cOp, r0, r1, n, k));
+            return;
+        }
+        var bOp = bRows ? new Operand(b.Storage.Bytes, (int)b.StorageOffset, (int)b.Strides[0]) : Pack<T>(b);
+        ForRows(m, (long)m * n * k, (r0, r1) => AxpyRows<T>(aOp, bOp, cOp, r0, r1, n, k));
+    }
+
+    private static void ForRows(int m, long work, Action<int, int> body)
+    {
+        int workers = Environment.ProcessorCount;
+        if (work < ParallelWork || m < 2 || workers < 2)
+        {
+            body(0, m);
+            return;
+        }
+        int chunks = Math.Min(m, workers * 4);
+        Parallel.For(0, chunks, ch => body((int)((long)m * ch / chunks), (int)((long)m * (ch + 1) / chunks)));
+    }
+
+    private static Operand Pack<T>(Tensor x) where T : unmanaged
+    {
+        var packed = Tensor.Empty(x.DType, x.Sizes);
+        ShapeCopy.Copy(x, packed);
+        return new Operand(packed.Storage.Bytes, 0, (int)x.Sizes[1]);
+    }
+
+    /// <summary>C[i,:] = Σ_k A[i,k]·B[k,:], blocked over k and n so the B panel is reused across rows.</summary>
+    private static void AxpyRows<T>(Operand aOp, Operand bOp, Operand cOp, int r0, int r1, int n, int k) where T : unmanaged, INumber<T>
+    {
+        var A = MemoryMarshal.Cast<byte, T>(aOp.Bytes.Span);
+        var B = MemoryMarshal.Cast<byte, T>(bOp.Bytes.Span);
+        var C = MemoryMarshal.Cast<byte, T>(cOp.Bytes.Span);
+        int w = Vector<T>.Count;
+        for (int i = r0; i < r1; i++) C.Slice(cOp.Offset + i * cOp.Ld, n).Clear();
+        for (int nb = 0; nb < n; nb += NBlock)
+        {
+            int nLen = Math.Min(NBlock, n - nb);
+            for (int kb = 0; kb < k; kb += KBlock)
+            {
+                int kEnd = Math.Min(kb + KBlock, k);
+                for (int i = r0; i < r1; i++)
+                {
+                    var cRow = C.Slice(cOp.Offset + i * cOp.Ld + nb, nLen);
+                    int aRow = aOp.Offset + i * aOp.Ld;
+                    for (int kk = kb; kk < kEnd; kk++)
+                    {
+                        T s = A[aRow + kk];
+                        if (s == T.Zero) continue;
+                        var bRow = B.Slice(bOp.Offset + kk * bOp.Ld + nb, nLen);
+                        var sv = new Vector<T>(s);
+                        // Unchecked vector loads: j + w <= nLen keeps them inside both row slices.
+                        ref T cRef = ref MemoryMarshal.GetReference(cRow);
+                        ref T bRef = ref MemoryMarshal.GetReference(bRow);
+                        int j = 0;
+                        for (; j <= nLen - w; j += w)
+                            (Vector.LoadUnsafe(ref cRef, (nuint)j) + sv * Vector.LoadUnsafe(ref bRef, (nuint)j)).StoreUnsafe(ref cRef, (nuint)j);
+                        for (; j < nLen; j++) cRow[j] += s * bRow[j];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>C[i,j] = A[i,:]·Bᵀ[j,:] where B's columns are unit-stride (a transposed weight).</summary>
+    private static void DotRows<T>(Operand aOp, Operand btOp, Operand cOp, int r0, int r1, int n, int k) where T : unmanaged, INumber<T>
+    {
+        var A = MemoryMarshal.Cast<byte, T>(aOp.Bytes.Span);
+        var B = MemoryMarshal.Cast<byte, T>(btOp.Bytes.Span);
+        var C = MemoryMarshal.Cast<byte, T>(cOp.Bytes.Span);
+        int w = Vector<T>.Count;
+        const int JBlock = 64;
+        for (int jb = 0; jb < n; jb += JBlock)
+        {
+            int jEnd = Math.Min(jb + JBlock, n);
+            for (int i = r0; i < r1; i++)
+            {
+                var aRow = A.Slice(aOp.Offset + i * aOp.Ld, k);
+                for (int j = jb; j < jEnd; j++)
+                {
+                    var bRow = B.Slice(btOp.Offset + j * btOp.Ld, k);
+                    var acc = Vector<T>.Zero;
+                    ref T aRef = ref MemoryMarshal.GetReference(aRow);
+                    ref T bRef = ref MemoryMarshal.GetReference(bRow);
+                    int kk = 0;
+                    for (; kk <= k - w; kk += w) acc += Vector.LoadUnsafe(ref aRef, (nuint)kk) * Vector.LoadUnsafe(ref bRef, (nuint)kk);
+                    T sum = Vector.Sum(acc);
+                    for (; kk < k; kk++) sum += aRow[kk] * bRow[kk];
+                    C[cOp.Offset + i * cOp.Ld + j] = sum;
+                }
+            }
+        }
+    }
+}

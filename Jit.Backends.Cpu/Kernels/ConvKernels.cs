@@ -1,0 +1,190 @@
+using Jit.Backends.Cpu.Kernels.Common;
+using Jit.Errors;
+using Jit.Runtime;
+using Jit.Tensors;
+
+namespace Jit.Backends.Cpu.Kernels;
+
+/// <summary>
+/// conv1d/conv2d and <c>_convolution</c> (not transposed) as im2col + GEMM per sample and group.
+/// conv1d runs as conv2d over a height of 1. The im2col step is a strided element copy, so every
+/// dtype the GEMM handles works (PyTorch 1.13 also convolves int64 on CPU).
+/// </summary>
+internal static class ConvKernels
+{
+    public static void Register(KernelTable t)
+    {
+        t.Add("aten::conv2d", (i, o) => o[0] = ConvNd(i[0].AsTensor, i[1].AsTensor, i[2].AsTensorOrNull, 2,
+            i[3], Pad(i[4], 2, "aten::conv2d"), i[5], i[6].AsInt, "aten::conv2d"));
+        t.Add("aten::conv1d", (i, o) => o[0] = ConvNd(i[0].AsTensor, i[1].AsTensor, i[2].AsTensorOrNull, 1,
+            i[3], Pad(i[4], 1, "aten::conv1d"), i[5], i[6].AsInt, "aten::conv1d"));
+        t.Add("aten::conv2d.padding", (i, o) => o[0] = ConvNd(i[0].AsTensor, i[1].AsTensor, i[2].AsTensorOrNull, 2,
+            i[3], PadMode(i[4], i[1].AsTensor, i[5], i[3], 2, "aten::conv2d"), i[5], i[6].AsInt, "aten::conv2d"));
+        t.Add("aten::conv1d.padding", (i, o) => o[0] = ConvNd(i[0].AsTensor, i[1].AsTensor, i[2].AsTensorOrNull, 1,
+            i[3], PadMode(i[4], i[1].AsTensor, i[5], i[3], 1, "aten::conv1d"), i[5], i[6].AsInt, "aten::conv1d"));
+        // _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups, ...)
+        t.Add("aten::_convolution", (i, o) => o[0] = Convolution(i));
+        t.Add("aten::_convolution.deprecated", (i, o) => o[0] = Convolution(i));
+    }
+
+    private static Tensor Convolution(ReadOnlySpan<IValue> i)
+    {
+        const string op = "aten::_convolution";
+        var input = i[0].AsTensor;
+        if (i[6].AsBool)
+            throw new JitRuntimeException($"{op}: transposed convolution is not supported by the CPU backend (input {ShapeUtil.Format(input.Sizes)}, weight {ShapeUtil.Format(i[1].AsTensor.Sizes)})");
+        int spatial = input.Rank - 2;
+        if (spatial is not (1 or 2))
+            throw new JitRuntimeException($"{op}: only 1-D and 2-D convolutions are supported, got input {ShapeUtil.Format(input.Sizes)} and weight {ShapeUtil.Format(i[1].AsTensor.Sizes)}");
+        return ConvNd(input, i[1].AsTensor, i[2].AsTensorOrNull, spatial, i[3], Pad(i[4], spatial, op), i[5], i[8].AsInt, op);
+    }
+
+    /// <summary>Symmetric padding as (before, after) pairs per spatial dim.</summary>
+    private static long[] Pad(IValue padding, int spatial, string op)
+    {
+        var p = ShapeArgs.IntsN(padding, spatial, op, "padding");
+        var r = new long[2 * spatial];
+        for (int d = 0; d < spatial; d++) r[2 * d] = r[2 * d + 1] = p[d];
+        return r;
+    }
+
+    /// <summary>padding='valid' or 'same'; 'same' puts the odd extra element after, as PyTorch.</summary>
+    private static long[] PadMode(IValue mode, Tensor weight, IValue dilation, IValue stride, int spatial, string op)
+    {
+        var r = new long[2 * spatial];
+        switch (mode.AsString)
+        {
+            case "valid": return r;
+            case "same":
+                var dil = ShapeArgs.IntsN(dilation, spatial, op, "dilation");
+                if (ShapeArgs.IntsN(stride, spatial, op, "stride").Any(s => s != 1))
+                    throw new JitShapeException($"{op}: padding='same' is not supported for strided convolutions");
+                if (weight.Rank != spatial + 2)
+                    throw new JitShapeException($"{op}: weight must be {spatial + 2}-D but has shape {ShapeUtil.Format(weight.Sizes)}");
+                for (int d = 0; d < spatial; d++)
+                {
+                    long total = dil[d] * (weight.Sizes[2 + d] - 1);
+                    r[2 * d] = total / 2;
+                    r[2 * d + 1] = total - total / 2;
+                }
+                return r;
+            default: throw new JitShapeException($"{op}: invalid padding string '{mode.AsString}' (expected 'valid' or 'same')");
+        }
+    }
+
+    private static Tensor ConvNd(Tensor input, Tensor weight, Tensor? bias, int spatial,
+        IValue strideArg, long[] pad, IValue dilationArg, long groups, string op)
+    {
+        var stride = ShapeArgs.IntsN(strideArg, spatial, op, "stride");
+        var dilation = ShapeArgs.IntsN(dilationArg, spatial, op, "dilation");
+        if (weight.Rank != spatial + 2)
+            throw new JitShapeException($"{op}: expected {spatial + 2}-D weight but got shape {ShapeUtil.Format(weight.Sizes)} (input {ShapeUtil.Format(input.Sizes)})");
+        bool unbatched = input.Rank == spatial + 1;
+        if (!unbatched && input.Rank != spatial + 2)
+            throw new JitShapeException($"{op}: expected {spatial + 1}-D (unbatched) or {spatial + 2}-D (batched) input, but got input of size {ShapeUtil.Format(input.Sizes)} (weight {ShapeUtil.Format(weight.Sizes)})");
+        if (input.DType != weight.DType)
+            throw new JitTypeException($"{op}: input type ({input.DType.PythonName()}) and weight type ({weight.DType.PythonName()}) should be the same");
+        if (unbatched) input = ShapeViews.Unsqueeze(input, 0, op);
+        if (spatial == 1)
+        {
+            input = ShapeViews.Unsqueeze(input, 2, op);
+            weight = ShapeViews.Unsqueeze(weight, 2, op);
+            stride = [1, stride[0]];
+            dilation = [1, dilation[0]];
+            pad = [0, 0, pad[0], pad[1]];
+        }
+        var r = Conv2d(input, weight, bias, stride, pad, dilation, groups, op);
+        if (spatial == 1) r = ShapeViews.Squeeze(r, 2);
+        return unbatched ? ShapeViews.Squeeze(r, 0) : r;
+    }
+
+    private static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] pad, long[] dilation, long groups, string op)
+    {
+        long n = input.Sizes[0], c = input.Sizes[1], h = input.Sizes[2], w = input.Sizes[3];
+        long oc = weight.Sizes[0], cg = weight.Sizes[1], kh = weight.Sizes[2], kw = weight.Sizes[3];
+        string shapes = $"input {ShapeUtil.Format(input.Sizes)}, weight {ShapeUtil.Format(weight.Sizes)}";
+        if (groups <= 0) throw new JitShapeException($"{op}: non-positive groups {groups} ({shapes})");
+        if (stride.Any(s => s <= 0)) throw new JitShapeException($"{op}: non-positive stride {ShapeUtil.Format(stride)} ({shapes})");
+        if (dilation.Any(s => s <= 0)) throw new JitShapeException($"{op}: dilation must be positive but got {ShapeUtil.Format(dilation)} ({shapes})");
+        if (pad.Any(s => s < 0)) throw new JitShapeException($"{op}: negative padding ({shapes})");
+        if (oc % groups != 0) throw new JitShapeException($"{op}: out channels {oc} must be divisible by groups {groups} ({shapes})");
+        if (c != cg * groups)
+            throw new JitShapeException($"{op}: given groups={groups}, weight of size {ShapeUtil.Format(weight.Sizes)}, expected input {ShapeUtil.Format(input.Sizes)} to have {cg * groups} channels, but got {c} channels instead");
+        if (bias is not null && (bias.Rank != 1 || bias.Sizes[0] != oc))
+            throw new JitShapeException($"{op}: bias of shape {ShapeUtil.Format(bias.Sizes)} does not match {oc} output channels ({shapes})");
+        long eh = dilation[0] * (kh - 1) + 1, ew = dilation[1] * (kw - 1) + 1;
+        long ph = h + pad[0] + pad[1], pw = w + pad[2] + pad[3];
+        if (ph < eh || pw < ew)
+            throw new JitShapeException($"{op}: calculated padded input size per channel: ({ph} x {pw}); kernel size: ({eh} x {ew}); kernel size can't be greater than actual input size ({shapes})");
+        long oh = (ph - eh) / stride[0] + 1, ow = (pw - ew) / stride[1] + 1;
+        var output = Tensor.Empty(input.DType, n, oc, oh, ow);
+        if (output.NumElements == 0) return output;
+        long ocg = oc / groups, rows = cg * kh * kw, plane = oh * ow;
+        var wc = ShapeCopy.ToContiguous(weight, weight.DType);
+        bool direct = kh == 1 && kw == 1 && stride[0] == 1 && stride[1] == 1 && pad.All(p => p == 0);
+        var cols = direct || rows == 0 ? null : Tensor.Empty(input.DType, rows, plane);
+        for (long b = 0; b < n; b++)
+        {
+            for (long g = 0; g < groups; g++)
+            {
+                var x = ShapeViews.Narrow(ShapeViews.Select(input, 0, b, op), 0, g * cg, cg, op);
+                Tensor colView;
+                if (direct)
+                {
+                    colView = ShapeViews.Reshape(x, [cg, plane], op);
+                }
+                else
+                {
+                    colView = cols ?? Tensor.Empty(input.DType, rows, plane);
+                    Im2Col(x, colView, kh, kw, stride, pad, dilation, oh, ow);
+                }
+                var wg = wc.AsStrided([ocg, rows], [rows, 1], wc.StorageOffset + g * ocg * rows);
+                var og = output.AsStrided([ocg, plane], [plane, 1], (b * oc + g * ocg) * plane);
+                ShapeGemm.MatmulInto(wg, colView, og, op);
+            }
+        }
+        if (bias is not null)
+            ShapeEpilogue.AddScaled(output, ShapeViews.View(bias, [oc, 1, 1], op), IValue.FromInt(1), IValue.FromInt(1), op);
+        return output;
+    }
+
+    /// <summary>
+    /// Fills cols [C·KH·KW, OH·OW] from x [C, H, W]: row (c, i, j) holds the input pixels that
+    /// kernel tap (i, j) of channel c sees. Taps that fall in the padding keep cols' zeros, so
+    /// only the in-bounds output rectangle of each tap is copied, as one strided copy.
+    /// </summary>
+    private static void Im2Col(Tensor x, Tensor cols, long kh, long kw, long[] stride, long[] pad, long[] dilation, long oh, long ow)
+    {
+        long c = x.Sizes[0], h = x.Sizes[1], w = x.Sizes[2];
+        cols.Storage.Bytes.Span.Clear();
+        long plane = oh * ow;
+        for (long ch = 0; ch < c; ch++)
+        {
+            for (long i = 0; i < kh; i++)
+            {
+                var (oh0, oh1) = Valid(i * dilation[0] - pad[0], stride[0], h, oh);
+                for (long j = 0; j < kw; j++)
+                {
+                    var (ow0, ow1) = Valid(j * dilation[1] - pad[2], stride[1], w, ow);
+                    if (oh1 <= oh0 || ow1 <= ow0) continue;
+                    long row = (ch * kh + i) * kw + j;
+                    long ih0 = oh0 * stride[0] + i * dilation[0] - pad[0];
+                    long iw0 = ow0 * stride[1] + j * dilation[1] - pad[2];
+                    long src = x.StorageOffset + ch * x.Strides[0] + ih0 * x.Strides[1] + iw0 * x.Strides[2];
+                    ShapeCopy.CopyGeometry(
+                        x, src, [stride[0] * x.Strides[1], stride[1] * x.Strides[2]],
+                        cols, row * plane + oh0 * ow + ow0, [ow, 1],
+                        [oh1 - oh0, ow1 - ow0]);
+                }
+            }
+        }
+    }
+
+    /// <summary>The output positions o in [0, count) whose input position o·stride + shift lies in [0, size).</summary>
+    private static (long From, long To) Valid(long shift, long stride, long size, long count)
+    {
+        long from = shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+        long to = size - shift <= 0 ? 0 : Math.Min(count, (size - shift - 1) / stride + 1);
+        return (from, Math.Max(from, to));
+    }
+}

@@ -1,0 +1,55 @@
+using Jit.Runtime;
+using Jit.Tensors;
+using Jit.Tests.Testing;
+using Xunit;
+using static Jit.Tests.Kernels.ShapeTestValues;
+
+namespace Jit.Tests.Kernels;
+
+/// <summary>conv2d (im2col + GEMM) against a direct seven-loop convolution over many geometries.</summary>
+public sealed class ConvKernelTests
+{
+    private static Tensor Direct(Tensor x, Tensor w, Tensor b, long[] s, long[] p, long[] d, long groups, long oh, long ow)
+    {
+        long n = x.Sizes[0], c = x.Sizes[1], h = x.Sizes[2], wd = x.Sizes[3];
+        long oc = w.Sizes[0], cg = w.Sizes[1], kh = w.Sizes[2], kw = w.Sizes[3], ocg = oc / groups;
+        var r = Tensor.Empty(DType.Float64, n, oc, oh, ow);
+        for (long bi = 0; bi < n; bi++)
+        for (long o = 0; o < oc; o++)
+        for (long y = 0; y < oh; y++)
+        for (long xx = 0; xx < ow; xx++)
+        {
+            double sum = b.GetDouble(o);
+            long g = o / ocg;
+            for (long ci = 0; ci < cg; ci++)
+            for (long i = 0; i < kh; i++)
+            for (long j = 0; j < kw; j++)
+            {
+                long iy = y * s[0] - p[0] + i * d[0], ix = xx * s[1] - p[1] + j * d[1];
+                if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                sum += x.GetDouble(((bi * c + g * cg + ci) * h + iy) * wd + ix) * w.GetDouble(((o * cg + ci) * kh + i) * kw + j);
+            }
+            r.SetDouble(((bi * oc + o) * oh + y) * ow + xx, sum);
+        }
+        return r;
+    }
+
+    [Theory]
+    [InlineData(2, 4, 9, 8, 6, 3, 3, 1, 1, 0, 0, 1, 1, 1)]
+    [InlineData(1, 6, 11, 7, 6, 3, 3, 2, 1, 1, 2, 1, 1, 6)]
+    [InlineData(1, 4, 12, 12, 8, 3, 2, 3, 2, 2, 1, 2, 3, 2)]
+    [InlineData(3, 2, 5, 6, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1)]
+    [InlineData(1, 3, 16, 16, 5, 5, 5, 1, 1, 2, 2, 1, 1, 1)]
+    public void MatchesDirectConvolution(long n, long c, long h, long w, long oc, long kh, long kw,
+        long sh, long sw, long ph, long pw, long dh, long dw, long groups)
+    {
+        var x = Random(DType.Float64, 1, n, c, h, w);
+        var wt = Random(DType.Float64, 2, oc, c / groups, kh, kw);
+        var b = Random(DType.Float64, 3, oc);
+        CpuKernels.TryGet("aten::conv2d", out var conv);
+        var o = new IValue[1];
+        conv([x, wt, b, Ints(sh, sw), Ints(ph, pw), Ints(dh, dw), groups], o);
+        long oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
+        ValueAssert.TensorClose(Direct(x, wt, b, [sh, sw], [ph, pw], [dh, dw], groups, oh, ow), o[0].AsTensor, 1e-9, 1e-9);
+    }
+}
