@@ -81,7 +81,8 @@ public sealed class FlatBufferBuilder
     {
         Prep(4, 0);
         if (offset <= 0 || offset > Offset) throw new ArgumentOutOfRangeException(nameof(offset), "an offset must refer to something already written");
-        BinaryPrimitives.WriteInt32LittleEndian(Claim(4), Offset - offset + 4);
+        int relative = Offset - offset + 4; // computed before Claim moves Offset
+        BinaryPrimitives.WriteInt32LittleEndian(Claim(4), relative);
     }
 
     // ---- tables ----
