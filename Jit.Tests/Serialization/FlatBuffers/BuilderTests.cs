@@ -201,7 +201,7 @@ public class BuilderTests
     }
 
     /// <summary>A text rendering of everything in a Root, to compare two buffers field by field.</summary>
-    private static string Describe(FbTable r)
+    internal static string Describe(FbTable r)
     {
         var sb = new System.Text.StringBuilder();
         sb.Append(r.GetString(RootName)).Append('|');
