@@ -1,0 +1,12 @@
+using Xunit;
+namespace Jit.Tests.Serialization;
+
+/// <summary>A fact that needs flatc; it is skipped, saying how to install it, where flatc is absent.</summary>
+public sealed class FlatcFactAttribute : FactAttribute
+{
+    public FlatcFactAttribute()
+    {
+        if (ExternalTools.Flatc is null)
+            Skip = "flatc is not installed (Debian: apt-get install -y flatbuffers-compiler)";
+    }
+}

@@ -1,0 +1,12 @@
+using Xunit;
+namespace Jit.Tests.Serialization;
+
+/// <summary>A fact that needs PyTorch; it is skipped, saying why, where no python3 can import torch.</summary>
+public sealed class TorchFactAttribute : FactAttribute
+{
+    public TorchFactAttribute()
+    {
+        if (ExternalTools.TorchPython is null)
+            Skip = "no python3 with torch found (Debian: apt-get install -y python3-torch, which installs /usr/bin/python3's torch)";
+    }
+}
