@@ -1,9 +1,10 @@
 using Jit.Runtime;
+using Jit.Serialization.Ptmf;
 
 namespace Jit.Frontend.Bytecode;
 
 /// <summary>One instruction: opcode and its two operands, as PyTorch's <c>Instruction{op, N, X}</c>.</summary>
-public readonly record struct Instruction(OpCode Op, int X, int N)
+public readonly record struct Instruction(BytecodeOpCode Op, int X, int N)
 {
     public override string ToString() => $"{Op} {X} {N}";
 }

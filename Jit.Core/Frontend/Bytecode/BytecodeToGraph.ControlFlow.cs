@@ -1,4 +1,5 @@
 using Jit.Errors;
+using Jit.Serialization.Ptmf;
 using Jit.Ir;
 
 namespace Jit.Frontend.Bytecode;
@@ -18,7 +19,7 @@ public sealed partial class BytecodeToGraph
         if (ins.X <= 0 || elseStart > end) throw Error(pc, $"JF offset {ins.X} leaves the enclosing block");
         int thenEnd = elseStart, merge = elseStart;
         var jmp = elseStart - 1 > pc ? _fn.Instructions[elseStart - 1] : default;
-        if (elseStart - 1 > pc && jmp.Op == OpCode.JMP)
+        if (elseStart - 1 > pc && jmp.Op == BytecodeOpCode.JMP)
         {
             if (jmp.X <= 0 || elseStart - 1 + jmp.X > end) throw Error(elseStart - 1, $"JMP offset {jmp.X} leaves the enclosing block");
             thenEnd = elseStart - 1;
@@ -109,7 +110,7 @@ public sealed partial class BytecodeToGraph
         int exit = pc + ins.X;
         if (ins.X <= 1 || exit > end) throw Error(pc, $"LOOP exit offset {ins.X} leaves the enclosing block");
         var back = _fn.Instructions[exit - 1];
-        if (back.Op != OpCode.JMP || exit - 1 + back.X != pc) throw Error(exit - 1, "a loop body must end with a jump back to its LOOP");
+        if (back.Op != BytecodeOpCode.JMP || exit - 1 + back.X != pc) throw Error(exit - 1, "a loop body must end with a jump back to its LOOP");
         int carried = ins.N - 2;
         if (carried < 0 || s.Stack.Count < ins.N + 1) throw Error(pc, $"LOOP of {ins.N} inputs with {s.Stack.Count} stack values");
 

@@ -1,4 +1,5 @@
 using Jit.Errors;
+using Jit.Serialization.Ptmf;
 using Jit.Ir;
 using Jit.Ops;
 using Jit.Runtime;
@@ -20,24 +21,24 @@ public sealed partial class BytecodeToGraph
             string what = $"{ins.Op} at instruction {pc} of {_fn.QualifiedName}";
             switch (ins.Op)
             {
-                case OpCode.JF:
+                case BytecodeOpCode.JF:
                     pc = ConvertIf(block, pc, end, s);
                     continue;
-                case OpCode.LOOP:
+                case BytecodeOpCode.LOOP:
                     pc = ConvertLoop(block, pc, end, s);
                     continue;
-                case OpCode.JMP:
+                case BytecodeOpCode.JMP:
                     throw Error(pc, "a jump that does not close an if or a loop (unstructured control flow)");
-                case OpCode.RET:
+                case BytecodeOpCode.RET:
                     if (pc != end - 1 && block != _graph.Block) throw Error(pc, "RET inside a block");
                     return new RangeEnd(true, false, s.Stack.Select(v => v ?? throw Error(pc, "RET of a loop slot")).ToArray());
-                case OpCode.RAISE_EXCEPTION:
+                case BytecodeOpCode.RAISE_EXCEPTION:
                 {
                     var args = s.PopN(2, what);
                     Emit(block, "prim::RaiseException", args);
                     pc++;
                     // Code after a raise in the same block is unreachable; skip to the block's end.
-                    if (pc < end && _fn.Instructions[pc].Op != OpCode.JMP) pc = SkipUnreachable(pc, end);
+                    if (pc < end && _fn.Instructions[pc].Op != BytecodeOpCode.JMP) pc = SkipUnreachable(pc, end);
                     return new RangeEnd(false, true, []);
                 }
                 default:
@@ -51,7 +52,7 @@ public sealed partial class BytecodeToGraph
 
     private int SkipUnreachable(int pc, int end)
     {
-        while (pc < end && _fn.Instructions[pc].Op != OpCode.JMP) pc++;
+        while (pc < end && _fn.Instructions[pc].Op != BytecodeOpCode.JMP) pc++;
         return pc;
     }
 
@@ -59,26 +60,26 @@ public sealed partial class BytecodeToGraph
     {
         switch (ins.Op)
         {
-            case OpCode.OP:
-            case OpCode.OPN:
+            case BytecodeOpCode.OP:
+            case BytecodeOpCode.OPN:
                 ConvertOperator(block, pc, ins, s, what);
                 break;
-            case OpCode.LOAD: s.Push(s.Load(ins.X, what)); break;
-            case OpCode.MOVE:
+            case BytecodeOpCode.LOAD: s.Push(s.Load(ins.X, what)); break;
+            case BytecodeOpCode.MOVE:
                 s.Push(s.Load(ins.X, what));
                 s.Clear(ins.X, what);
                 break;
-            case OpCode.STORE: s.Store(ins.X, s.Pop(what), what); break;
-            case OpCode.STOREN:
+            case BytecodeOpCode.STORE: s.Store(ins.X, s.Pop(what), what); break;
+            case BytecodeOpCode.STOREN:
             {
                 var values = s.PopN(ins.N, what);
                 for (int i = 0; i < values.Length; i++) s.Store(ins.X + i, values[i], what);
                 break;
             }
-            case OpCode.DROP: s.Pop(what); break;
-            case OpCode.DROPR: s.Clear(ins.X, what); break;
-            case OpCode.LOADC: s.Push(Constant(ins.X, pc)); break;
-            case OpCode.GET_ATTR:
+            case BytecodeOpCode.DROP: s.Pop(what); break;
+            case BytecodeOpCode.DROPR: s.Clear(ins.X, what); break;
+            case BytecodeOpCode.LOADC: s.Push(Constant(ins.X, pc)); break;
+            case BytecodeOpCode.GET_ATTR:
             {
                 var obj = s.Pop(what);
                 var (name, type) = Attribute(obj, ins.X, pc);
@@ -87,7 +88,7 @@ public sealed partial class BytecodeToGraph
                 s.Push(node.Output());
                 break;
             }
-            case OpCode.SET_ATTR:
+            case BytecodeOpCode.SET_ATTR:
             {
                 var value = s.Pop(what);
                 var obj = s.Pop(what);
@@ -95,13 +96,13 @@ public sealed partial class BytecodeToGraph
                 Emit(block, "prim::SetAttr", [obj, value]).SetAttribute("name", Ir.Attribute.Of(name));
                 break;
             }
-            case OpCode.LIST_CONSTRUCT:
+            case BytecodeOpCode.LIST_CONSTRUCT:
             {
                 var type = TypeAt(ins.X, pc);
                 s.Push(Emit(block, "prim::ListConstruct", s.PopN(ins.N, what), type).Output());
                 break;
             }
-            case OpCode.LIST_UNPACK:
+            case BytecodeOpCode.LIST_UNPACK:
             {
                 var list = s.Pop(what);
                 var elem = list.Type is ListType lt ? lt.Element : AnyType.Instance;
@@ -109,26 +110,26 @@ public sealed partial class BytecodeToGraph
                 foreach (var o in node.Outputs) s.Push(o);
                 break;
             }
-            case OpCode.TUPLE_CONSTRUCT:
+            case BytecodeOpCode.TUPLE_CONSTRUCT:
             {
                 var items = s.PopN(ins.X, what);
                 s.Push(Emit(block, "prim::TupleConstruct", items, new TupleType(items.Select(v => v.Type).ToArray())).Output());
                 break;
             }
-            case OpCode.NAMED_TUPLE_CONSTRUCT:
+            case BytecodeOpCode.NAMED_TUPLE_CONSTRUCT:
             {
                 var type = TypeAt(ins.X, pc);
                 s.Push(Emit(block, "prim::TupleConstruct", s.PopN(ins.N, what), type).Output());
                 break;
             }
-            case OpCode.TUPLE_INDEX:
+            case BytecodeOpCode.TUPLE_INDEX:
             {
                 var index = s.Pop(what);
                 var tuple = s.Pop(what);
                 s.Push(Emit(block, "prim::TupleIndex", [tuple, index], TupleElementType(tuple, index)).Output());
                 break;
             }
-            case OpCode.TUPLE_SLICE:
+            case BytecodeOpCode.TUPLE_SLICE:
             {
                 var tuple = s.Pop(what);
                 var elems = (tuple.Type as TupleType)?.Elements ?? [];
@@ -138,14 +139,14 @@ public sealed partial class BytecodeToGraph
                 s.Push(node.Output());
                 break;
             }
-            case OpCode.DICT_CONSTRUCT:
+            case BytecodeOpCode.DICT_CONSTRUCT:
             {
                 var type = TypeAt(ins.X, pc);
                 if (ins.N % 2 != 0) throw Error(pc, $"DICT_CONSTRUCT of {ins.N} values (keys and values come in pairs)");
                 s.Push(Emit(block, "prim::DictConstruct", s.PopN(ins.N, what), type).Output());
                 break;
             }
-            case OpCode.DICT_INDEX:
+            case BytecodeOpCode.DICT_INDEX:
             {
                 var key = s.Pop(what);
                 var dict = s.Pop(what);
@@ -153,10 +154,10 @@ public sealed partial class BytecodeToGraph
                 s.Push(Emit(block, "prim::DictIndex", [dict, key], valueType).Output());
                 break;
             }
-            case OpCode.CREATE_OBJECT:
+            case BytecodeOpCode.CREATE_OBJECT:
                 s.Push(Emit(block, "prim::CreateObject", [], TypeAt(ins.X, pc)).Output());
                 break;
-            case OpCode.ISINSTANCE:
+            case BytecodeOpCode.ISINSTANCE:
             {
                 var v = s.Pop(what);
                 var candidates = Enumerable.Range(ins.X, ins.N).Select(i => TypeAt(i, pc)).ToArray();
@@ -165,24 +166,24 @@ public sealed partial class BytecodeToGraph
                 s.Push(node.Output());
                 break;
             }
-            case OpCode.UNCHECKED_CAST:
+            case BytecodeOpCode.UNCHECKED_CAST:
             {
                 var v = s.Pop(what);
                 var type = v.Type is OptionalType o ? o.Element : v.Type;
                 s.Push(Emit(block, "prim::unchecked_cast", [v], type).Output());
                 break;
             }
-            case OpCode.__IS__: s.Push(Emit(block, "aten::__is__", s.PopN(2, what), BoolType.Instance).Output()); break;
-            case OpCode.__ISNOT__: s.Push(Emit(block, "aten::__isnot__", s.PopN(2, what), BoolType.Instance).Output()); break;
-            case OpCode.__NOT__: s.Push(Emit(block, "aten::__not__", [s.Pop(what)], BoolType.Instance).Output()); break;
-            case OpCode.UN_INITIALIZED: s.Push(Emit(block, "prim::Uninitialized", [], AnyType.Instance).Output()); break;
-            case OpCode.FORMAT: s.Push(Emit(block, "aten::format", s.PopN(ins.X, what), StringType.Instance).Output()); break;
-            case OpCode.DEVICE: s.Push(Emit(block, "prim::device", [s.Pop(what)], DeviceObjType.Instance).Output()); break;
-            case OpCode.DTYPE: s.Push(Emit(block, "prim::dtype", [s.Pop(what)], IntType.Instance).Output()); break;
-            case OpCode.DIM: s.Push(Emit(block, "aten::dim", [s.Pop(what)], IntType.Instance).Output()); break;
-            case OpCode.IS_CUDA: s.Push(Emit(block, "prim::is_cuda", [s.Pop(what)], BoolType.Instance).Output()); break;
-            case OpCode.NUM_TO_TENSOR: s.Push(Emit(block, "prim::NumToTensor", [s.Pop(what)], TensorType.Unknown).Output()); break;
-            case OpCode.WARN:
+            case BytecodeOpCode.__IS__: s.Push(Emit(block, "aten::__is__", s.PopN(2, what), BoolType.Instance).Output()); break;
+            case BytecodeOpCode.__ISNOT__: s.Push(Emit(block, "aten::__isnot__", s.PopN(2, what), BoolType.Instance).Output()); break;
+            case BytecodeOpCode.__NOT__: s.Push(Emit(block, "aten::__not__", [s.Pop(what)], BoolType.Instance).Output()); break;
+            case BytecodeOpCode.UN_INITIALIZED: s.Push(Emit(block, "prim::Uninitialized", [], AnyType.Instance).Output()); break;
+            case BytecodeOpCode.FORMAT: s.Push(Emit(block, "aten::format", s.PopN(ins.X, what), StringType.Instance).Output()); break;
+            case BytecodeOpCode.DEVICE: s.Push(Emit(block, "prim::device", [s.Pop(what)], DeviceObjType.Instance).Output()); break;
+            case BytecodeOpCode.DTYPE: s.Push(Emit(block, "prim::dtype", [s.Pop(what)], IntType.Instance).Output()); break;
+            case BytecodeOpCode.DIM: s.Push(Emit(block, "aten::dim", [s.Pop(what)], IntType.Instance).Output()); break;
+            case BytecodeOpCode.IS_CUDA: s.Push(Emit(block, "prim::is_cuda", [s.Pop(what)], BoolType.Instance).Output()); break;
+            case BytecodeOpCode.NUM_TO_TENSOR: s.Push(Emit(block, "prim::NumToTensor", [s.Pop(what)], TensorType.Unknown).Output()); break;
+            case BytecodeOpCode.WARN:
             {
                 var args = s.PopN(ins.X == 0 ? 1 : 2, what);
                 Emit(block, "aten::warn", args.Length == 1 ? args : [args[0], args[1]]);
@@ -199,7 +200,7 @@ public sealed partial class BytecodeToGraph
             throw Error(pc, $"operator index {ins.X} is out of range (the function has {_schemas.Length} operators)");
         var schema = _schemas[ins.X];
         var op = _fn.Operators[ins.X];
-        int pushed = ins.Op == OpCode.OPN ? ins.N : op.NumArgs < 0 ? schema.Arguments.Count : op.NumArgs;
+        int pushed = ins.Op == BytecodeOpCode.OPN ? ins.N : op.NumArgs < 0 ? schema.Arguments.Count : op.NumArgs;
         var args = s.PopN(pushed, what).ToList();
         // Arguments the caller left out take their schema defaults, as the mobile loader fills them.
         for (int i = args.Count; i < schema.Arguments.Count && !schema.IsVararg; i++)

@@ -1,4 +1,5 @@
 using Jit.Errors;
+using Jit.Serialization.Ptmf;
 using Jit.Ir;
 using Jit.Ops;
 using Jit.Runtime;

@@ -90,8 +90,8 @@ public sealed partial class PtmfModule
         {
             var ins = code[pc];
             // The two operand kinds whose meaning is fixed by the format: an operator index and a constant index.
-            if (ins.OpCode is PtmfOpCode.Op or PtmfOpCode.OpN) CheckIndex((uint)ins.X, operators, $"{where} instruction {pc} ({ins.OpName}) operator", at);
-            if (ins.OpCode == PtmfOpCode.LoadC) CheckIndex((uint)ins.X, constants.Length, $"{where} instruction {pc} (LOADC) constant", at);
+            if (ins.OpCode is BytecodeOpCode.OP or BytecodeOpCode.OPN) CheckIndex((uint)ins.X, operators, $"{where} instruction {pc} ({ins.OpName}) operator", at);
+            if (ins.OpCode == BytecodeOpCode.LOADC) CheckIndex((uint)ins.X, constants.Length, $"{where} instruction {pc} (LOADC) constant", at);
         }
     }
 

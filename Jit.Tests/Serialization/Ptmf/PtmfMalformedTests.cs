@@ -110,7 +110,7 @@ public class PtmfMalformedTests
     public void FunctionIndicesAreRangeChecked()
     {
         var w = WriterWithObject(out uint obj);
-        uint fn = (uint)w.AddFunction(new PtmfFunctionInfo("f", [new PtmfInstruction((sbyte)PtmfOpCode.Op, 0, 3)], [], [0], [], 1, null, null, null, 0));
+        uint fn = (uint)w.AddFunction(new PtmfFunctionInfo("f", [new PtmfInstruction((sbyte)BytecodeOpCode.OP, 0, 3)], [], [0], [], 1, null, null, null, 0));
         Assert.Contains("instruction 0 (OP) operator = 3 is out of range", Assert.Throws<JitFormatException>(() => PtmfModule.Load(w.Finish(9, [fn], obj, [], 0, 0))).Message);
         var w2 = WriterWithObject(out uint obj2);
         uint fn2 = (uint)w2.AddFunction(new PtmfFunctionInfo("f", [], [], [99], [], 1, null, null, null, 0));

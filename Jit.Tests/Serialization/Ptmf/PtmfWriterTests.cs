@@ -40,7 +40,7 @@ public class PtmfWriterTests
         uint en = (uint)w.AddEnumValue("__torch__.Color", i);
         uint tensor = (uint)w.AddTensor((uint)storage, 6, 1, [2, 2], [2, 1]);
         uint fn = (uint)w.AddFunction(new PtmfFunctionInfo("__torch__.M.forward",
-            [new PtmfInstruction((sbyte)PtmfOpCode.LoadC, 0, 0), new PtmfInstruction((sbyte)PtmfOpCode.Ret, 0, 0)],
+            [new PtmfInstruction((sbyte)BytecodeOpCode.LOADC, 0, 0), new PtmfInstruction((sbyte)BytecodeOpCode.RET, 0, 0)],
             [new PtmfOperator("aten::add", "Tensor", 3)], [tensor], ["int"], 2,
             [new PtmfArg("self", "__torch__.M")], [new PtmfArg("", "Tensor")], [7, 8], (uint)type));
         uint obj = (uint)w.AddObject((uint)type, 0, [tensor, il], 0);

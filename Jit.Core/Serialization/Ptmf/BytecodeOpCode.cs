@@ -1,7 +1,10 @@
-namespace Jit.Frontend.Bytecode;
+namespace Jit.Serialization.Ptmf;
 
-/// <summary>Mobile bytecode opcodes, numbered in the order of PyTorch's <c>FORALL_OPCODES</c> (runtime/instruction.h).</summary>
-public enum OpCode : byte
+/// <summary>
+/// Mobile bytecode opcodes, numbered and spelled as <c>FORALL_OPCODES</c> in PyTorch's
+/// runtime/instruction.h (an instruction's <c>op</c> byte is this number, its name this spelling).
+/// </summary>
+public enum BytecodeOpCode : sbyte
 {
     OP, OPN, LOAD, MOVE, STOREN, STORE, DROP, DROPR, LOADC, JF, JMP, LOOP, RET, WAIT, CALL, GUARD,
     TYPECHECK, FAIL_GUARD, PROFILE_OP, TAIL_CALL, INTERFACE_CALL, GET_ATTR, SET_ATTR, LIST_UNPACK,

@@ -1,0 +1,93 @@
+using Jit.Errors;
+using Jit.Frontend.Bytecode;
+using Jit.Ir;
+using Jit.Runtime;
+using Jit.Serialization.Ptmf;
+
+namespace Jit.Modules;
+
+/// <summary>
+/// A loaded PyTorch JIT module (flatbuffer / PTMF): its object tree, its methods as graphs, and its
+/// extra files. Load with <see cref="Load(string)"/>; run with <see cref="Run"/>.
+/// </summary>
+public sealed class JitModule
+{
+    private readonly PtmfModule _file;
+    private readonly Dictionary<string, PtmfFunction> _functions;
+    private readonly Dictionary<string, Graph> _graphs = new(StringComparer.Ordinal);
+    private readonly PtmfValueReader _values;
+
+    private JitModule(PtmfModule file)
+    {
+        _file = file;
+        _values = new PtmfValueReader(file);
+        var state = _values.Read(file.StateObj);
+        if (!state.IsObject)
+            throw new JitFormatException($"the module's state object (ivalue {file.StateObj}) is a {state.TagName}, not an object");
+        Object = state.AsObject;
+        _functions = new Dictionary<string, PtmfFunction>(StringComparer.Ordinal);
+        foreach (var f in file.MethodFunctions) _functions.TryAdd(f.QualifiedName, f);
+        ExtraFiles = file.ExtraFiles.ToDictionary(f => f.Name, f => f.Content, StringComparer.Ordinal);
+    }
+
+    /// <summary>The root module object (its attributes: parameters, buffers, submodules, plain values).</summary>
+    public ScriptObject Object { get; }
+    public ClassType Type => Object.Type;
+    public IReadOnlyDictionary<string, string> ExtraFiles { get; }
+    public uint BytecodeVersion => _file.BytecodeVersion;
+
+    /// <summary>Names of the root module's methods (<c>forward</c>, …).</summary>
+    public IReadOnlyList<string> MethodNames =>
+        _functions.Keys.Where(k => k.StartsWith(Type.Name + ".", StringComparison.Ordinal))
+            .Select(k => k[(Type.Name.Length + 1)..]).Order(StringComparer.Ordinal).ToArray();
+
+    public static JitModule Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"no such model file: '{path}'", path);
+        return Load(File.ReadAllBytes(path));
+    }
+
+    public static JitModule Load(Stream stream)
+    {
+        using var ms = new MemoryStream();
+        stream.CopyTo(ms);
+        return Load(ms.ToArray());
+    }
+
+    public static JitModule Load(ReadOnlyMemory<byte> bytes) => new(PtmfModule.Load(bytes));
+
+    /// <summary>The graph of a method of the root module, <c>self</c> its first input (built once, then cached).</summary>
+    public Graph MethodGraph(string method = "forward")
+    {
+        string qualified = Type.Name + "." + method;
+        if (_graphs.TryGetValue(qualified, out var g)) return g;
+        if (!_functions.TryGetValue(qualified, out var fn))
+            throw new JitException($"module {Type.Name} has no method '{method}' (methods: {string.Join(", ", MethodNames)})");
+        g = BytecodeToGraph.Convert(ToBytecode(fn), _values.ResolveClass);
+        _graphs[qualified] = g;
+        return g;
+    }
+
+    private BytecodeFunction ToBytecode(PtmfFunction fn) => new(
+        fn.QualifiedName,
+        fn.Instructions.Select(i => new Instruction(i.OpCode, i.X, i.N)).ToArray(),
+        fn.Operators.Select(o => new BytecodeOperator(o.Name, o.OverloadName, o.NumArgsSerialized)).ToArray(),
+        fn.Constants.Select(c => _values.Read(c)).ToArray(),
+        fn.TypeAnnotations,
+        fn.RegisterSize,
+        fn.Arguments.Select(a => new BytecodeArgument(a.Name, a.Type)).ToArray(),
+        fn.Returns.Select(a => new BytecodeArgument(a.Name, a.Type)).ToArray());
+
+    /// <summary>Runs a method on <paramref name="backend"/>; <paramref name="inputs"/> excludes <c>self</c>.</summary>
+    public IValue Run(IBackend backend, string method, params IValue[] inputs)
+    {
+        var graph = MethodGraph(method);
+        var outputs = new Interpreter(graph, backend).Run([IValue.FromObject(Object), .. inputs]);
+        return outputs.Length == 1 ? outputs[0] : IValue.FromTuple(outputs);
+    }
+
+    public IValue Forward(IBackend backend, params IValue[] inputs) => Run(backend, "forward", inputs);
+
+    /// <summary>Writes the module as a PTMF file that PyTorch's loaders read.</summary>
+    public void Save(string path) => File.WriteAllBytes(path, PtmfWriter.Rewrite(_file));
+}
