@@ -13,7 +13,6 @@ public static class CliApp
             RunCommand.Create(output),
             InspectCommand.Create(output),
             OpsCommand.Create(output),
-
         };
         var config = new InvocationConfiguration
         {

@@ -38,6 +38,14 @@ public sealed record Attribute(AttributeKind Kind, object Value)
     public static Attribute Of(long[] v) => new(AttributeKind.Ints, v);
     public static Attribute Of(string[] v) => new(AttributeKind.Strings, v);
 
+    /// <summary>The tensor value; a clear error for a tensor known only by its printed form (<see cref="PrintedValue"/>).</summary>
+    public Tensor AsTensor() => Value switch
+    {
+        Tensor t => t,
+        PrintedValue p => throw p.Unavailable("this tensor constant"),
+        _ => throw new Errors.JitIrException($"attribute of kind {Kind} is not a tensor"),
+    };
+
     public override string ToString() => Value switch
     {
         double d => d.ToString("R", CultureInfo.InvariantCulture),

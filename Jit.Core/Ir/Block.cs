@@ -7,7 +7,7 @@ namespace Jit.Ir;
 /// <c>prim::Return</c> node). The graph body is a block; so is each branch of <c>prim::If</c> and
 /// the body of <c>prim::Loop</c>.
 /// </summary>
-public sealed class Block
+public sealed partial class Block
 {
     private const long TopoGap = 1L << 20;
 

@@ -239,34 +239,41 @@ public sealed partial class Node
         Owner = null;
     }
 
-    /// <summary>Whether this node comes before <paramref name="n"/> in program order (both inserted).</summary>
-    public bool IsBefore(Node n) => n != this && !IsAfter(n);
+    /// <summary>Whether this node comes before <paramref name="n"/> in program (printed) order (both inserted).</summary>
+    public bool IsBefore(Node n) => n != this && ProgramOrder(this, n) < 0;
 
-    /// <summary>Whether this node comes after <paramref name="n"/> in program order (both inserted).</summary>
-    public bool IsAfter(Node n)
+    /// <summary>
+    /// Whether this node comes after <paramref name="n"/> in program (printed) order: a node's
+    /// nested blocks come after it, and block0's nodes before block1's.
+    /// </summary>
+    public bool IsAfter(Node n) => n != this && ProgramOrder(this, n) > 0;
+
+    private static int ProgramOrder(Node x, Node y)
     {
-        if (n == this) return false;
-        // Walk both up to a common block, then compare positions there.
-        var a = this;
-        var b = n;
-        int da = a.Depth(), db = b.Depth();
-        while (da > db) { a = a.Owner!.OwningNode!; da--; }
-        while (db > da) { b = b.Owner!.OwningNode!; db--; }
-        if (a == b) return da < this.Depth(); // n is inside this node's blocks or vice versa
-        while (a.Owner != b.Owner)
-        {
-            a = a.Owner!.OwningNode!;
-            b = b.Owner!.OwningNode!;
-        }
-        if (a == b) return false;
-        return a.TopoPosition > b.TopoPosition;
+        var pathX = PathFromTop(x);
+        var pathY = PathFromTop(y);
+        int i = 0;
+        while (i < pathX.Count && i < pathY.Count && pathX[i] == pathY[i]) i++;
+        if (i == pathX.Count || i == pathY.Count) return pathX.Count.CompareTo(pathY.Count); // ancestor first
+        Node a = pathX[i], b = pathY[i];
+        if (a.Owner == b.Owner) return a.TopoPosition.CompareTo(b.TopoPosition);
+        // Different blocks of the same node (the common ancestor pathX[i - 1]): block order decides.
+        var owner = a.Owner!.OwningNode!;
+        return owner.Blocks.ToList().IndexOf(a.Owner).CompareTo(owner.Blocks.ToList().IndexOf(b.Owner!));
     }
 
-    private int Depth()
+    /// <summary>The node's ancestors from the top block down, ending with the node itself.</summary>
+    private static List<Node> PathFromTop(Node n)
     {
-        int d = 0;
-        for (var blk = Owner; blk?.OwningNode is { } on; blk = on.Owner) d++;
-        return d;
+        if (n.Owner is null) throw new JitIrException($"cannot order {n.Kind}: it is not in a block");
+        var path = new List<Node>();
+        for (Node? cur = n; cur is not null; cur = cur.Owner?.OwningNode)
+        {
+            if (cur.Owner is null) throw new JitIrException($"cannot order {n.Kind}: an enclosing node is not in a block");
+            path.Add(cur);
+        }
+        path.Reverse();
+        return path;
     }
 
     /// <summary>Whether this node is inside one of <paramref name="n"/>'s blocks, at any depth.</summary>

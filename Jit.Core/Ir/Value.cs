@@ -6,7 +6,7 @@ namespace Jit.Ir;
 /// An SSA value: output number <see cref="Offset"/> of <see cref="Node"/> (block inputs are outputs
 /// of the block's <c>prim::Param</c> node). Keeps the list of its uses.
 /// </summary>
-public sealed class Value
+public sealed partial class Value
 {
     internal readonly List<Use> UseList = [];
     private string? _debugName;

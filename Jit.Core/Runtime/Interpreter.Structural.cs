@@ -69,6 +69,27 @@ public sealed partial class Interpreter
                 env[node.Output()] = IValue.FromDict(d);
                 return true;
             }
+            case "prim::DictIndex":
+            {
+                var key = env[node.Input(1)];
+                if (!env[node.Input(0)].AsDict.TryGet(key, out var value)) throw new JitRuntimeException($"KeyError: {key}");
+                env[node.Output()] = value;
+                return true;
+            }
+            case "prim::CreateObject":
+            {
+                var cls = node.Output().Type as ClassType
+                          ?? throw new JitRuntimeException($"prim::CreateObject of a non-class type {node.Output().Type}");
+                env[node.Output()] = IValue.FromObject(new ScriptObject(cls, new IValue[cls.Attributes.Count]));
+                return true;
+            }
+            case "prim::isinstance":
+            {
+                var types = node.GetAttribute("types")?.Value as JitType[] ?? [];
+                var v = env[node.Input(0)];
+                env[node.Output()] = types.Any(t => ValueTypes.Matches(v, t));
+                return true;
+            }
             case "prim::GetAttr":
                 env[node.Output()] = env[node.Input(0)].AsObject.GetAttr(node.StringAttr("name"));
                 return true;
