@@ -57,15 +57,25 @@ public static partial class DTypeRules
         return t;
     };
 
-    /// <summary>Subtraction and negation reject bool operands (tensor or Python bool), as PyTorch does.</summary>
+    /// <summary>Subtraction, negation and relu reject bool tensors, as PyTorch does (a Python bool operand is fine).</summary>
     public static DTypeRule NoBool(DTypeRule inner, params int[] args) => (a, o) =>
     {
         foreach (var i in args)
         {
-            if (a.DTypeOf(i) == DType.Bool || IsBoolScalar(a, i))
-                throw new JitTypeException($"{a.Op}: not supported for bool operands; use logical ops instead");
+            if (a.DTypeOf(i) == DType.Bool)
+                throw new JitTypeException($"{a.Op}: not supported for bool tensors; use logical ops instead");
         }
         return inner(a, o);
+    };
+
+    /// <summary>hardtanh(self, min_val, max_val): not for bool, nor for unsigned inputs with a negative limit.</summary>
+    public static DTypeRule HardTanh => (a, o) =>
+    {
+        var t = a.DTypeOf(0);
+        if (t == DType.Bool) throw new JitTypeException($"{a.Op}: bool inputs are not supported");
+        if (t == DType.UInt8 && (a.Double(1) < 0 || a.Double(2) < 0))
+            throw new JitTypeException($"{a.Op}: cannot do hardtanh on an unsigned type with negative limits");
+        return t;
     };
 
     /// <summary>Factories (zeros, full, arange…): the dtype argument, else what the rule for the fill value says.</summary>
@@ -153,6 +163,4 @@ public static partial class DTypeRules
             _ => null,
         };
     }
-
-    private static bool IsBoolScalar(OpArgs a, int i) => a[i].Type is not TensorType && ScalarKind(a, i) is (false, true);
 }

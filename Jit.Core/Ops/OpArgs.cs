@@ -30,7 +30,7 @@ public sealed class OpArgs
         var vals = new List<AbstractValue>();
         foreach (var v in node.Inputs) vals.Add(AbstractValue.Of(v));
         for (int i = vals.Count; i < schema.Arguments.Count; i++)
-            vals.Add(schema.Arguments[i].DefaultValue is { } d ? AbstractValue.OfConstant(d) : new AbstractValue(schema.Arguments[i].RuntimeType));
+            vals.Add(schema.Arguments[i].DefaultValue is { } d ? AbstractValue.OfConstant(d) : new AbstractValue(schema.Arguments[i].Type));
         return new OpArgs(schema, vals);
     }
 

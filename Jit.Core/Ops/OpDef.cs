@@ -40,7 +40,7 @@ public sealed class OpDef
         var result = new JitType[Schema.Returns.Count];
         for (int i = 0; i < result.Length; i++)
         {
-            var declared = Schema.Returns[i].RuntimeType;
+            var declared = Schema.Returns[i].Type;
             if (!IsTensorLike(declared) || DType is null || Shape is null)
             {
                 result[i] = declared;

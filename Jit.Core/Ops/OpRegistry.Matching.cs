@@ -41,7 +41,7 @@ public sealed partial class OpRegistry
         if (!schema.IsVararg && actuals.Count != formals.Count) return false;
         var env = new Dictionary<string, JitType>(StringComparer.Ordinal);
         for (int i = 0; i < formals.Count; i++)
-            if (!MatchType(formals[i].RuntimeType, actuals[i], env, lenient)) return false;
+            if (!MatchType(formals[i].Type, actuals[i], env, lenient)) return false;
         return true;
     }
 

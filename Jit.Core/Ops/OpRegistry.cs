@@ -46,6 +46,9 @@ public sealed partial class OpRegistry
     /// <summary>The overload named <paramref name="qualifiedOverloadName"/> (<c>aten::add.Tensor</c>, <c>aten::relu</c>), or null.</summary>
     public OpDef? Find(string qualifiedOverloadName) => _byOverload.GetValueOrDefault(qualifiedOverloadName);
 
+    /// <summary>The schema of the overload named <paramref name="qualifiedOverloadName"/>, or null.</summary>
+    public FunctionSchema? FindOverload(string qualifiedOverloadName) => Find(qualifiedOverloadName)?.Schema;
+
     /// <summary>As <see cref="Find"/>, but an unknown name is a <see cref="JitSchemaException"/>.</summary>
     public OpDef Get(string qualifiedOverloadName) =>
         Find(qualifiedOverloadName) ?? throw new JitSchemaException($"unknown op overload '{qualifiedOverloadName}'" + Suggest(qualifiedOverloadName));

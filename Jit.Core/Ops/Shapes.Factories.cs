@@ -20,8 +20,8 @@ public static partial class Shapes
         double? b = start is { } s ? a.Double(s) : 0, e = a.Double(end), st = step is { } p ? a.Double(p) : 1;
         if (b is null || e is null || st is null) return [null];
         if (st == 0) throw Error(a, "step must be nonzero");
+        if (!((st > 0 && e >= b) || (st < 0 && e <= b))) throw Error(a, "upper bound and larger bound inconsistent with step sign");
         double n = Math.Ceiling((e.Value - b.Value) / st.Value);
-        if (n < 0) throw Error(a, "upper bound and larger bound inconsistent with step sign");
         return [ShapeSymbol.Static((long)n)];
     };
 

@@ -72,15 +72,17 @@ public static partial class Shapes
         var x = a.Sizes(0);
         var w = a.Sizes(1);
         if (x is null || w is null) return null;
-        int sp = spatial > 0 ? spatial : w.Length - 2;
+        // The weight's rank decides the spatial dims, as in PyTorch; conv1d/2d/3d also insist on theirs.
+        int sp = w.Length - 2;
+        if (sp < 1 || (spatial > 0 && sp != spatial)) throw Error(a, $"expected a weight of rank {(spatial > 0 ? spatial + 2 : 3)} or more", x, w);
         bool batched = x.Length == sp + 2;
         if (!batched && x.Length != sp + 1) throw Error(a, $"expected a {sp + 1}-D or {sp + 2}-D input", x, w);
         bool tr = transposed is { } t && a.Bool(t) == true;
         if (transposed is { } t2 && a.Bool(t2) is null) return null;
-        var st = Expand(a.Ints(stride), sp);
-        var pd = a.String(padding) is { } mode ? (mode == "same" ? null : new long[sp]) : Expand(a.Ints(padding), sp);
-        var dl = Expand(a.Ints(dilation), sp);
-        var op = outputPadding is { } opi ? Expand(a.Ints(opi), sp) : new long[sp];
+        var st = Expand(a, a.Ints(stride), sp, "stride");
+        var pd = a.String(padding) is { } mode ? (mode == "same" ? null : new long[sp]) : Expand(a, a.Ints(padding), sp, "padding");
+        var dl = Expand(a, a.Ints(dilation), sp, "dilation");
+        var op = outputPadding is { } opi ? Expand(a, a.Ints(opi), sp, "output_padding") : new long[sp];
         long? g = a.Int(groups);
         var r = new List<ShapeSymbol?>();
         if (batched) r.Add(x[0]);
@@ -104,7 +106,14 @@ public static partial class Shapes
         return r.ToArray();
     };
 
-    private static long[]? Expand(long[]? v, int n) => v is null ? null : v.Length == n ? v : v.Length == 1 ? Enumerable.Repeat(v[0], n).ToArray() : null;
+    /// <summary>A per-spatial-dim list given as one value or one per dim; any other length is an error.</summary>
+    private static long[]? Expand(OpArgs a, long[]? v, int n, string what)
+    {
+        if (v is null) return null;
+        if (v.Length == n) return v;
+        if (v.Length == 1) return Enumerable.Repeat(v[0], n).ToArray();
+        throw Error(a, $"expected {what} to be a single integer value or a list of {n} values to match the spatial dims, but got {what}=[{string.Join(", ", v)}]");
+    }
 
     /// <summary>max/avg pooling over the last <paramref name="spatial"/> dims; an empty stride means the kernel size.</summary>
     public static ShapeFunction Pool(int spatial, int kernel, int stride, int padding, int? dilation, int ceilMode) => (a, _) =>
@@ -112,11 +121,11 @@ public static partial class Shapes
         var x = a.Sizes(0);
         if (x is null) return null;
         if (x.Length != spatial + 1 && x.Length != spatial + 2) throw Error(a, $"expected a {spatial + 1}-D or {spatial + 2}-D input", x);
-        var k = Expand(a.Ints(kernel), spatial);
+        var k = Expand(a, a.Ints(kernel), spatial, "kernel_size");
         var stList = a.Ints(stride);
-        var st = stList is { Length: 0 } ? k : Expand(stList, spatial);
-        var pd = Expand(a.Ints(padding), spatial);
-        var dl = dilation is { } di ? Expand(a.Ints(di), spatial) : Enumerable.Repeat(1L, spatial).ToArray();
+        var st = stList is { Length: 0 } ? k : Expand(a, stList, spatial, "stride");
+        var pd = Expand(a, a.Ints(padding), spatial, "padding");
+        var dl = dilation is { } di ? Expand(a, a.Ints(di), spatial, "dilation") : Enumerable.Repeat(1L, spatial).ToArray();
         bool? ceil = a.Bool(ceilMode);
         var r = x[..^spatial].ToList();
         for (int i = 0; i < spatial; i++)

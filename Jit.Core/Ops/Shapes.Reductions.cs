@@ -8,7 +8,8 @@ public static partial class Shapes
     /// Reduction over the dims in <paramref name="dimArg"/> (an int, an int list, or None/[] for all
     /// dims), keeping them as size 1 when <paramref name="keepdimArg"/> is true.
     /// </summary>
-    public static ShapeFunction Reduce(int self, int? dimArg, int? keepdimArg) => (a, _) =>
+    /// <remarks><paramref name="needsElements"/>: max/amax/argmax have no identity, so reducing an empty dim is an error.</remarks>
+    public static ShapeFunction Reduce(int self, int? dimArg, int? keepdimArg, bool needsElements = false) => (a, _) =>
     {
         var sizes = a.Sizes(self);
         if (sizes is null) return null;
@@ -22,7 +23,15 @@ public static partial class Shapes
         foreach (var x in dims)
         {
             long w = a.WrapDim(x, sizes.Length, self);
-            if (sizes.Length > 0) reduced[w] = true;
+            if (sizes.Length == 0) continue;
+            if (reduced[w]) throw Error(a, $"dim {w} appears multiple times in the list of dims", sizes);
+            reduced[w] = true;
+        }
+        if (needsElements)
+        {
+            for (int i = 0; i < sizes.Length; i++)
+                if (reduced[i] && sizes[i] is { IsStatic: true, Value: 0 })
+                    throw Error(a, dims.Length == 0 ? "cannot reduce an empty tensor over all dims (no identity); specify a dim" : $"expected reduction dim {i} to have non-zero size", sizes);
         }
         var r = new List<ShapeSymbol?>();
         for (int i = 0; i < sizes.Length; i++)
@@ -34,5 +43,5 @@ public static partial class Shapes
     };
 
     /// <summary>A full reduction: a 0-dim result (sum(), max(), mean()).</summary>
-    public static ShapeFunction ReduceAll(int self) => Reduce(self, null, null);
+    public static ShapeFunction ReduceAll(int self, bool needsElements = false) => Reduce(self, null, null, needsElements);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Jit.Errors;
 using Jit.Ops;
+using Jit.Tensors;
 using Xunit;
 
 namespace Jit.Tests.Ops;

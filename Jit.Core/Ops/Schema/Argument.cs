@@ -5,29 +5,30 @@ namespace Jit.Ops;
 
 /// <summary>
 /// One argument or return of a <see cref="FunctionSchema"/>, as PyTorch's <c>c10::Argument</c>.
-/// <see cref="Type"/> is the declared type, spelled as in the schema (<c>ScalarType</c>,
-/// <c>SymInt[]</c>); <see cref="RuntimeType"/> is what values of it are at run time (ints).
+/// As in PyTorch, <see cref="Type"/> is what values of it are at run time (ScalarType, Layout,
+/// MemoryFormat and SymInt are ints) and <see cref="RealType"/> is the type as the schema spells it.
 /// </summary>
 public sealed class Argument
 {
-    public Argument(string name, JitType type, int? n = null, IValue? defaultValue = null,
+    public Argument(string name, JitType realType, int? n = null, IValue? defaultValue = null,
         AliasInfo? alias = null, AliasInfo? elementAlias = null, bool kwargOnly = false)
     {
         Name = name;
-        Type = type;
+        RealType = realType;
         N = n;
         DefaultValue = defaultValue;
         Alias = alias;
         ElementAlias = elementAlias;
         KwargOnly = kwargOnly;
-        RuntimeType = ToRuntimeType(type);
+        Type = ToRuntimeType(realType);
     }
 
     /// <summary>Empty for an unnamed return.</summary>
     public string Name { get; }
-    public JitType Type { get; }
     /// <summary>The type a value passed for this argument has: ScalarType, Layout, MemoryFormat and SymInt become int.</summary>
-    public JitType RuntimeType { get; }
+    public JitType Type { get; }
+    /// <summary>The type as declared in the schema text (<c>ScalarType?</c>, <c>SymInt[]</c>); what <see cref="ToString"/> prints.</summary>
+    public JitType RealType { get; }
     /// <summary>Fixed list length, as in <c>int[2]</c>.</summary>
     public int? N { get; }
     public IValue? DefaultValue { get; }
@@ -56,8 +57,8 @@ public sealed class Argument
     public override string ToString()
     {
         var sb = new System.Text.StringBuilder();
-        bool isOpt = Type is OptionalType;
-        var unopt = Type is OptionalType o ? o.Element : Type;
+        bool isOpt = RealType is OptionalType;
+        var unopt = RealType is OptionalType o ? o.Element : RealType;
         if (unopt is ListType l)
         {
             sb.Append(SchemaFormat.TypeName(l.Element));

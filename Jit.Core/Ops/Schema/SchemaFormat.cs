@@ -15,8 +15,8 @@ internal static class SchemaFormat
         if (v.IsString) return Quote(v.AsString);
         // PyTorch prints an int list whose items are all equal as one int (`int[2] stride=1`), as
         // native_functions.yaml writes it; a one-item list stays a list (`int[1] stride=[1]`).
-        var unopt = arg.RuntimeType is OptionalType o ? o.Element : arg.RuntimeType;
-        if (v.IsList && unopt is ListType { Element: IntType } && arg.RuntimeType is not OptionalType)
+        var unopt = arg.Type is OptionalType o ? o.Element : arg.Type;
+        if (v.IsList && unopt is ListType { Element: IntType } && arg.Type is not OptionalType)
         {
             var items = v.AsList.Items;
             if (items.Count > 1 && items.All(i => i.Equals(items[0]))) return Value(items[0]);
