@@ -12,8 +12,10 @@ public static partial class Shapes
     public static ShapeFunction Reduce(int self, int? dimArg, int? keepdimArg, bool needsElements = false) => (a, _) =>
     {
         var sizes = a.Sizes(self);
-        if (sizes is null) return null;
         bool? keep = keepdimArg is { } k ? a.Bool(k) : false;
+        bool all = dimArg is not { } da || a.IsNone(da) || a.Ints(da) is { Length: 0 };
+        // Reducing every dim without keepdim gives a 0-dim tensor whatever the input's rank.
+        if (sizes is null) return all && keep == false ? [] : null;
         long[]? dims;
         if (dimArg is not { } d || a.IsNone(d)) dims = [];
         else if ((dims = a.Ints(d)) is null) return keep == true ? Enumerable.Repeat<ShapeSymbol?>(null, sizes.Length).ToArray() : null;
