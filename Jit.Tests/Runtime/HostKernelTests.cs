@@ -45,7 +45,7 @@ public sealed class HostKernelTests
     public void ListIndexOutOfRangeNamesTheIndexAndLength()
     {
         HostKernels.Table.TryGet("aten::__getitem__.t", out var kernel);
-        var list = IValue.FromList(new IValueList(Ir.IntType.Instance, [1L, 2L]));
+        var list = IValue.FromList(new IValueList(Jit.Ir.IntType.Instance, [1L, 2L]));
         var e = Assert.Throws<JitRuntimeException>(() => kernel([list, IValue.FromInt(5)], new IValue[1]));
         Assert.Contains("index 5 out of range for length 2", e.Message);
     }

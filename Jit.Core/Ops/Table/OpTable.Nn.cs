@@ -1,0 +1,70 @@
+using Jit.Tensors;
+using static Jit.Ops.DTypeRules;
+using static Jit.Ops.Shapes;
+
+namespace Jit.Ops;
+
+public static partial class OpTable
+{
+    /// <summary>Extern kernels: GEMM, convolution, pooling, normalization, softmax, embedding, attention, indexing and sorting.</summary>
+    private static OpDef[] Nn() =>
+    [
+        Op("aten::_native_multi_head_attention(Tensor query, Tensor key, Tensor value, int embed_dim, int num_head, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, Tensor? mask=None, bool need_weights=True, bool average_attn_weights=True, int? mask_type=None) -> (Tensor, Tensor)", OpKind.Extern, SameDType(0), MultiHeadAttention),
+        Op("aten::_transformer_encoder_layer_fwd(Tensor src, int embed_dim, int num_heads, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias, bool use_gelu, bool norm_first, float eps, Tensor norm_weight_1, Tensor norm_bias_1, Tensor norm_weight_2, Tensor norm_bias_2, Tensor ffn_weight_1, Tensor ffn_bias_1, Tensor ffn_weight_2, Tensor ffn_bias_2, Tensor? mask=None, int? mask_type=None) -> Tensor", OpKind.Extern, SameDType(0), SameAs(0)),
+        Op("aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor", OpKind.Extern, SameDType(0), Pool(2, 1, 2, 3, 4, 5)),
+        Op("aten::instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor", OpKind.Extern, SameDType(0), SameAs(0)),
+        Op("aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor", OpKind.Extern, SameDType(0), SameAs(0)),
+        Op("aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor", OpKind.Extern, SameDType(0), AdaptivePool(2, 1)),
+        Op("aten::masked_select(Tensor self, Tensor mask) -> Tensor", OpKind.Extern, SameDType(0), DataDependent1d),
+        Op("aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", OpKind.Reduction, DTypeArgOr(2, FloatingOnly(0)), SameAs(0)),
+        Op("aten::layer_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enable=True) -> Tensor", OpKind.Reduction, SameDType(0), SameAs(0)),
+        Op("aten::_softmax(Tensor self, int dim, bool half_to_float) -> Tensor", OpKind.Reduction, SameDType(0), SameAs(0)),
+        Op("aten::matmul(Tensor self, Tensor other) -> Tensor", OpKind.Extern, SameDTypes(0, 1), MatMul),
+        Op("aten::adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor", OpKind.Extern, SameDType(0), AdaptivePool(1, 1)),
+        Op("aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor", OpKind.Extern, SumLike(0, 2), SameAs(0)),
+        Op("aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), Linear),
+        Op("aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", OpKind.Reduction, DTypeArgOr(2, FloatingOnly(0)), SameAs(0)),
+        Op("aten::_convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups, bool benchmark, bool deterministic, bool cudnn_enabled, bool allow_tf32) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), Conv(0, 3, 4, 5, 8, 6, 7)),
+        Op("aten::bmm(Tensor self, Tensor mat2) -> Tensor", OpKind.Extern, SameDTypes(0, 1), BatchMatMul(0, 1, 3)),
+        Op("aten::mm(Tensor self, Tensor mat2) -> Tensor", OpKind.Extern, SameDTypes(0, 1), BatchMatMul(0, 1, 2)),
+        Op("aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] dilation=1, int groups=1) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), Conv(2, 3, 4, 5, 6)),
+        Op("aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, str padding=\"valid\", int[2] dilation=1, int groups=1) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), Conv(2, 3, 4, 5, 6)),
+        Op("aten::conv3d(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] dilation=1, int groups=1) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), Conv(3, 3, 4, 5, 6)),
+        Op("aten::addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), AddMatMul(0, 1, 2, 2)),
+        Op("aten::baddbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), AddMatMul(0, 1, 2, 3)),
+        Op("aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enabled=True) -> Tensor", OpKind.Reduction, SameDType(0), SameAs(0)),
+        Op("aten::conv1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=[1], int[1] padding=[0], int[1] dilation=[1], int groups=1) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), Conv(1, 3, 4, 5, 6)),
+        Op("aten::conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=[1], str padding=\"valid\", int[1] dilation=[1], int groups=1) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), Conv(1, 3, 4, 5, 6)),
+        Op("aten::pad(Tensor self, int[] pad, str mode=\"constant\", float? value=None) -> Tensor", OpKind.Extern, SameDType(0), Pad),
+        Op("aten::convolution(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, bool transposed, int[] output_padding, int groups) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), Conv(0, 3, 4, 5, 8, 6, 7)),
+        Op("aten::upsample_nearest2d(Tensor self, SymInt[2] output_size, float? scales_h=None, float? scales_w=None) -> Tensor", OpKind.Extern, SameDType(0), Upsample2d),
+        Op("aten::nonzero(Tensor self) -> Tensor", OpKind.Extern, Fixed(DType.Int64), NonZero),
+        Op("aten::embedding(Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor", OpKind.Extern, SameDType(0), Embedding),
+        Op("aten::constant_pad_nd(Tensor self, int[] pad, Scalar value=0) -> Tensor", OpKind.Extern, SameDType(0), Pad),
+        Op("aten::upsample_bilinear2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor", OpKind.Extern, SameDType(0), Upsample2d),
+        Op("aten::avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor", OpKind.Extern, SameDType(0), Pool(2, 1, 2, 3, null, 4)),
+        Op("aten::adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)", OpKind.Extern, ValuesAndIndices(0), AdaptivePool(2, 1)),
+        Op("aten::sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)", OpKind.Extern, ValuesAndIndices(0), SameAs(0)),
+        Op("aten::sort.int(int[](a!) self, bool reverse=False) -> ()", OpKind.Host),
+        Op("aten::sort.float(float[](a!) self, bool reverse=False) -> ()", OpKind.Host),
+        Op("aten::sort.Tensor(Tensor[](a!) self, bool reverse=False) -> ()", OpKind.Host),
+        Op("aten::sort.bool(bool[](a!) self, bool reverse=False) -> ()", OpKind.Host),
+        Op("aten::sort.str(str[](a!) self, bool reverse=False) -> ()", OpKind.Host),
+        Op("aten::sort.any(t[](a!) self, bool reverse=False) -> ()", OpKind.Host),
+        Op("aten::topk(Tensor self, int k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)", OpKind.Extern, ValuesAndIndices(0), TopK),
+        Op("aten::_log_softmax(Tensor self, int dim, bool half_to_float) -> Tensor", OpKind.Reduction, SameDType(0), SameAs(0)),
+        Op("aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor", OpKind.Extern, SameDType(0), AdvancedIndex),
+        Op("aten::index.str(str self, str substr, int start=0, int end=-1) -> int", OpKind.Host),
+        Op("aten::index.list_int(int[] self, int el) -> int", OpKind.Host),
+        Op("aten::index.list_float(float[] self, float el) -> int", OpKind.Host),
+        Op("aten::index.list_bool(bool[] self, bool el) -> int", OpKind.Host),
+        Op("aten::index.list_Tensor(Tensor[] self, Tensor el) -> int", OpKind.Host),
+        Op("aten::index.list_str(str[] self, str el) -> int", OpKind.Host),
+        Op("aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)", OpKind.Extern, SameDType(0), SameAs(0)),
+        Op("aten::index_select(Tensor self, int dim, Tensor index) -> Tensor", OpKind.Extern, SameDType(0), IndexSelect),
+        Op("aten::gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor", OpKind.Extern, SameDType(0), SizesOf(2)),
+        Op("aten::flip(Tensor self, int[] dims) -> Tensor", OpKind.Extern, SameDType(0), SameAs(0)),
+        Op("aten::roll(Tensor self, int[1] shifts, int[1] dims=[]) -> Tensor", OpKind.Extern, SameDType(0), SameAs(0)),
+        Op("aten::max_pool1d(Tensor self, int[1] kernel_size, int[1] stride=[], int[1] padding=[0], int[1] dilation=[1], bool ceil_mode=False) -> Tensor", OpKind.Extern, SameDType(0), Pool(1, 1, 2, 3, 4, 5)),
+    ];
+}
