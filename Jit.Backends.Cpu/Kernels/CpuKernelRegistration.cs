@@ -7,5 +7,15 @@ internal static class CpuKernelRegistration
 {
     public static void RegisterAll(KernelTable table)
     {
+        MathBinaryKernels.Register(table);
+        MathComparisonKernels.Register(table);
+        MathUnaryKernels.Register(table);
+        ActivationKernels.Register(table);
+        ElementwiseSelectKernels.Register(table);
+        ReductionKernels.Register(table);
+        NormalizationKernels.Register(table);
+        CastKernels.Register(table);
+        // In-place variants wrap the functional kernels above, so they come last.
+        MathInPlaceKernels.Register(table);
     }
 }

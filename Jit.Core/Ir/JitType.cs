@@ -9,6 +9,7 @@ public abstract class JitType : IEquatable<JitType>
     public abstract bool Equals(JitType? other);
     public override bool Equals(object? obj) => obj is JitType t && Equals(t);
     public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
+    public abstract override string ToString();
 
     /// <summary>Whether a value of this type may be used where <paramref name="other"/> is expected.</summary>
     public virtual bool IsSubtypeOf(JitType other)
