@@ -58,12 +58,13 @@ internal static class ElementwiseSelectKernels
         if (self.DType.IsFloatingPoint())
         {
             var x = StridedMathCopy.GatherDouble(self, shape);
-            double fill = StridedMathCopy.GatherDouble(v, [])[0];
+            double fill = StridedMathCopy.GatherDouble(v, [], self.DType)[0];
             for (int k = 0; k < x.Length; k++) if (m[k] != 0) x[k] = fill;
             return StridedMathCopy.ToTensor(x, self.DType, shape);
         }
         var xl = StridedMathCopy.GatherLong(self, shape);
-        long fillL = StridedMathCopy.GatherLong(v, [])[0];
+        // Through double so a float fill truncates (or tests != 0 for bool) like a cast to self's dtype.
+        long fillL = (long)StridedMathCopy.GatherDouble(v, [], self.DType)[0];
         for (int k = 0; k < xl.Length; k++) if (m[k] != 0) xl[k] = fillL;
         return StridedMathCopy.ToTensor(xl, self.DType, shape);
     }
@@ -71,7 +72,6 @@ internal static class ElementwiseSelectKernels
     private static Tensor Clamp(string op, Tensor self, IValue min, IValue max)
     {
         if (min.IsNone && max.IsNone) throw new JitRuntimeException($"{op}: at least one of 'min' or 'max' must not be None");
-        if (self.DType == DType.Bool) throw NotImplemented(op, self.DType);
         // The bounds take part in type promotion (PyTorch 1.13: an int tensor clamped by 0.5 becomes float).
         var dt = ResultType(self, min, max);
         var shape = self.Sizes.ToArray();
@@ -79,9 +79,9 @@ internal static class ElementwiseSelectKernels
         if (max.IsTensor) shape = ShapeUtil.Broadcast(shape, max.AsTensor.Sizes, op);
         if (dt.IsFloatingPoint())
         {
-            var x = StridedMathCopy.GatherDouble(self, shape);
-            var lo = min.IsNone ? null : StridedMathCopy.GatherDouble(Operand(min, op), shape);
-            var hi = max.IsNone ? null : StridedMathCopy.GatherDouble(Operand(max, op), shape);
+            var x = StridedMathCopy.GatherDouble(self, shape, dt);
+            var lo = min.IsNone ? null : StridedMathCopy.GatherDouble(Operand(min, op), shape, dt);
+            var hi = max.IsNone ? null : StridedMathCopy.GatherDouble(Operand(max, op), shape, dt);
             for (int k = 0; k < x.Length; k++)
             {
                 double v = x[k];
@@ -92,9 +92,9 @@ internal static class ElementwiseSelectKernels
             }
             return StridedMathCopy.ToTensor(x, dt, shape);
         }
-        var xl = StridedMathCopy.GatherLong(self, shape);
-        var lol = min.IsNone ? null : StridedMathCopy.GatherLong(Operand(min, op), shape);
-        var hil = max.IsNone ? null : StridedMathCopy.GatherLong(Operand(max, op), shape);
+        var xl = StridedMathCopy.GatherLong(self, shape, dt);
+        var lol = min.IsNone ? null : StridedMathCopy.GatherLong(Operand(min, op), shape, dt);
+        var hil = max.IsNone ? null : StridedMathCopy.GatherLong(Operand(max, op), shape, dt);
         for (int k = 0; k < xl.Length; k++)
         {
             if (lol != null) xl[k] = Math.Max(xl[k], lol[k]);

@@ -95,6 +95,59 @@ internal static class StridedMathCopy
         return dst;
     }
 
+    /// <summary>
+    /// Gathers and then converts each value to <paramref name="castTo"/>, as PyTorch casts every
+    /// operand to the common dtype before computing (a float64 scalar rounds to float32, -1 becomes 255 in uint8).
+    /// </summary>
+    public static double[] GatherDouble(Tensor t, ReadOnlySpan<long> shape, DType castTo)
+    {
+        var v = GatherDouble(t, shape);
+        if (t.DType != castTo) RoundTo(v, castTo);
+        return v;
+    }
+
+    public static long[] GatherLong(Tensor t, ReadOnlySpan<long> shape, DType castTo)
+    {
+        var v = GatherLong(t, shape);
+        if (t.DType != castTo) RoundTo(v, castTo);
+        return v;
+    }
+
+    /// <summary>Rounds doubles to the values <paramref name="t"/> can hold (float32, half, bfloat16; integers truncate).</summary>
+    public static void RoundTo(Span<double> v, DType t)
+    {
+        switch (t)
+        {
+            case DType.Float64: break;
+            case DType.Float32: for (int i = 0; i < v.Length; i++) v[i] = (float)v[i]; break;
+            case DType.Float16: for (int i = 0; i < v.Length; i++) v[i] = (double)(Half)(float)v[i]; break;
+            case DType.BFloat16: for (int i = 0; i < v.Length; i++) v[i] = BFloat16.ToSingle(BFloat16.FromSingle((float)v[i])); break;
+            case DType.Bool: for (int i = 0; i < v.Length; i++) v[i] = v[i] != 0 ? 1 : 0; break;
+            default:
+                {
+                    var l = new long[v.Length];
+                    for (int i = 0; i < l.Length; i++) l[i] = double.IsNaN(v[i]) ? 0 : (long)v[i];
+                    RoundTo(l, t);
+                    for (int i = 0; i < l.Length; i++) v[i] = l[i];
+                    break;
+                }
+        }
+    }
+
+    /// <summary>Wraps longs to the range of <paramref name="t"/> as C casts do (bool: != 0).</summary>
+    public static void RoundTo(Span<long> v, DType t)
+    {
+        switch (t)
+        {
+            case DType.Int32: for (int i = 0; i < v.Length; i++) v[i] = unchecked((int)v[i]); break;
+            case DType.Int16: for (int i = 0; i < v.Length; i++) v[i] = unchecked((short)v[i]); break;
+            case DType.Int8: for (int i = 0; i < v.Length; i++) v[i] = unchecked((sbyte)v[i]); break;
+            case DType.UInt8: for (int i = 0; i < v.Length; i++) v[i] = unchecked((byte)v[i]); break;
+            case DType.Bool: for (int i = 0; i < v.Length; i++) v[i] = v[i] != 0 ? 1 : 0; break;
+            default: break;
+        }
+    }
+
     /// <summary>As <see cref="GatherDouble"/>, as longs; floating values truncate toward zero, as C casts do.</summary>
     public static long[] GatherLong(Tensor t, ReadOnlySpan<long> shape)
     {

@@ -27,13 +27,13 @@ internal static class StridedMathElementwise
                 for (int k = 0; k < z.Length; k++) z[k] = (float)f(x[k], y[k]);
                 return r;
             }
-            var xs = StridedMathCopy.GatherDouble(a, shape);
-            var ys = StridedMathCopy.GatherDouble(b, shape);
+            var xs = StridedMathCopy.GatherDouble(a, shape, compute);
+            var ys = StridedMathCopy.GatherDouble(b, shape, compute);
             for (int k = 0; k < xs.Length; k++) xs[k] = f(xs[k], ys[k]);
             return StridedMathCopy.ToTensor(xs, output, shape);
         }
-        var xl = StridedMathCopy.GatherLong(a, shape);
-        var yl = StridedMathCopy.GatherLong(b, shape);
+        var xl = StridedMathCopy.GatherLong(a, shape, compute);
+        var yl = StridedMathCopy.GatherLong(b, shape, compute);
         for (int k = 0; k < xl.Length; k++) xl[k] = i(xl[k], yl[k]);
         return StridedMathCopy.ToTensor(xl, output, shape);
     }
@@ -51,11 +51,11 @@ internal static class StridedMathElementwise
                 for (int k = 0; k < z.Length; k++) z[k] = (float)f(x[k]);
                 return r;
             }
-            var xs = StridedMathCopy.GatherDouble(a, shape);
+            var xs = StridedMathCopy.GatherDouble(a, shape, compute);
             for (int k = 0; k < xs.Length; k++) xs[k] = f(xs[k]);
             return StridedMathCopy.ToTensor(xs, output, shape);
         }
-        var xl = StridedMathCopy.GatherLong(a, shape);
+        var xl = StridedMathCopy.GatherLong(a, shape, compute);
         for (int k = 0; k < xl.Length; k++) xl[k] = i(xl[k]);
         return StridedMathCopy.ToTensor(xl, output, shape);
     }
