@@ -1,3 +1,4 @@
+using System.Numerics;
 using Jit.Backends.Cpu.Kernels.Common;
 using Jit.Errors;
 using Jit.Runtime;
@@ -18,7 +19,9 @@ internal static class ActivationKernels
         {
             var x = i[0].AsTensor;
             if (x.DType == DType.Bool) throw StridedMathArgs.NotImplemented("relu", x.DType);
-            o[0] = StridedMathElementwise.Unary(x, x.DType, x.DType, v => v > 0 || double.IsNaN(v) ? v : 0, v => v > 0 ? v : 0);
+            // "x < 0 ? 0 : x" keeps NaN, as PyTorch's relu does.
+            o[0] = StridedMathElementwise.Unary(x, x.DType, x.DType, v => v < 0 ? 0 : v, v => v > 0 ? v : 0,
+                v => Vector.ConditionalSelect(Vector.LessThan(v, Vector<float>.Zero), Vector<float>.Zero, v));
         });
         t.Add("aten::gelu", (i, o) =>
         {

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Jit.Backends.Cpu.Kernels.Common;
 using Jit.Errors;
 using Jit.Runtime;
@@ -15,8 +16,8 @@ internal static class MathBinaryKernels
         t.Add("aten::add.Scalar", AddSub("add", 1));
         t.Add("aten::sub.Tensor", AddSub("sub", -1));
         t.Add("aten::sub.Scalar", AddSub("sub", -1));
-        t.Add("aten::mul.Tensor", Simple("mul", (x, y) => x * y, (x, y) => unchecked(x * y)));
-        t.Add("aten::mul.Scalar", Simple("mul", (x, y) => x * y, (x, y) => unchecked(x * y)));
+        t.Add("aten::mul.Tensor", Simple("mul", (x, y) => x * y, (x, y) => unchecked(x * y), (x, y) => x * y));
+        t.Add("aten::mul.Scalar", Simple("mul", (x, y) => x * y, (x, y) => unchecked(x * y), (x, y) => x * y));
         t.Add("aten::div.Tensor", (i, o) => o[0] = Div("div", i[0], i[1], null));
         t.Add("aten::div.Scalar", (i, o) => o[0] = Div("div", i[0], i[1], null));
         t.Add("aten::div.Tensor_mode", (i, o) => o[0] = Div("div", i[0], i[1], OptString(i[2])));
@@ -35,10 +36,11 @@ internal static class MathBinaryKernels
     }
 
     /// <summary>An op whose result dtype is the promoted dtype of its two operands.</summary>
-    private static OpKernel Simple(string op, Func<double, double, double> f, Func<long, long, long> i) => (inp, outp) =>
+    private static OpKernel Simple(string op, Func<double, double, double> f, Func<long, long, long> i,
+        Func<Vector<float>, Vector<float>, Vector<float>>? vf = null) => (inp, outp) =>
     {
         var common = ResultType(inp[0], inp[1]);
-        outp[0] = StridedMathElementwise.Binary(op, Operand(inp[0], op), Operand(inp[1], op), common, common, f, i);
+        outp[0] = StridedMathElementwise.Binary(op, Operand(inp[0], op), Operand(inp[1], op), common, common, f, i, vf);
     };
 
     private static OpKernel AddSub(string op, int sign) => (inp, outp) =>
@@ -53,8 +55,14 @@ internal static class MathBinaryKernels
             throw new JitTypeException($"{op}: boolean alpha is only supported for boolean results");
         double ad = alpha.AsDouble * sign;
         long al = alpha.IsDouble ? 0 : alpha.AsInt * sign;
+        Func<Vector<float>, Vector<float>, Vector<float>> vf = ad switch
+        {
+            1 => (x, y) => x + y,
+            -1 => (x, y) => x - y,
+            _ => (x, y) => x + y * (float)ad,
+        };
         outp[0] = StridedMathElementwise.Binary(op, Operand(a, op), Operand(b, op), common, common,
-            (x, y) => x + ad * y, (x, y) => unchecked(x + al * y));
+            (x, y) => x + ad * y, (x, y) => unchecked(x + al * y), vf);
     };
 
     /// <summary>div with rounding_mode None (true division: integers give float32), "trunc" or "floor".</summary>
@@ -67,7 +75,7 @@ internal static class MathBinaryKernels
             case null:
                 {
                     var compute = common.IsFloatingPoint() ? common : DType.Float32;
-                    return StridedMathElementwise.Binary(op, x, y, compute, compute, (p, q) => p / q, (_, _) => 0);
+                    return StridedMathElementwise.Binary(op, x, y, compute, compute, (p, q) => p / q, (_, _) => 0, (p, q) => p / q);
                 }
             case "trunc":
                 return StridedMathElementwise.Binary(op, x, y, common, common,

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Jit.Errors;
 using Jit.Tensors;
 
@@ -6,27 +7,20 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// <summary>
 /// Elementwise drivers: broadcast the operands, compute in <c>double</c> when the compute dtype
 /// is floating (PyTorch computes half/bfloat16 in float32; double then rounding is as close) or in
-/// <c>long</c> for integers and bool, then write the output dtype. A contiguous float32 path skips
-/// the gather buffers.
+/// <c>long</c> for integers and bool, then write the output dtype. Contiguous float32 operands skip
+/// the gather buffers, and ops with a vector form run on <see cref="Vector{T}"/>.
 /// </summary>
 internal static class StridedMathElementwise
 {
+    /// <param name="vf">The op on float32 vectors, when it has one: used for contiguous float32 operands.</param>
     public static Tensor Binary(string op, Tensor a, Tensor b, DType compute, DType output,
-        Func<double, double, double> f, Func<long, long, long> i)
+        Func<double, double, double> f, Func<long, long, long> i, Func<Vector<float>, Vector<float>, Vector<float>>? vf = null)
     {
         var shape = ShapeUtil.Broadcast(a.Sizes, b.Sizes, op);
+        if (compute == DType.Float32 && output == DType.Float32 && TryContiguousFloat32(a, b, shape, f, vf) is { } fast)
+            return fast;
         if (compute.IsFloatingPoint())
         {
-            if (output == DType.Float32 && a.DType == DType.Float32 && b.DType == DType.Float32
-                && a.IsContiguous && b.IsContiguous && a.Sizes.SequenceEqual(b.Sizes))
-            {
-                var r = Tensor.Empty(DType.Float32, shape);
-                var x = a.ContiguousSpan<float>();
-                var y = b.ContiguousSpan<float>();
-                var z = r.ContiguousSpan<float>();
-                for (int k = 0; k < z.Length; k++) z[k] = (float)f(x[k], y[k]);
-                return r;
-            }
             var xs = StridedMathCopy.GatherDouble(a, shape, compute);
             var ys = StridedMathCopy.GatherDouble(b, shape, compute);
             for (int k = 0; k < xs.Length; k++) xs[k] = f(xs[k], ys[k]);
@@ -38,7 +32,39 @@ internal static class StridedMathElementwise
         return StridedMathCopy.ToTensor(xl, output, shape);
     }
 
-    public static Tensor Unary(Tensor a, DType compute, DType output, Func<double, double> f, Func<long, long> i)
+    // The common case in models: a contiguous float32 tensor with another of the same shape, or
+    // with a single value (x * 0.5, x + bias_scalar). Works on the spans directly, no gather buffers.
+    private static Tensor? TryContiguousFloat32(Tensor a, Tensor b, long[] shape,
+        Func<double, double, double> f, Func<Vector<float>, Vector<float>, Vector<float>>? vf)
+    {
+        if (a.DType != DType.Float32 || !a.IsContiguous || !a.Sizes.SequenceEqual(shape)) return null;
+        bool full = b.DType == DType.Float32 && b.IsContiguous && b.Sizes.SequenceEqual(shape);
+        if (!full && b.NumElements != 1) return null;
+        var r = Tensor.Empty(DType.Float32, shape);
+        var x = a.ContiguousSpan<float>();
+        var z = r.ContiguousSpan<float>();
+        int n = z.Length, k = 0, w = Vector<float>.Count;
+        if (full)
+        {
+            var y = b.ContiguousSpan<float>();
+            if (vf != null)
+                for (; k <= n - w; k += w) vf(new Vector<float>(x[k..]), new Vector<float>(y[k..])).CopyTo(z[k..]);
+            for (; k < n; k++) z[k] = (float)f(x[k], y[k]);
+        }
+        else
+        {
+            // The single value is cast to float32 first, as PyTorch casts it to the common dtype.
+            float s = (float)StridedMathCopy.GatherDouble(b, b.Sizes, DType.Float32)[0];
+            var sv = new Vector<float>(s);
+            if (vf != null)
+                for (; k <= n - w; k += w) vf(new Vector<float>(x[k..]), sv).CopyTo(z[k..]);
+            for (; k < n; k++) z[k] = (float)f(x[k], s);
+        }
+        return r;
+    }
+
+    public static Tensor Unary(Tensor a, DType compute, DType output, Func<double, double> f, Func<long, long> i,
+        Func<Vector<float>, Vector<float>>? vf = null)
     {
         var shape = a.Sizes;
         if (compute.IsFloatingPoint())
@@ -48,7 +74,10 @@ internal static class StridedMathElementwise
                 var r = Tensor.Empty(DType.Float32, shape);
                 var x = a.ContiguousSpan<float>();
                 var z = r.ContiguousSpan<float>();
-                for (int k = 0; k < z.Length; k++) z[k] = (float)f(x[k]);
+                int k = 0, w = Vector<float>.Count;
+                if (vf != null)
+                    for (; k <= z.Length - w; k += w) vf(new Vector<float>(x[k..])).CopyTo(z[k..]);
+                for (; k < z.Length; k++) z[k] = (float)f(x[k]);
                 return r;
             }
             var xs = StridedMathCopy.GatherDouble(a, shape, compute);
