@@ -7,7 +7,7 @@ using static Jit.Backends.Cpu.Kernels.Common.StridedMathArgs;
 
 namespace Jit.Backends.Cpu.Kernels;
 
-/// <summary>Binary arithmetic with broadcasting and type promotion: add, sub, mul, div, remainder, floor_divide, pow, maximum/minimum.</summary>
+/// <summary>Binary arithmetic with broadcasting and type promotion: add, sub, rsub, mul, div, remainder, floor_divide, pow, maximum/minimum.</summary>
 internal static class MathBinaryKernels
 {
     public static void Register(KernelTable t)
@@ -16,6 +16,8 @@ internal static class MathBinaryKernels
         t.Add("aten::add.Scalar", AddSub("add", 1));
         t.Add("aten::sub.Tensor", AddSub("sub", -1));
         t.Add("aten::sub.Scalar", AddSub("sub", -1));
+        t.Add("aten::rsub.Tensor", AddSub("rsub", -1, reversed: true));
+        t.Add("aten::rsub.Scalar", AddSub("rsub", -1, reversed: true));
         t.Add("aten::mul.Tensor", Simple("mul", (x, y) => x * y, (x, y) => unchecked(x * y), (x, y) => x * y));
         t.Add("aten::mul.Scalar", Simple("mul", (x, y) => x * y, (x, y) => unchecked(x * y), (x, y) => x * y));
         t.Add("aten::div.Tensor", (i, o) => o[0] = Div("div", i[0], i[1], null));
@@ -43,9 +45,10 @@ internal static class MathBinaryKernels
         outp[0] = StridedMathElementwise.Binary(op, Operand(inp[0], op), Operand(inp[1], op), common, common, f, i, vf);
     };
 
-    private static OpKernel AddSub(string op, int sign) => (inp, outp) =>
+    /// <summary>a + sign * alpha * b; rsub (<c>1 - x</c> in scripts) is other - alpha * self, so its operands swap.</summary>
+    private static OpKernel AddSub(string op, int sign, bool reversed = false) => (inp, outp) =>
     {
-        IValue a = inp[0], b = inp[1], alpha = inp[2];
+        IValue a = reversed ? inp[1] : inp[0], b = reversed ? inp[0] : inp[1], alpha = inp[2];
         var common = ResultType(a, b);
         if (sign < 0 && (Operand(a, op).DType == DType.Bool || Operand(b, op).DType == DType.Bool))
             throw new JitTypeException("sub: subtraction, the `-` operator, with a bool tensor is not supported; use `^` / logical_xor() or `~` / logical_not() instead");
