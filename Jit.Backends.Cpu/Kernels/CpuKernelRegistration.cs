@@ -16,5 +16,15 @@ internal static class CpuKernelRegistration
         MatmulKernels.Register(table);
         ConvKernels.Register(table);
         PoolKernels.Register(table);
+        MathBinaryKernels.Register(table);
+        MathComparisonKernels.Register(table);
+        MathUnaryKernels.Register(table);
+        ActivationKernels.Register(table);
+        ElementwiseSelectKernels.Register(table);
+        ReductionKernels.Register(table);
+        NormalizationKernels.Register(table);
+        CastKernels.Register(table);
+        // In-place variants wrap the functional kernels above, so they come last.
+        MathInPlaceKernels.Register(table);
     }
 }
