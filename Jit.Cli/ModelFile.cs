@@ -37,6 +37,19 @@ public sealed class ModelFile
         return new ModelFile(graph, self);
     }
 
+    /// <summary>Reads one .npy per user input, shaped for each input's type (see <see cref="ValueFiles.FromTensor"/>).</summary>
+    public IValue[] ReadInputs(IReadOnlyList<string> paths)
+    {
+        var inputs = Graph.Inputs.Skip(Self is null ? 0 : 1).ToArray();
+        var values = new List<IValue>();
+        for (int i = 0; i < paths.Count; i++)
+        {
+            var t = Jit.Serialization.Npy.NpyFormat.Read(paths[i]);
+            values.Add(i < inputs.Length ? ValueFiles.FromTensor(t, inputs[i].Type, paths[i]) : IValue.FromTensor(t));
+        }
+        return BindInputs(values);
+    }
+
     public IValue[] BindInputs(IReadOnlyList<IValue> userInputs)
     {
         if (userInputs.Count != UserInputCount)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Jit.Backends.Cpu;
 using Jit.Errors;
 using Jit.Runtime;
-using Jit.Serialization.Npy;
 
 namespace Jit.Cli;
 
@@ -24,8 +23,7 @@ public static class RunCommand
     {
         var device = Device.Parse(deviceText);
         var model = ModelFile.Load(file);
-        var userInputs = inputPaths.Select(p => IValue.FromTensor(NpyFormat.Read(p))).ToList();
-        var inputs = model.BindInputs(userInputs);
+        var inputs = model.ReadInputs(inputPaths);
 
         var registry = new BackendRegistry().AddCpu();
         using var backend = registry.Open(device);

@@ -7,8 +7,9 @@ using Jit.Tensors;
 namespace Jit.Serialization.Npy;
 
 /// <summary>
-/// NumPy <c>.npy</c> files, format versions 1.0-3.0, little-endian, C order. Anything else
-/// (big-endian, Fortran order, object arrays, structured dtypes) is a clear <see cref="JitFormatException"/>.
+/// NumPy <c>.npy</c> files, format versions 1.0-3.0, little-endian, C or Fortran order (NumPy
+/// writes Fortran order for any F-contiguous array, such as a transposed result). Anything else
+/// (big-endian, object arrays, structured or complex dtypes) is a clear <see cref="JitFormatException"/>.
 /// </summary>
 public static class NpyFormat
 {
@@ -61,7 +62,6 @@ public static class NpyFormat
             throw new JitFormatException(".npy header is not valid UTF-8", headerStart);
         }
         var (descr, fortran, shape) = NpyHeader.Parse(header, headerStart);
-        if (fortran) throw new JitFormatException(".npy array is in Fortran order; only C order is supported", headerStart);
         var dtype = DTypeFromDescr(descr, headerStart);
 
         var t = Tensor.Empty(dtype, CheckedShape(shape, dtype, data.Length - headerStart - (int)headerLength, headerStart));
@@ -78,7 +78,20 @@ public static class NpyFormat
             for (int i = 0; i < span.Length; i++)
                 if (span[i] > 1) throw new JitFormatException($".npy bool array holds byte {span[i]} (expected 0 or 1)", dataStart + i);
         }
-        return t;
+        return fortran ? FromFortranOrder(t) : t;
+    }
+
+    // The bytes were read as if C-ordered; view them column-major and copy into C order.
+    private static Tensor FromFortranOrder(Tensor t)
+    {
+        var strides = new long[t.Rank];
+        long s = 1;
+        for (int d = 0; d < t.Rank; d++)
+        {
+            strides[d] = s;
+            s *= Math.Max(t.Size(d), 1);
+        }
+        return t.AsStrided(t.Sizes, strides, 0).Clone();
     }
 
     // Checks the element count against the bytes actually present before anything is allocated.
