@@ -1,10 +1,16 @@
 using Jit.Errors;
 using Jit.Ir;
+using Jit.Modules;
 using Jit.Runtime;
+using Jit.Serialization.Ptmf;
 
 namespace Jit.Cli;
 
-/// <summary>A file the CLI can run: a textual-IR graph (<c>*.ir</c>), with its implicit <c>self</c>.</summary>
+/// <summary>
+/// A file the CLI can run: a PyTorch flatbuffer module (told by its <c>PTMF</c> identifier, whatever
+/// its extension), whose <c>forward</c> runs with the module as <c>self</c>; or a textual-IR graph
+/// (<c>*.ir</c>), whose <c>self</c>, if it has one, is an empty object.
+/// </summary>
 public sealed class ModelFile
 {
     private ModelFile(Graph graph, IValue? self)
@@ -14,6 +20,8 @@ public sealed class ModelFile
     }
 
     public Graph Graph { get; }
+    /// <summary>The loaded module, when the file is a flatbuffer module.</summary>
+    public JitModule? Module { get; private init; }
     /// <summary>The module object bound to the graph's first input, when the graph is a method.</summary>
     public IValue? Self { get; }
 
@@ -22,13 +30,25 @@ public sealed class ModelFile
     public static ModelFile Load(string path)
     {
         if (!File.Exists(path)) throw new JitException($"no such file: '{path}'");
-        string text;
-        try { text = File.ReadAllText(path); }
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new JitException($"cannot read '{path}': {e.Message}");
         }
-        var graph = Graph.Parse(text, Path.GetFileName(path));
+        if (PtmfModule.HasFileIdentifier(bytes))
+        {
+            try
+            {
+                var module = JitModule.Load(bytes);
+                return new ModelFile(module.MethodGraph("forward"), IValue.FromObject(module.Object)) { Module = module };
+            }
+            catch (JitException e)
+            {
+                throw e.WithContext($"in {path}");
+            }
+        }
+        var graph = Graph.Parse(System.Text.Encoding.UTF8.GetString(bytes), Path.GetFileName(path));
         graph.Lint();
         // A method's graph takes the module first; from the command line it is implicit.
         IValue? self = null;
