@@ -28,6 +28,10 @@ internal static class ReductionKernels
         t.Add("aten::min.dim", (i, o) => MaxMinDim("min", i, o, max: false));
         t.Add("aten::argmax", (i, o) => o[0] = ArgExtreme("argmax", i[0].AsTensor, i[1], i[2].AsBool, max: true));
         t.Add("aten::argmin", (i, o) => o[0] = ArgExtreme("argmin", i[0].AsTensor, i[1], i[2].AsBool, max: false));
+        t.Add("aten::all", (i, o) => o[0] = AnyAll(i[0].AsTensor, IValue.None, false, all: true));
+        t.Add("aten::all.dim", (i, o) => o[0] = AnyAll(i[0].AsTensor, i[1], i[2].AsBool, all: true));
+        t.Add("aten::any", (i, o) => o[0] = AnyAll(i[0].AsTensor, IValue.None, false, all: false));
+        t.Add("aten::any.dim", (i, o) => o[0] = AnyAll(i[0].AsTensor, i[1], i[2].AsBool, all: false));
         t.Add("aten::cumsum", (i, o) => o[0] = Cumsum(i[0].AsTensor, i[1].AsInt, i[2]));
         t.Add("aten::var", (i, o) => o[0] = Variance("var", i[0].AsTensor, IValue.None, i[1].AsBool ? 1 : 0, false, sqrt: false));
         t.Add("aten::var.dim", (i, o) => o[0] = Variance("var", i[0].AsTensor, i[1], i[2].AsBool ? 1 : 0, i[3].AsBool, sqrt: false));
@@ -67,6 +71,22 @@ internal static class ReductionKernels
             rl[k] = acc;
         }
         return StridedMathCopy.ToTensor(rl, outType, shape);
+    }
+
+    // PyTorch 1.13 keeps uint8 for all/any of a uint8 tensor; every other dtype gives bool.
+    private static Tensor AnyAll(Tensor x, IValue dim, bool keepdim, bool all)
+    {
+        var rows = new StridedMathRows(x, ReduceDims(dim, x.Rank, all ? "all" : "any"));
+        var shape = rows.OutShape(keepdim);
+        var v = rows.GatherDouble();
+        var r = new long[rows.Outer];
+        for (long k = 0; k < rows.Outer; k++)
+        {
+            bool acc = all;
+            for (long j = k * rows.Inner; j < (k + 1) * rows.Inner && acc == all; j++) acc = v[j] != 0;
+            r[k] = acc ? 1 : 0;
+        }
+        return StridedMathCopy.ToTensor(r, x.DType == DType.UInt8 ? DType.UInt8 : DType.Bool, shape);
     }
 
     private static Tensor Mean(Tensor x, IValue dim, bool keepdim, IValue dtype)

@@ -184,11 +184,9 @@ public sealed partial class BytecodeToGraph
             case BytecodeOpCode.IS_CUDA: s.Push(Emit(block, "prim::is_cuda", [s.Pop(what)], BoolType.Instance).Output()); break;
             case BytecodeOpCode.NUM_TO_TENSOR: s.Push(Emit(block, "prim::NumToTensor", [s.Pop(what)], TensorType.Unknown).Output()); break;
             case BytecodeOpCode.WARN:
-            {
-                var args = s.PopN(ins.X == 0 ? 1 : 2, what);
-                Emit(block, "aten::warn", args.Length == 1 ? args : [args[0], args[1]]);
+                // X only numbers the warning (each warns once); the stack holds (message, stacklevel).
+                Emit(block, "aten::warn", s.PopN(2, what));
                 break;
-            }
             default:
                 throw Error(pc, $"opcode {ins.Op} is not supported");
         }
