@@ -208,7 +208,9 @@ def export(name, model, inputs):
     for i, x in enumerate(inputs):
         np.save(os.path.join(d, f"input{i}.npy"), to_numpy(x))
     for i, y in enumerate(outs):
-        np.save(os.path.join(d, f"output{i}.npy"), np.ascontiguousarray(to_numpy(y)))
+        a = to_numpy(y)
+        # ascontiguousarray would turn a 0-dim array into shape (1,).
+        np.save(os.path.join(d, f"output{i}.npy"), np.ascontiguousarray(a) if a.ndim else a)
     size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
     print(f"{name}: {len(inputs)} inputs, {len(outs)} outputs, {size} bytes")
 
