@@ -4,6 +4,8 @@ using Jit.Serialization.FlatBuffers;
 using Xunit;
 using static Jit.Tests.Serialization.FlatBuffers.TestSchema;
 
+using Jit.Tests.Testing;
+
 namespace Jit.Tests.Serialization.FlatBuffers;
 
 /// <summary>Our builder's output, read back by our reader and by flatc.</summary>

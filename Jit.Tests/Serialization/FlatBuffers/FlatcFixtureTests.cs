@@ -3,6 +3,8 @@ using Jit.Errors;
 using Jit.Serialization.FlatBuffers;
 using static Jit.Tests.Serialization.FlatBuffers.TestSchema;
 
+using Jit.Tests.Testing;
+
 namespace Jit.Tests.Serialization.FlatBuffers;
 
 /// <summary>Our reader on binaries that flatc made from fixtures/flatbuffers/*.json.</summary>

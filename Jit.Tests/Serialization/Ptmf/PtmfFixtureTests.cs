@@ -2,6 +2,8 @@ using System.Globalization;
 using Jit.Serialization.Ptmf;
 using Xunit;
 
+using Jit.Tests.Testing;
+
 namespace Jit.Tests.Serialization.Ptmf;
 
 /// <summary>

@@ -2,6 +2,8 @@ using Jit.Errors;
 using Jit.Serialization.Ptmf;
 using Xunit;
 
+using Jit.Tests.Testing;
+
 namespace Jit.Tests.Serialization.Ptmf;
 
 /// <summary>Damaged PTMF files and bad indices: always a <see cref="JitFormatException"/> naming the field.</summary>

@@ -3,6 +3,8 @@ using Jit.Errors;
 using Jit.Serialization.Ptmf;
 using Xunit;
 
+using Jit.Tests.Testing;
+
 namespace Jit.Tests.Serialization.Ptmf;
 
 /// <summary>Our writer: its output reads back the same, and PyTorch loads it and computes the same.</summary>

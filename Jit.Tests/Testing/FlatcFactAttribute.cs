@@ -1,5 +1,5 @@
 using Xunit;
-namespace Jit.Tests.Serialization;
+namespace Jit.Tests.Testing;
 
 /// <summary>A fact that needs flatc; it is skipped, saying how to install it, where flatc is absent.</summary>
 public sealed class FlatcFactAttribute : FactAttribute

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace Jit.Tests.Serialization;
+namespace Jit.Tests.Testing;
 
 /// <summary>
 /// Finds the external programs some tests compare against (flatc, and PyTorch in /usr/bin/python3),
 /// once per test run, so those tests can skip with a reason where they are absent.
 /// </summary>
-internal static class ExternalTools
+public static class ExternalTools
 {
     private static readonly Lazy<string?> s_flatc = new(() => FindOnPath("flatc"));
     private static readonly Lazy<string?> s_torchPython = new(FindTorchPython);

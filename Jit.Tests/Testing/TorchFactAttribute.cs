@@ -1,5 +1,5 @@
 using Xunit;
-namespace Jit.Tests.Serialization;
+namespace Jit.Tests.Testing;
 
 /// <summary>A fact that needs PyTorch; it is skipped, saying why, where no python3 can import torch.</summary>
 public sealed class TorchFactAttribute : FactAttribute
