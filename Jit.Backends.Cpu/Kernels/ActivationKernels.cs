@@ -15,25 +15,8 @@ internal static class ActivationKernels
 
     public static void Register(KernelTable t)
     {
-        t.Add("aten::relu", (i, o) =>
-        {
-            var x = i[0].AsTensor;
-            if (x.DType == DType.Bool) throw StridedMathArgs.NotImplemented("relu", x.DType);
-            // "x < 0 ? 0 : x" keeps NaN, as PyTorch's relu does.
-            o[0] = StridedMathElementwise.Unary(x, x.DType, x.DType, v => v < 0 ? 0 : v, v => v > 0 ? v : 0,
-                v => Vector.ConditionalSelect(Vector.LessThan(v, Vector<float>.Zero), Vector<float>.Zero, v));
-        });
-        t.Add("aten::gelu", (i, o) =>
-        {
-            var mode = i[1].AsString;
-            Func<double, double> f = mode switch
-            {
-                "none" => x => 0.5 * x * (1 + Erf(x / Sqrt2)),
-                "tanh" => x => 0.5 * x * (1 + Math.Tanh(Sqrt2OverPi * (x + 0.044715 * x * x * x))),
-                _ => throw new JitRuntimeException($"gelu: approximate argument must be either none or tanh, got '{mode}'"),
-            };
-            o[0] = FloatOnly("gelu", i[0].AsTensor, f);
-        });
+        t.Add("aten::relu", (i, o) => o[0] = Relu(i[0].AsTensor));
+        t.Add("aten::gelu", (i, o) => o[0] = Gelu(i[0].AsTensor, i[1].AsString));
         t.Add("aten::silu", (i, o) => o[0] = FloatOnly("silu", i[0].AsTensor, x => x * Sigmoid(x)));
         t.Add("aten::mish", (i, o) => o[0] = FloatOnly("mish", i[0].AsTensor, x => x * Math.Tanh(Softplus(x, 1, 20))));
         t.Add("aten::softplus", (i, o) =>
@@ -62,6 +45,25 @@ internal static class ActivationKernels
                 v => double.IsNaN(v) ? v : Math.Min(Math.Max(v, lo), hi),
                 v => (long)Math.Min(Math.Max(v, lo), hi));
         });
+    }
+
+    internal static Tensor Relu(Tensor x)
+    {
+        if (x.DType == DType.Bool) throw StridedMathArgs.NotImplemented("relu", x.DType);
+        // "x < 0 ? 0 : x" keeps NaN, as PyTorch's relu does.
+        return StridedMathElementwise.Unary(x, x.DType, x.DType, v => v < 0 ? 0 : v, v => v > 0 ? v : 0,
+            v => Vector.ConditionalSelect(Vector.LessThan(v, Vector<float>.Zero), Vector<float>.Zero, v));
+    }
+
+    internal static Tensor Gelu(Tensor x, string approximate)
+    {
+        Func<double, double> f = approximate switch
+        {
+            "none" => v => 0.5 * v * (1 + Erf(v / Sqrt2)),
+            "tanh" => v => 0.5 * v * (1 + Math.Tanh(Sqrt2OverPi * (v + 0.044715 * v * v * v))),
+            _ => throw new JitRuntimeException($"gelu: approximate argument must be either none or tanh, got '{approximate}'"),
+        };
+        return FloatOnly("gelu", x, f);
     }
 
     private static Tensor FloatOnly(string op, Tensor x, Func<double, double> f)

@@ -23,6 +23,7 @@ internal static class CpuKernelRegistration
         ElementwiseSelectKernels.Register(table);
         ReductionKernels.Register(table);
         NormalizationKernels.Register(table);
+        AttentionKernels.Register(table);
         CastKernels.Register(table);
         // In-place variants wrap the functional kernels above, so they come last.
         MathInPlaceKernels.Register(table);

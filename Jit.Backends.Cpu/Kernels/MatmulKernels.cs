@@ -151,7 +151,7 @@ internal static class MatmulKernels
         return result;
     }
 
-    private static Tensor Linear(Tensor input, Tensor weight, Tensor? bias)
+    internal static Tensor Linear(Tensor input, Tensor weight, Tensor? bias)
     {
         const string op = "aten::linear";
         if (weight.Rank is 0 or > 2)

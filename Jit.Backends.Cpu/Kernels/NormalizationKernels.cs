@@ -44,7 +44,7 @@ internal static class NormalizationKernels
         return x;
     }
 
-    private static Tensor Softmax(string op, Tensor x, long dimArg, IValue dtype, bool log)
+    internal static Tensor Softmax(string op, Tensor x, long dimArg, IValue dtype, bool log)
     {
         var outType = OptDType(dtype, op) ?? x.DType;
         if (!outType.IsFloatingPoint()) throw NotImplemented(op, outType);
@@ -67,9 +67,9 @@ internal static class NormalizationKernels
         return result;
     }
 
-    private readonly record struct NormResult(Tensor Output, Tensor Mean, Tensor Rstd);
+    internal readonly record struct NormResult(Tensor Output, Tensor Mean, Tensor Rstd);
 
-    private static NormResult LayerNorm(string op, Tensor x, IValue normalizedShape, Tensor? weight, Tensor? bias, double eps)
+    internal static NormResult LayerNorm(string op, Tensor x, IValue normalizedShape, Tensor? weight, Tensor? bias, double eps)
     {
         var ns = normalizedShape.AsList.Items.Select(v => v.AsInt).ToArray();
         int k = ns.Length;

@@ -131,6 +131,12 @@ public sealed partial class Interpreter
             case "aten::is_grad_enabled":
                 env[node.Output()] = false; // inference runs as under torch.no_grad()
                 return true;
+            case "aten::is_autocast_enabled":
+                env[node.Output()] = false; // no autocast region: tensors keep their dtypes
+                return true;
+            case "prim::is_nested":
+                env[node.Output()] = false; // the runtime has no nested tensors
+                return true;
             case "aten::warn":
                 Console.Error.WriteLine("warning (from the model): " + env[node.Input(0)]);
                 return true;

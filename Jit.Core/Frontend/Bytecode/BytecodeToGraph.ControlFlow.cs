@@ -101,6 +101,10 @@ public sealed partial class BytecodeToGraph
         if (b is NoneType) return a is OptionalType ? a : new OptionalType(a);
         if (b.IsSubtypeOf(a)) return a;
         if (a.IsSubtypeOf(b)) return b;
+        // Tuples of one arity unify element-wise, as TorchScript's unifyTypes does, so a later
+        // prim::TupleUnpack still knows how many values it yields.
+        if (a is TupleType ta && b is TupleType tb && ta.Name is null && tb.Name is null && ta.Elements.Count == tb.Elements.Count)
+            return new TupleType(ta.Elements.Zip(tb.Elements, UnifyTypes).ToArray());
         return AnyType.Instance;
     }
 

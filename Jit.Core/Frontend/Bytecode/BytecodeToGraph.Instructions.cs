@@ -208,8 +208,18 @@ public sealed partial class BytecodeToGraph
                 throw Error(pc, $"{schema.QualifiedOverloadName} is called without argument '{arg.Name}', which has no default");
             args.Add(DefaultConstant(dv, arg.Type));
         }
-        var node = Emit(block, schema.Name, args, SchemaTypes.ReturnTypes(schema, args));
+        var node = Emit(block, schema.Name, args, schema.IsVarret ? VarretTypes(schema, args, pc) : SchemaTypes.ReturnTypes(schema, args));
         foreach (var o in node.Outputs) s.Push(o);
+    }
+
+    /// <summary>
+    /// Outputs of an op that returns "...": the mobile interpreter pushes whatever it produces, so
+    /// the count comes from the input, as prim::TupleUnpack pushes each element of its tuple.
+    /// </summary>
+    private JitType[] VarretTypes(FunctionSchema schema, IReadOnlyList<Value> args, int pc)
+    {
+        if (schema.Name == "prim::TupleUnpack" && args.Count == 1 && args[0].Type is TupleType tt) return tt.Elements.ToArray();
+        throw Error(pc, $"{schema.QualifiedOverloadName} returns a variable number of values, and its input of type {(args.Count > 0 ? args[0].Type : "none")} does not say how many");
     }
 
     private Value DefaultConstant(IValue value, JitType type)

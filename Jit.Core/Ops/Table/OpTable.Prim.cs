@@ -25,6 +25,7 @@ public static partial class OpTable
         Op("prim::data(Tensor(a) a) -> Tensor(a)", OpKind.Prim, SameDType(0), SameAs(0)),
         Op("prim::Uninitialized() -> Any", OpKind.Prim),
         Op("prim::is_cuda(Tensor a) -> bool", OpKind.Prim),
+        Op("prim::is_nested(Tensor a) -> bool", OpKind.Prim),
         Op("prim::NumToTensor.Scalar(Scalar a) -> Tensor", OpKind.Prim, NumToTensor(0), Scalar),
         Op("prim::NumToTensor.bool(bool a) -> Tensor", OpKind.Prim, NumToTensor(0), Scalar),
         Op("prim::unchecked_unwrap_optional(t(a)? optional) -> t(a)", OpKind.Prim),

@@ -34,11 +34,29 @@ internal static class StringKernels
         t.Add("aten::upper", (i, o) => o[0] = i[0].AsString.ToUpperInvariant());
         t.Add("aten::strip", (i, o) => o[0] = i[0].AsString.Trim(i[1].AsString.ToCharArray()));
         t.Add("aten::startswith", (i, o) => o[0] = i[0].AsString.StartsWith(i[1].AsString, StringComparison.Ordinal));
+        t.Add("aten::find", (i, o) => o[0] = Find(i[0].AsString, i[1].AsString, i[2].AsInt, i[3].AsInt, reverse: false));
+        t.Add("aten::rfind", (i, o) => o[0] = Find(i[0].AsString, i[1].AsString, i[2].AsInt, i[3].AsInt, reverse: true));
         t.Add("aten::endswith", (i, o) => o[0] = i[0].AsString.EndsWith(i[1].AsString, StringComparison.Ordinal));
         t.Add("aten::join", (i, o) => o[0] = string.Join(i[0].AsString, i[1].AsList.Items.Select(x => x.AsString)));
         t.Add("aten::replace", (i, o) => o[0] = Replace(i[0].AsString, i[1].AsString, i[2].AsString, i[3].AsInt));
         t.Add("aten::str", (i, o) => o[0] = Str(i[0]));
         t.Add("aten::format", (i, o) => o[0] = Format(i[0].AsString, i[1..]));
+    }
+
+    /// <summary>
+    /// str.find / str.rfind as TorchScript's stringFindImpl: negative bounds count from the end
+    /// (end=-1 is the whole string), the match is searched in [start, end) and reported from the
+    /// string's start; an empty substring matches at start even past the end.
+    /// </summary>
+    private static long Find(string s, string sub, long start, long end, bool reverse)
+    {
+        long size = s.Length;
+        if (start < 0) start = Math.Max(0, size + start);
+        if (end < 0) end = Math.Max(0, size + end + 1);
+        string window = end > start && start < size ? s.Substring((int)start, (int)(Math.Min(end, size) - start)) : "";
+        if (window.Length < sub.Length) return -1;
+        int pos = reverse ? window.LastIndexOf(sub, StringComparison.Ordinal) : window.IndexOf(sub, StringComparison.Ordinal);
+        return pos < 0 ? -1 : pos + start;
     }
 
     private static string Replace(string s, string old, string replacement, long max)
