@@ -78,11 +78,24 @@ public sealed class JitModule
         fn.Arguments.Select(a => new BytecodeArgument(a.Name, a.Type)).ToArray(),
         fn.Returns.Select(a => new BytecodeArgument(a.Name, a.Type)).ToArray());
 
-    /// <summary>Runs a method on <paramref name="backend"/>; <paramref name="inputs"/> excludes <c>self</c>.</summary>
+    /// <summary>
+    /// Runs a method on <paramref name="backend"/>; <paramref name="inputs"/> excludes <c>self</c>.
+    /// Trailing arguments left out take the defaults the method declares (<c>mask=None</c>).
+    /// </summary>
     public IValue Run(IBackend backend, string method, params IValue[] inputs)
     {
         var graph = MethodGraph(method);
-        var outputs = new Interpreter(graph, backend).Run([IValue.FromObject(Object), .. inputs]);
+        var args = _functions[Type.Name + "." + method].Arguments;
+        var full = new List<IValue> { IValue.FromObject(Object) };
+        full.AddRange(inputs);
+        for (int i = full.Count; i < args.Length; i++)
+        {
+            if (args[i].DefaultValue == 0)
+                throw new JitTypeException(
+                    $"{method}() takes {args.Length - 1} inputs ({string.Join(", ", args.Skip(1).Select(a => a.Name))}) but {inputs.Length} were given, and '{args[i].Name}' has no default");
+            full.Add(_values.Read(args[i].DefaultValue));
+        }
+        var outputs = new Interpreter(graph, backend).Run(full.ToArray());
         return outputs.Length == 1 ? outputs[0] : IValue.FromTuple(outputs);
     }
 
