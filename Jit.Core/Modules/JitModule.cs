@@ -57,12 +57,22 @@ public sealed class JitModule
     public static JitModule Load(ReadOnlyMemory<byte> bytes) => new(PtmfModule.Load(bytes));
 
     /// <summary>The graph of a method of the root module, <c>self</c> its first input (built once, then cached).</summary>
-    public Graph MethodGraph(string method = "forward")
+    public Graph MethodGraph(string method = "forward") => MethodGraph(Type, method);
+
+    /// <summary>Whether the file holds method <paramref name="method"/> of class <paramref name="cls"/> (a submodule's class, say).</summary>
+    public bool HasMethod(ClassType cls, string method) => _functions.ContainsKey(cls.Name + "." + method);
+
+    /// <summary>The graph of a method of any class in the file (what <c>Inline</c> needs for <c>prim::CallMethod</c>).</summary>
+    public Graph MethodGraph(ClassType cls, string method)
     {
-        string qualified = Type.Name + "." + method;
+        string qualified = cls.Name + "." + method;
         if (_graphs.TryGetValue(qualified, out var g)) return g;
         if (!_functions.TryGetValue(qualified, out var fn))
-            throw new JitException($"module {Type.Name} has no method '{method}' (methods: {string.Join(", ", MethodNames)})");
+        {
+            var methods = _functions.Keys.Where(k => k.StartsWith(cls.Name + ".", StringComparison.Ordinal))
+                .Select(k => k[(cls.Name.Length + 1)..]).Order(StringComparer.Ordinal);
+            throw new JitException($"module {cls.Name} has no method '{method}' (methods: {string.Join(", ", methods)})");
+        }
         g = BytecodeToGraph.Convert(ToBytecode(fn), _values.ResolveClass);
         _graphs[qualified] = g;
         return g;
