@@ -26,7 +26,7 @@ public sealed partial class BytecodeToGraph
     // values created (memory; LIST_UNPACK makes up to 65536 from one instruction).
     private const int MaxNesting = 256;
     private const long CopyBudget = 1 << 24;
-    private const long BaseValueBudget = 1 << 20;
+    private const long BaseValueBudget = 1 << 18;
     private int _depth;
     private long _copied;
     private long _values;
