@@ -116,7 +116,19 @@ internal sealed class PtmfValueReader
                 var d = new IValueDict(type?.Key ?? AnyType.Instance, type?.Value ?? AnyType.Instance);
                 var keys = pv.DictKeys;
                 var values = pv.DictValues;
-                for (int i = 0; i < keys.Length; i++) d.Set(Read(keys[i]), Read(values[i]));
+                // IValueDict.Set searches linearly; a file's dict may hold many keys, so index them here.
+                var at = new Dictionary<IValue, int>(keys.Length);
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    var key = Read(keys[i]);
+                    var entry = new KeyValuePair<IValue, IValue>(key, Read(values[i]));
+                    if (at.TryGetValue(key, out int j)) d.Entries[j] = entry;
+                    else
+                    {
+                        at[key] = d.Entries.Count;
+                        d.Entries.Add(entry);
+                    }
+                }
                 return IValue.FromDict(d);
             }
             case PtmfIValueKind.Object:
