@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Jit.Cli;
 
-/// <summary>The <c>jit</c> command line: <c>run</c>, <c>inspect</c>, <c>ops</c>.</summary>
+/// <summary>The <c>jit</c> command line: <c>run</c>, <c>inspect</c>, <c>ops</c>, <c>fuzz</c>.</summary>
 public static class CliApp
 {
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -13,6 +13,7 @@ public static class CliApp
             RunCommand.Create(output),
             InspectCommand.Create(output),
             OpsCommand.Create(output),
+            FuzzCommand.Create(output),
         };
         var config = new InvocationConfiguration
         {

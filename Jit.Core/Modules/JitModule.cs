@@ -27,7 +27,10 @@ public sealed class JitModule
         Object = state.AsObject;
         _functions = new Dictionary<string, PtmfFunction>(StringComparer.Ordinal);
         foreach (var f in file.MethodFunctions) _functions.TryAdd(f.QualifiedName, f);
-        ExtraFiles = file.ExtraFiles.ToDictionary(f => f.Name, f => f.Content, StringComparer.Ordinal);
+        // A repeated name keeps its first content (as methods do) rather than failing the load.
+        var extra = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var f in file.ExtraFiles) extra.TryAdd(f.Name, f.Content);
+        ExtraFiles = extra;
     }
 
     /// <summary>The root module object (its attributes: parameters, buffers, submodules, plain values).</summary>

@@ -18,11 +18,53 @@ internal sealed class PtmfValueReader
     private readonly Dictionary<string, ClassType> _classesByName = new(StringComparer.Ordinal);
     private readonly TypeAnnotationParser _types;
 
+    // Converting a value recurses into its items, and a tuple's type is a tree as large as the
+    // tuple with shared items counted each time; both are bounded before anything is converted
+    // so that a small file cannot overflow the stack or hand out an exponentially large type.
+    private const int MaxNesting = 64;
+    private const long MaxTupleTypeSize = 1 << 16;
+
     public PtmfValueReader(PtmfModule file)
     {
         _file = file;
         _values = new IValue?[file.IValueCount];
         _types = new TypeAnnotationParser(ResolveClass);
+        CheckNesting();
+    }
+
+    /// <summary>
+    /// Nesting depth and tuple type size of every ivalue, in index order: PtmfModule.Load has checked
+    /// that containers refer only to earlier ivalues, so one forward pass sees children first.
+    /// </summary>
+    private void CheckNesting()
+    {
+        int n = _values.Length;
+        var depth = new byte[n];
+        var tupleSize = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            var pv = _file.IValue(i);
+            uint[] children = pv.Kind switch
+            {
+                PtmfIValueKind.List or PtmfIValueKind.Tuple => pv.Items,
+                PtmfIValueKind.Dict => [.. pv.DictKeys, .. pv.DictValues],
+                PtmfIValueKind.Object => pv.AsObject.Attrs,
+                _ => [],
+            };
+            int d = 0;
+            long size = 1;
+            foreach (uint c in children)
+            {
+                d = Math.Max(d, depth[c] + 1);
+                size += pv.Kind == PtmfIValueKind.Tuple ? tupleSize[c] : 0;
+            }
+            if (d > MaxNesting)
+                throw new JitFormatException($"PTMF: ivalue {i} ({pv.Kind}) nests containers more than {MaxNesting} deep", pv.ByteOffset);
+            if (size > MaxTupleTypeSize)
+                throw new JitFormatException($"PTMF: ivalue {i} is a tuple whose type has more than {MaxTupleTypeSize} parts (shared items counted each time)", pv.ByteOffset);
+            depth[i] = (byte)d;
+            tupleSize[i] = pv.Kind == PtmfIValueKind.Tuple ? size : 1;
+        }
     }
 
     public JitType? ResolveClass(string name) => _classesByName.GetValueOrDefault(name);
@@ -74,7 +116,19 @@ internal sealed class PtmfValueReader
                 var d = new IValueDict(type?.Key ?? AnyType.Instance, type?.Value ?? AnyType.Instance);
                 var keys = pv.DictKeys;
                 var values = pv.DictValues;
-                for (int i = 0; i < keys.Length; i++) d.Set(Read(keys[i]), Read(values[i]));
+                // IValueDict.Set searches linearly; a file's dict may hold many keys, so index them here.
+                var at = new Dictionary<IValue, int>(keys.Length);
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    var key = Read(keys[i]);
+                    var entry = new KeyValuePair<IValue, IValue>(key, Read(values[i]));
+                    if (at.TryGetValue(key, out int j)) d.Entries[j] = entry;
+                    else
+                    {
+                        at[key] = d.Entries.Count;
+                        d.Entries.Add(entry);
+                    }
+                }
                 return IValue.FromDict(d);
             }
             case PtmfIValueKind.Object:

@@ -15,16 +15,18 @@ public sealed partial class BytecodeToGraph
     private int ConvertIf(Block block, int pc, int end, FrameState s)
     {
         var ins = _fn.Instructions[pc];
+        // Targets in long: an offset near int.MaxValue must not wrap around to a negative pc.
+        if (ins.X <= 0 || pc + (long)ins.X > end) throw Error(pc, $"JF offset {ins.X} leaves the enclosing block");
         int elseStart = pc + ins.X;
-        if (ins.X <= 0 || elseStart > end) throw Error(pc, $"JF offset {ins.X} leaves the enclosing block");
         int thenEnd = elseStart, merge = elseStart;
         var jmp = elseStart - 1 > pc ? _fn.Instructions[elseStart - 1] : default;
         if (elseStart - 1 > pc && jmp.Op == BytecodeOpCode.JMP)
         {
-            if (jmp.X <= 0 || elseStart - 1 + jmp.X > end) throw Error(elseStart - 1, $"JMP offset {jmp.X} leaves the enclosing block");
+            if (jmp.X <= 0 || elseStart - 1L + jmp.X > end) throw Error(elseStart - 1, $"JMP offset {jmp.X} leaves the enclosing block");
             thenEnd = elseStart - 1;
             merge = elseStart - 1 + jmp.X;
         }
+        EnterBlock(pc, s);
         var cond = s.Pop($"JF at instruction {pc}");
         var node = Emit(block, "prim::If", [cond]);
         var thenBlock = node.AddBlock();
@@ -35,6 +37,7 @@ public sealed partial class BytecodeToGraph
         var elseEndState = ConvertRange(elseBlock, elseStart, merge, elseState);
         if (thenEndState.Returned || elseEndState.Returned) throw Error(pc, "RET inside an if branch");
         MergeBranches(node, pc, s, (thenBlock, thenState, thenEndState.Raised), (elseBlock, elseState, elseEndState.Raised));
+        _depth--;
         return merge;
     }
 
@@ -111,13 +114,14 @@ public sealed partial class BytecodeToGraph
     private int ConvertLoop(Block block, int pc, int end, FrameState s)
     {
         var ins = _fn.Instructions[pc];
+        if (ins.X <= 1 || pc + (long)ins.X > end) throw Error(pc, $"LOOP exit offset {ins.X} leaves the enclosing block");
         int exit = pc + ins.X;
-        if (ins.X <= 1 || exit > end) throw Error(pc, $"LOOP exit offset {ins.X} leaves the enclosing block");
         var back = _fn.Instructions[exit - 1];
         if (back.Op != BytecodeOpCode.JMP || exit - 1 + back.X != pc) throw Error(exit - 1, "a loop body must end with a jump back to its LOOP");
         int carried = ins.N - 2;
         if (carried < 0 || s.Stack.Count < ins.N + 1) throw Error(pc, $"LOOP of {ins.N} inputs with {s.Stack.Count} stack values");
 
+        EnterBlock(pc, s);
         string what = $"LOOP at instruction {pc}";
         var inputs = s.PopN(ins.N, what); // max trips, condition, carried...
         if (s.Stack.Count == 0) throw Error(pc, "LOOP without its trip counter");
@@ -152,6 +156,7 @@ public sealed partial class BytecodeToGraph
             var o = node.AddOutput(inputs[i + 2].Type);
             s.Push(o);
         }
+        _depth--;
         return exit;
     }
 }

@@ -13,7 +13,7 @@ public sealed partial class BytecodeToGraph
 
     private RangeEnd ConvertRange(Block block, int start, int end, FrameState s)
     {
-        if (end > _fn.Instructions.Count || end > MaxInstructions) throw Error(start, "range past the end of the code");
+        if (start < 0 || end > _fn.Instructions.Count || end > MaxInstructions) throw Error(start, $"range [{start}, {end}) outside the code");
         int pc = start;
         while (pc < end)
         {
@@ -105,6 +105,9 @@ public sealed partial class BytecodeToGraph
             case BytecodeOpCode.LIST_UNPACK:
             {
                 var list = s.Pop(what);
+                // Checked before the outputs are made: the count comes from the file.
+                if (ins.X < 0 || ins.X > FrameState.MaxStack - s.Stack.Count)
+                    throw Error(pc, $"LIST_UNPACK of {ins.X} values onto a stack of {s.Stack.Count} (limit {FrameState.MaxStack})");
                 var elem = list.Type is ListType lt ? lt.Element : AnyType.Instance;
                 var node = Emit(block, "prim::ListUnpack", [list], Enumerable.Repeat(elem, ins.X).ToArray());
                 foreach (var o in node.Outputs) s.Push(o);
@@ -160,6 +163,8 @@ public sealed partial class BytecodeToGraph
             case BytecodeOpCode.ISINSTANCE:
             {
                 var v = s.Pop(what);
+                if (ins.X < 0 || ins.X + (long)ins.N > _fn.Types.Count)
+                    throw Error(pc, $"ISINSTANCE types [{ins.X}, {ins.X + (long)ins.N}) are out of range (the function has {_fn.Types.Count} types)");
                 var candidates = Enumerable.Range(ins.X, ins.N).Select(i => TypeAt(i, pc)).ToArray();
                 var node = Emit(block, "prim::isinstance", [v], BoolType.Instance);
                 node.SetAttribute("types", new Ir.Attribute(AttributeKind.Types, candidates));

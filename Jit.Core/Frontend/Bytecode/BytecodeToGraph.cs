@@ -21,6 +21,16 @@ public sealed partial class BytecodeToGraph
     private readonly Dictionary<int, Value> _constants = [];
     private readonly FunctionSchema[] _schemas;
 
+    // Limits that keep a hostile function from costing more than its size suggests: nesting
+    // (recursion depth), register and stack slots copied at ifs and loops (time), and graph
+    // values created (memory; LIST_UNPACK makes up to 65536 from one instruction).
+    private const int MaxNesting = 256;
+    private const long CopyBudget = 1 << 24;
+    private const long BaseValueBudget = 1 << 18;
+    private int _depth;
+    private long _copied;
+    private long _values;
+
     private BytecodeToGraph(BytecodeFunction fn, Func<string, JitType?> resolveClass)
     {
         _fn = fn;
@@ -44,13 +54,44 @@ public sealed partial class BytecodeToGraph
 
     private Graph Build()
     {
-        var state = new FrameState(_fn.RegisterSize);
+        var state = new FrameState(RegistersUsed());
         foreach (var arg in _fn.Arguments)
             state.Push(_graph.AddInput(SafeName(arg.Name), _types.Parse(arg.Type)));
         var end = ConvertRange(_graph.Block, 0, _fn.Instructions.Count, state);
         if (!end.Returned) throw Error(_fn.Instructions.Count, "the function ends without RET");
         foreach (var v in end.ReturnValues) _graph.RegisterOutput(v);
         return _graph;
+    }
+
+    /// <summary>
+    /// register_size, but no more than the highest register an instruction names: the array is
+    /// copied at every branch, so its length must not come from a number the code never uses.
+    /// </summary>
+    private int RegistersUsed()
+    {
+        if (_fn.RegisterSize is < 0 or > 1 << 20)
+            throw new JitFormatException($"bytecode of {_fn.QualifiedName}: register_size {_fn.RegisterSize} is out of range");
+        long highest = 0;
+        foreach (var ins in _fn.Instructions)
+        {
+            long reg = ins.Op switch
+            {
+                BytecodeOpCode.LOAD or BytecodeOpCode.MOVE or BytecodeOpCode.STORE or BytecodeOpCode.DROPR => ins.X,
+                BytecodeOpCode.STOREN => ins.X + (long)ins.N - 1,
+                _ => 0,
+            };
+            highest = Math.Max(highest, reg);
+        }
+        return (int)Math.Min(_fn.RegisterSize, highest);
+    }
+
+    /// <summary>Bookkeeping for entering an if or a loop: nesting depth and the state copies it costs.</summary>
+    private void EnterBlock(int pc, FrameState s)
+    {
+        if (++_depth > MaxNesting) throw Error(pc, $"control flow nested more than {MaxNesting} deep");
+        _copied += 2L * (s.Registers.Length + s.Stack.Count);
+        if (_copied > CopyBudget)
+            throw Error(pc, $"converting the function's control flow copies more than {CopyBudget} register and stack slots (limit)");
     }
 
     private static string? SafeName(string name) =>
@@ -112,6 +153,9 @@ public sealed partial class BytecodeToGraph
 
     private Node Emit(Block block, string kind, IEnumerable<Value> inputs, params JitType[] outputTypes)
     {
+        _values += outputTypes.Length;
+        if (_values > BaseValueBudget + 16L * _fn.Instructions.Count)
+            throw new JitFormatException($"bytecode of {_fn.QualifiedName} creates more than {BaseValueBudget + 16L * _fn.Instructions.Count} graph values (limit)");
         var node = _graph.Create(kind, inputs, outputTypes.Length);
         for (int i = 0; i < outputTypes.Length; i++) node.Outputs[i].Type = outputTypes[i];
         return block.AppendNode(node);

@@ -10,7 +10,7 @@ namespace Jit.Frontend.Bytecode;
 /// </summary>
 internal sealed class FrameState
 {
-    private const int MaxStack = 1 << 16;
+    public const int MaxStack = 1 << 16;
 
     public Value?[] Registers { get; }
     public List<Value?> Stack { get; }

@@ -1,0 +1,34 @@
+using BenchmarkDotNet.Running;
+
+namespace Jit.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project Jit.Benchmarks -- [BenchmarkDotNet args]</c> runs the suites;
+/// <c>-- generate PATH</c> writes the big generated model; <c>-- time [--runs N] FILE...</c> prints
+/// "name, median microseconds" lines for tools/compare_load.sh.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length == 2 && args[0] == "generate")
+        {
+            File.WriteAllBytes(args[1], BigModel.Build());
+            return 0;
+        }
+        if (args.Length >= 2 && args[0] == "time")
+        {
+            int runs = 50;
+            var files = args.Skip(1).ToList();
+            if (files.Count >= 2 && files[0] == "--runs")
+            {
+                runs = int.Parse(files[1], System.Globalization.CultureInfo.InvariantCulture);
+                files = files.Skip(2).ToList();
+            }
+            MedianTimer.Run(files, runs, Console.Out);
+            return 0;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}
