@@ -16,7 +16,7 @@ public sealed partial class Peephole
         if (node.Inputs.Count > 1 && AbstractValue.Of(node.Inputs[1]).Constant is { IsInt: true } mf && mf.AsInt != ContiguousFormat)
             return false;
         var x = node.Inputs[0];
-        bool known = x.Node.Kind == "aten::contiguous" && (x.Node.Inputs.Count < 2
+        bool known = x.Node.Kind == "aten::contiguous" && (x.Node.Inputs.Count < 2 || AbstractValue.Of(x.Node.Inputs[1]).IsNone
             || AbstractValue.Of(x.Node.Inputs[1]).Constant is { IsInt: true, AsInt: ContiguousFormat });
         if (!known && x.Type is TensorType { Sizes: { } sizes, Strides: { } strides } && sizes.Count == strides.Count)
             known = IsRowMajor(sizes, strides);

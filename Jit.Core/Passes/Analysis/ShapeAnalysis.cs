@@ -22,8 +22,11 @@ public sealed partial class ShapeAnalysis
     private readonly HashSet<ShapeSymbol> _loopSymbols = [];
     private long _nextSymbol;
 
+    private readonly Graph _graph;
+
     private ShapeAnalysis(Graph graph)
     {
+        _graph = graph;
         long min = 0;
         foreach (var v in AllValues(graph))
             foreach (var s in SymbolsOf(v.Type))
@@ -165,6 +168,46 @@ public sealed partial class ShapeAnalysis
         catch (JitException) { return; }
         for (int i = 0; i < types.Length && i < n.Outputs.Count; i++)
             Refine(n.Outputs[i], types[i]);
+        EquateContractedDims(n);
+    }
+
+    /// <summary>
+    /// The contracted dims of matmul, mm and linear must be equal (else the op fails): a symbol
+    /// met by a static size or another symbol is replaced everywhere by it, so the fact is shared.
+    /// </summary>
+    private void EquateContractedDims(Node n)
+    {
+        if (n.Inputs.Count < 2 || n.Inputs[0].Type is not TensorType { Sizes: { Count: > 0 } xs }
+            || n.Inputs[1].Type is not TensorType { Sizes: { Count: > 0 } ys }) return;
+        ShapeSymbol? a = xs[^1], b = n.Kind switch
+        {
+            "aten::matmul" or "aten::mm" => ys.Count >= 2 ? ys[^2] : ys[0],
+            "aten::linear" => ys[^1],
+            _ => null,
+        };
+        if (n.Kind is not ("aten::matmul" or "aten::mm" or "aten::linear") || a is not { } x || b is not { } y || x == y) return;
+        if (!x.IsStatic) Substitute(x, y);
+        else if (!y.IsStatic) Substitute(y, x);
+    }
+
+    /// <summary>Replaces symbol <paramref name="from"/> by <paramref name="to"/> in every type and known int of the graph.</summary>
+    private void Substitute(ShapeSymbol from, ShapeSymbol to)
+    {
+        ShapeSymbol? Map(ShapeSymbol? s) => s == from ? to : s;
+        JitType Rewrite(JitType t) => t switch
+        {
+            TensorType { Sizes: { } sz } tt when sz.Contains(from) => tt.WithSizes(sz.Select(Map).ToArray()),
+            ListType { Element: TensorType e } => new ListType(Rewrite(e)),
+            TupleType tu => new TupleType(tu.Elements.Select(Rewrite).ToArray(), tu.FieldNames, tu.Name),
+            _ => t,
+        };
+        foreach (var v in AllValues(_graph))
+        {
+            var t = Rewrite(v.Type);
+            if (!ReferenceEquals(t, v.Type) && !t.Equals(v.Type)) v.Type = t;
+        }
+        foreach (var (v, k) in _known.ToArray())
+            if (k.Dim == from) _known[v] = new AbstractValue(k.Type, to.IsStatic ? IValue.FromInt(to.Value) : k.Constant, k.Items, to);
     }
 
     private OpArgs ArgsFor(Node n, FunctionSchema schema)
