@@ -1,20 +1,68 @@
 using System.CommandLine;
+using Jit.Errors;
+using Jit.Ir;
+using Jit.Passes;
+using Jit.Passes.Analysis;
 
 namespace Jit.Cli;
 
-/// <summary><c>jit inspect FILE</c>: prints the graph as PyTorch prints it.</summary>
+/// <summary>
+/// <c>jit inspect FILE [--passes default|P1,P2] [--shapes [--input a.npy…]] [--count]</c>: prints
+/// the graph as PyTorch prints it, after the named passes, with shapes when asked, or only the
+/// number of tensor ops (to table against PyTorch's, see tools/compare_node_counts.py).
+/// </summary>
 public static class InspectCommand
 {
     public static Command Create(CliOutput output)
     {
-        var file = new Argument<string>("file") { Description = "model to inspect: a textual-IR graph (*.ir)" };
-        var command = new Command("inspect", "print a model's graph") { file };
+        var file = new Argument<string>("file") { Description = "model to inspect: a PyTorch flatbuffer module or a textual-IR graph (*.ir)" };
+        var passes = new Option<string?>("--passes", "-p") { Description = "'default' (the inference pipeline) or comma-separated pass names: " + string.Join(", ", PassCatalog.Names) };
+        var shapes = new Option<bool>("--shapes") { Description = "annotate every value with its shape: complete from --input files, else symbolic from the declared input ranks" };
+        var inputs = new Option<string[]>("--input", "-i") { Description = ".npy file for the next graph input (repeat, in order), for --shapes" };
+        var count = new Option<bool>("--count") { Description = "print only the number of tensor ops (aten:: nodes producing tensors)" };
+        var command = new Command("inspect", "print a model's graph, optionally optimized and shape-annotated") { file, passes, shapes, inputs, count };
         command.SetAction(r => output.Guard(() =>
-        {
-            var model = ModelFile.Load(r.GetValue(file)!);
-            output.Out.Write(model.Graph.ToString());
-            return 0;
-        }));
+            Execute(output, r.GetValue(file)!, r.GetValue(passes), r.GetValue(shapes), r.GetValue(inputs) ?? [], r.GetValue(count))));
         return command;
     }
+
+    private static int Execute(CliOutput output, string file, string? passSpec, bool shapes, string[] inputPaths, bool count)
+    {
+        var model = ModelFile.Load(file);
+        var graph = model.Graph;
+        if (passSpec is not null)
+        {
+            var env = PassManagerOptions.FromEnvironment(lint: true);
+            var manager = PassManager.FromSpec(passSpec, new PassManagerOptions { Lint = true, LogPasses = env.LogPasses, Log = output.Error });
+            manager.Run(graph);
+        }
+        if (inputPaths.Length > 0 && !shapes)
+            throw new JitException("--input is only used with --shapes");
+        if (shapes)
+        {
+            if (inputPaths.Length > 0)
+            {
+                ShapeAnalysis.PropagateComplete(graph, model.ReadInputs(inputPaths));
+            }
+            else
+            {
+                var unranked = graph.Inputs.Where(v => v.Type is TensorType { Rank: null }).Select(v => "%" + v.DisplayName).ToArray();
+                if (unranked.Length > 0)
+                    throw new JitException(
+                        $"--shapes: input {string.Join(", ", unranked)} has no declared rank; give --input FILE.npy for each graph input to compute complete shapes");
+                ShapeAnalysis.PropagateSymbolic(graph);
+            }
+        }
+        if (count)
+        {
+            output.Out.WriteLine($"tensor-ops: {CountTensorOps(graph)}");
+            return 0;
+        }
+        output.Out.Write(graph.ToString());
+        return 0;
+    }
+
+    /// <summary>aten:: nodes with a tensor output, nested blocks included (what tools/compare_node_counts.py counts in PyTorch).</summary>
+    public static int CountTensorOps(Graph graph) =>
+        graph.AllNodes().Count(n => n.Namespace == "aten" && n.Outputs.Any(o => o.Type is TensorType));
 }

@@ -22,6 +22,12 @@ public sealed partial class Interpreter
         _backend = backend;
     }
 
+    /// <summary>
+    /// Called with each node output and its value after the node runs (nested blocks included),
+    /// for analyses checked against real runs (shape analysis tests). Null: no calls.
+    /// </summary>
+    public Action<Value, IValue>? Observer { get; set; }
+
     /// <summary>The device the graph runs on.</summary>
     public Device Device => _backend.Device;
 
@@ -51,6 +57,9 @@ public sealed partial class Interpreter
             try
             {
                 RunNode(node, env);
+                if (Observer is { } observe)
+                    foreach (var o in node.Outputs)
+                        if (env.TryGetValue(o, out var value)) observe(o, value);
             }
             catch (JitException e)
             {

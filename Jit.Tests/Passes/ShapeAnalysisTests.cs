@@ -1,0 +1,184 @@
+using Jit.Backends.Cpu;
+using Jit.Errors;
+using Jit.Ir;
+using Jit.Modules;
+using Jit.Passes.Analysis;
+using Jit.Runtime;
+using Jit.Tests.Models;
+using Jit.Tests.Testing;
+using Xunit;
+
+namespace Jit.Tests.Passes;
+
+/// <summary>Shape analysis on IR text, and on every model fixture checked against the shapes a real run sees.</summary>
+public sealed class ShapeAnalysisTests
+{
+    [Fact]
+    public void SymbolsFlowThroughBroadcastAndMatmul()
+    {
+        var g = Graph.Parse("""
+            graph(%x : Float(*, *), %w : Float(8, 16)):
+              %one : int = prim::Constant[value=1]()
+              %wt : Tensor = aten::t(%w)
+              %m : Tensor = aten::matmul(%x, %wt)
+              %s : Tensor = aten::add(%m, %m, %one)
+              %zero : int = prim::Constant[value=0]()
+              %n : int = aten::size(%x, %zero)
+              %m1 : int = prim::Constant[value=-1]()
+              %shape : int[] = prim::ListConstruct(%n, %m1)
+              %v : Tensor = aten::view(%s, %shape)
+              return (%v)
+            """);
+        ShapeAnalysis.PropagateSymbolic(g);
+        g.Lint();
+        // The inner dim of the matmul is proven to be 16; the batch symbol passes through add and view.
+        new FileCheck().Check("%x : Float(SS(-1), 16)").Check("%m : Float(SS(-1), 8)").Check("%s : Float(SS(-1), 8)")
+            .Check("%v : Float(SS(-1), 8)").Run(g);
+    }
+
+    [Fact]
+    public void IfJoinKeepsEqualDimsAndMakesSymbolsOfOthers()
+    {
+        var g = Graph.Parse("""
+            graph(%c : bool, %x : Float(2, 3), %y : Float(2, 5)):
+              %r : Tensor = prim::If(%c)
+                block0():
+                  -> (%x)
+                block1():
+                  -> (%y)
+              return (%r)
+            """);
+        ShapeAnalysis.PropagateSymbolic(g);
+        new FileCheck().Check("%r : Float(2, SS(-1)) = prim::If").Run(g);
+    }
+
+    [Fact]
+    public void LoopCarriedDimsThatGrowBecomeSymbols()
+    {
+        var g = Graph.Parse("""
+            graph(%x : Float(2, 3), %n : int):
+              %t : bool = prim::Constant[value=1]()
+              %one : int = prim::Constant[value=1]()
+              %r : Tensor = prim::Loop(%n, %t, %x)
+                block0(%i : int, %acc : Tensor):
+                  %l : Tensor[] = prim::ListConstruct(%acc, %acc)
+                  %c : Tensor = aten::cat(%l, %one)
+                  -> (%t, %c)
+              return (%r)
+            """);
+        ShapeAnalysis.PropagateSymbolic(g);
+        g.Lint();
+        new FileCheck().Check("%r : Float(2, SS(").Check("%acc : Float(2, SS(").Run(g);
+    }
+
+    [Fact]
+    public void CompleteModeFoldsSizesIntoLaterShapes()
+    {
+        var g = Graph.Parse("""
+            graph(%x : Tensor):
+              %zero : int = prim::Constant[value=0]()
+              %two : int = prim::Constant[value=2]()
+              %n : int = aten::size(%x, %zero)
+              %h : int = aten::floordiv(%n, %two)
+              %m1 : int = prim::Constant[value=-1]()
+              %shape : int[] = prim::ListConstruct(%h, %m1)
+              %v : Tensor = aten::reshape(%x, %shape)
+              return (%v)
+            """);
+        ShapeAnalysis.PropagateComplete(g, [IValue.FromTensor(Jit.Tensors.Tensor.Zeros(Jit.Tensors.DType.Float32, 6, 4))]);
+        new FileCheck().Check("%v : Float(3, 8)").Run(g);
+    }
+
+    public static TheoryData<string> LoadableModels() =>
+        new(ModelFixture.Names().Where(n => TryLoad(n) is not null));
+
+    private static JitModule? TryLoad(string name)
+    {
+        // transformer uses prim::is_nested, which the loader does not support yet (ModelFixtureTests reports it).
+        try
+        {
+            var m = JitModule.Load(ModelFixture.Get(name).ModelPath);
+            m.MethodGraph("forward");
+            return m;
+        }
+        catch (JitException) { return null; }
+    }
+
+    /// <summary>Every tensor value gets complete static sizes from the fixture's inputs, equal to those of the real run.</summary>
+    [Theory]
+    [MemberData(nameof(LoadableModels))]
+    public void CompleteShapesMatchARealRun(string name)
+    {
+        var f = ModelFixture.Get(name);
+        var module = TryLoad(name)!;
+        var graph = module.MethodGraph("forward");
+        var inputs = (IValue[])[IValue.FromObject(module.Object), .. f.Inputs(module)];
+        ShapeAnalysis.PropagateComplete(graph, inputs);
+        graph.Lint();
+        foreach (var (value, tensor) in Observe(graph, inputs))
+        {
+            var t = (TensorType)value.Type;
+            Assert.True(t.ConcreteSizes is not null, $"{name}: %{value.DisplayName} : {t} is not complete");
+            Assert.True(t.ConcreteSizes!.SequenceEqual(tensor.SizesArray()),
+                $"{name}: %{value.DisplayName} : {t} but the run gave [{string.Join(", ", tensor.SizesArray())}]");
+            Assert.True(t.DType == tensor.DType, $"{name}: %{value.DisplayName} : {t} but the run gave {tensor.DType}");
+        }
+    }
+
+    /// <summary>
+    /// From ranks only: every tensor value gets a known rank with every dim static or a symbol;
+    /// static dims match the run, and each symbol stands for one size (outside loop bodies, where a
+    /// value is seen once).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(LoadableModels))]
+    public void SymbolicShapesAreConsistentWithARealRun(string name)
+    {
+        var f = ModelFixture.Get(name);
+        var module = TryLoad(name)!;
+        var graph = module.MethodGraph("forward");
+        var inputs = (IValue[])[IValue.FromObject(module.Object), .. f.Inputs(module)];
+        var ranks = inputs.Select(v => v.IsTensor ? new TensorType { DType = v.AsTensor.DType, Sizes = new ShapeSymbol?[v.AsTensor.Rank] } : (JitType?)null).ToArray();
+        ShapeAnalysis.PropagateSymbolic(graph, ranks);
+        graph.Lint();
+        var bound = new Dictionary<ShapeSymbol, long>();
+        foreach (var (value, tensor) in Observe(graph, inputs))
+        {
+            var t = (TensorType)value.Type;
+            var sizes = tensor.SizesArray();
+            Assert.True(t.Sizes is { } s && s.Count == sizes.Length && s.All(d => d is not null),
+                $"{name}: %{value.DisplayName} : {t} has no complete symbolic shape (run: [{string.Join(", ", sizes)}])");
+            bool inLoop = InLoop(value.Node);
+            for (int i = 0; i < sizes.Length; i++)
+            {
+                var d = t.Sizes![i]!.Value;
+                if (d.IsStatic) Assert.True(d.Value == sizes[i], $"{name}: %{value.DisplayName} : {t} but the run gave [{string.Join(", ", sizes)}]");
+                else if (!inLoop && bound.TryGetValue(d, out var seen))
+                    Assert.True(seen == sizes[i], $"{name}: {d} is {seen} elsewhere but {sizes[i]} in %{value.DisplayName} : {t}");
+                else if (!inLoop) bound[d] = sizes[i];
+            }
+        }
+    }
+
+    private static bool InLoop(Node n)
+    {
+        for (var b = n.Owner; b?.OwningNode is { } owner; b = owner.Owner)
+            if (owner.Kind == "prim::Loop") return true;
+        return false;
+    }
+
+    private static List<(Value, Jit.Tensors.Tensor)> Observe(Graph graph, IValue[] inputs)
+    {
+        var seen = new List<(Value, Jit.Tensors.Tensor)>();
+        using var cpu = new CpuBackend(Device.Cpu);
+        var interp = new Interpreter(graph, cpu)
+        {
+            Observer = (v, iv) => { if (iv.IsTensor && v.Type is TensorType) seen.Add((v, iv.AsTensor)); },
+        };
+        interp.Run(inputs);
+        foreach (var (v, iv) in graph.Inputs.Zip(inputs))
+            if (iv.IsTensor) seen.Add((v, iv.AsTensor));
+        Assert.NotEmpty(seen);
+        return seen;
+    }
+}
