@@ -1,3 +1,5 @@
+using Jit.Backends.Cpu;
+using Jit.Runtime;
 using System.CommandLine;
 using Jit.Errors;
 using Jit.Ir;
@@ -33,7 +35,11 @@ public static class InspectCommand
         if (passSpec is not null)
         {
             var env = PassManagerOptions.FromEnvironment(lint: true);
-            var manager = PassManager.FromSpec(passSpec, new PassManagerOptions { Lint = true, LogPasses = env.LogPasses, Log = output.Error });
+            using var cpu = new CpuBackend(Device.Cpu);
+            var context = new PassContext(model.Module, cpu);
+            // Passes change the graph in place; the module's cached forward graph stays as loaded.
+            graph = graph.Copy();
+            var manager = PassManager.FromSpec(passSpec, new PassManagerOptions { Lint = true, LogPasses = env.LogPasses, Log = output.Error }, context);
             manager.Run(graph);
         }
         if (inputPaths.Length > 0 && !shapes)

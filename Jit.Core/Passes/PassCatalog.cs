@@ -7,12 +7,19 @@ namespace Jit.Passes;
 /// </summary>
 public static class PassCatalog
 {
-    // Name -> factory. A factory, not an instance: a pass may keep per-run state.
-    private static readonly (string Name, Func<IGraphPass> Create)[] Entries =
+    // Name -> factory. A factory, not an instance: a pass may keep per-run state. A factory
+    // returns null when the context lacks what the pass needs (Freeze without a module).
+    private static readonly (string Name, Func<PassContext, IGraphPass?> Create)[] Entries =
     [
-        (nameof(Peephole), () => new Peephole()),
-        (nameof(FoldConvBatchNorm), () => new FoldConvBatchNorm()),
-        (nameof(PropagateShapes), () => new PropagateShapes()),
+        (nameof(Inline), c => c.Module is { } m ? Inline.ForModule(m) : null),
+        (nameof(Freeze), c => c.Module is { } m ? new Freeze(m.Object) : null),
+        (nameof(ConstantPropagation), c => new ConstantPropagation(c.ConstantFoldingBackend)),
+        (nameof(ConstantPooling), _ => new ConstantPooling()),
+        (nameof(Canonicalize), _ => new Canonicalize()),
+        (nameof(LoopUnrolling), _ => new LoopUnrolling()),
+        (nameof(Peephole), _ => new Peephole()),
+        (nameof(FoldConvBatchNorm), _ => new FoldConvBatchNorm()),
+        (nameof(PropagateShapes), _ => new PropagateShapes()),
     ];
 
     /// <summary>
@@ -32,38 +39,35 @@ public static class PassCatalog
 
     public static bool Contains(string name) => Entries.Any(e => e.Name == name);
 
-    public static bool TryCreate(string name, out IGraphPass pass)
+    /// <summary>A new instance of the pass named <paramref name="name"/>, or null when <paramref name="context"/> lacks what it needs.</summary>
+    public static IGraphPass? TryCreate(string name, PassContext context)
     {
         foreach (var e in Entries)
-        {
-            if (e.Name != name) continue;
-            pass = e.Create();
-            return true;
-        }
-        pass = null!;
-        return false;
+            if (e.Name == name) return e.Create(context);
+        throw new Errors.JitException($"unknown pass '{name}'; known passes: {string.Join(", ", Names)} (or 'default')");
     }
 
-    /// <summary>A new instance of the pass named <paramref name="name"/>; an error naming the known passes if there is none.</summary>
-    public static IGraphPass Create(string name) =>
-        TryCreate(name, out var p) ? p
-        : throw new Errors.JitException($"unknown pass '{name}'; known passes: {string.Join(", ", Names)} (or 'default')");
+    /// <summary>A new instance of the pass named <paramref name="name"/>; an error naming the known passes if there is none,
+    /// or saying what the pass needs if the context lacks it.</summary>
+    public static IGraphPass Create(string name, PassContext? context = null) =>
+        TryCreate(name, context ?? PassContext.None)
+        ?? throw new Errors.JitException($"pass '{name}' needs the module the graph belongs to (run it on a flatbuffer module, not a bare graph)");
 
-    /// <summary>The passes of <see cref="DefaultPipeline"/> that the table has, in order.</summary>
-    public static IReadOnlyList<IGraphPass> Default() =>
-        DefaultPipeline.Where(Contains).Select(Create).ToArray();
+    /// <summary>The passes of <see cref="DefaultPipeline"/> that the table has and the context allows, in order.</summary>
+    public static IReadOnlyList<IGraphPass> Default(PassContext? context = null) =>
+        DefaultPipeline.Where(Contains).Select(n => TryCreate(n, context ?? PassContext.None)).OfType<IGraphPass>().ToArray();
 
     /// <summary>Names of the default pipeline that the table lacks (empty once every pass is merged).</summary>
     public static IReadOnlyList<string> MissingFromDefault => DefaultPipeline.Where(n => !Contains(n)).Distinct().ToArray();
 
     /// <summary>Parses <c>default</c> or a comma-separated list of pass names (<c>--passes</c>).</summary>
-    public static IReadOnlyList<IGraphPass> Parse(string spec)
+    public static IReadOnlyList<IGraphPass> Parse(string spec, PassContext? context = null)
     {
         var result = new List<IGraphPass>();
         foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (part.Equals("default", StringComparison.OrdinalIgnoreCase)) result.AddRange(Default());
-            else result.Add(Create(part));
+            if (part.Equals("default", StringComparison.OrdinalIgnoreCase)) result.AddRange(Default(context));
+            else result.Add(Create(part, context));
         }
         if (result.Count == 0 && !spec.Split(',').Any(p => p.Trim().Equals("default", StringComparison.OrdinalIgnoreCase)))
             throw new Errors.JitException("no pass named: give 'default' or a comma-separated list of pass names");

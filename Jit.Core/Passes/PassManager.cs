@@ -25,10 +25,12 @@ public sealed class PassManager
     public IReadOnlyList<(string Name, TimeSpan Time, bool Changed)> Timings => _timings;
 
     /// <summary>The default inference pipeline (the passes of <see cref="PassCatalog.DefaultPipeline"/> the catalog has).</summary>
-    public static PassManager Default(PassManagerOptions? options = null) => new(PassCatalog.Default(), options);
+    public static PassManager Default(PassManagerOptions? options = null, PassContext? context = null) =>
+        new(PassCatalog.Default(context), options);
 
     /// <summary>The passes named in <paramref name="spec"/>: <c>default</c> or <c>Peephole,FoldConvBatchNorm</c>.</summary>
-    public static PassManager FromSpec(string spec, PassManagerOptions? options = null) => new(PassCatalog.Parse(spec), options);
+    public static PassManager FromSpec(string spec, PassManagerOptions? options = null, PassContext? context = null) =>
+        new(PassCatalog.Parse(spec, context), options);
 
     /// <summary>Runs every pass once, in order; returns whether any changed the graph.</summary>
     public bool Run(Graph graph)

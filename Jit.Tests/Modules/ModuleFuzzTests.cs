@@ -7,6 +7,8 @@ using Jit.Tests.Serialization;
 using Jit.Tests.Serialization.Ptmf;
 using Xunit;
 
+using Jit.Tests.Testing;
+
 namespace Jit.Tests.Modules;
 
 /// <summary>The mutation fuzzer over the real fixtures, bounded in time, and its <c>jit fuzz</c> verb.</summary>

@@ -89,20 +89,9 @@ public sealed class ShapeAnalysisTests
         new FileCheck().Check("%v : Float(3, 8)").Run(g);
     }
 
-    public static TheoryData<string> LoadableModels() =>
-        new(ModelFixture.Names().Where(n => TryLoad(n) is not null));
+    public static TheoryData<string> LoadableModels() => new(ModelFixture.Names());
 
-    private static JitModule? TryLoad(string name)
-    {
-        // transformer uses prim::is_nested, which the loader does not support yet (ModelFixtureTests reports it).
-        try
-        {
-            var m = JitModule.Load(ModelFixture.Get(name).ModelPath);
-            m.MethodGraph("forward");
-            return m;
-        }
-        catch (JitException) { return null; }
-    }
+    private static JitModule Load(string name) => JitModule.Load(ModelFixture.Get(name).ModelPath);
 
     /// <summary>Every tensor value gets complete static sizes from the fixture's inputs, equal to those of the real run.</summary>
     [Theory]
@@ -110,7 +99,7 @@ public sealed class ShapeAnalysisTests
     public void CompleteShapesMatchARealRun(string name)
     {
         var f = ModelFixture.Get(name);
-        var module = TryLoad(name)!;
+        var module = Load(name);
         var graph = module.MethodGraph("forward");
         var inputs = (IValue[])[IValue.FromObject(module.Object), .. f.Inputs(module)];
         ShapeAnalysis.PropagateComplete(graph, inputs);
@@ -135,7 +124,7 @@ public sealed class ShapeAnalysisTests
     public void SymbolicShapesAreConsistentWithARealRun(string name)
     {
         var f = ModelFixture.Get(name);
-        var module = TryLoad(name)!;
+        var module = Load(name);
         var graph = module.MethodGraph("forward");
         var inputs = (IValue[])[IValue.FromObject(module.Object), .. f.Inputs(module)];
         var ranks = inputs.Select(v => v.IsTensor ? new TensorType { DType = v.AsTensor.DType, Sizes = new ShapeSymbol?[v.AsTensor.Rank] } : (JitType?)null).ToArray();
