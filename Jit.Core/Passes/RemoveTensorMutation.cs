@@ -64,16 +64,18 @@ public sealed class RemoveTensorMutation : IGraphPass
         var producer = self.Node;
         if (producer.Kind is "prim::Param" or "prim::GetAttr" or "prim::Constant" || producer.Blocks.Count > 0) return false;
         if (producer.Owner != write.Owner) return false;
-        if (aliases.IsWildcard(self) || aliases.HasSideEffects(producer)) return false;
-        return !aliases.MayContainAlias(producer.Inputs, [self]);
+        return aliases.IsFresh(self) && !aliases.HasSideEffects(producer);
     }
 
-    // Every other value that may alias (or hold) self must be dead after the write: after the
-    // rewrite it would no longer see the update.
+    // Every other value that may alias (or hold) self and exists before the write must be dead
+    // after it: after the rewrite it would no longer see the update. Values made after the write
+    // from self are made from the new value instead; the outputs of the If or Loop around the
+    // write come from its block's outputs, which are uses after the write and are redirected too.
     private static bool OthersUnreadAfter(Value self, Value output, Node write, AliasAnalysis aliases)
     {
         foreach (var n in AllNodesWithParams(write.Graph))
         {
+            if (!n.IsBefore(write) || write.IsDescendantOf(n)) continue;
             foreach (var v in n.Outputs)
             {
                 if (v == self || v == output || !aliases.IsMutable(v)) continue;

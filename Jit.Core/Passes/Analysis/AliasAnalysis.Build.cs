@@ -13,14 +13,14 @@ public sealed partial class AliasAnalysis
     private readonly List<PointsTo> _escapes = [];
     private int _nextLocation;
 
-    private MemoryLocation NewLocation(string origin) => new(_nextLocation++, origin);
+    private MemoryLocation NewLocation(string origin, Value? creator = null) => new(_nextLocation++, origin, creator);
 
     private PointsTo? Pts(Value v) => _pointsTo.GetValueOrDefault(v);
 
     private PointsTo Fresh(Value v, string origin)
     {
         var p = _pointsTo[v];
-        p.Locations.Add(NewLocation(origin));
+        p.Locations.Add(NewLocation(origin, v));
         return p;
     }
 

@@ -49,6 +49,14 @@ public sealed partial class AliasAnalysis
     /// </summary>
     public bool IsWildcard(Value v) => Pts(v) is { } p && p.Locations.Any(l => l.Escaped);
 
+    /// <summary>
+    /// Whether <paramref name="v"/> is new memory its own node made (a fresh result, not a view,
+    /// not a graph input, attribute or constant, not anything that escaped), as PyTorch's
+    /// mutation removal requires of the tensor it rewrites.
+    /// </summary>
+    public bool IsFresh(Value v) =>
+        Pts(v) is { Locations.Count: 1 } p && p.Locations.First() is { Escaped: false } l && l.Creator == v;
+
     /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> may be (views of) the same memory.</summary>
     public bool MayAlias(Value a, Value b)
     {

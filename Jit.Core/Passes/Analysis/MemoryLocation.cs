@@ -7,11 +7,13 @@ namespace Jit.Passes.Analysis;
 /// module attributes, constants, whatever an unknown op touched): every escaped location may be
 /// every other one, as PyTorch's wildcard set.
 /// </summary>
-internal sealed class MemoryLocation(int id, string origin)
+internal sealed class MemoryLocation(int id, string origin, Ir.Value? creator = null)
 {
     public int Id { get; } = id;
     /// <summary>What created it, for debugging (<c>aten::clone %3</c>).</summary>
     public string Origin { get; } = origin;
+    /// <summary>The value whose node made this memory, if a value did.</summary>
+    public Ir.Value? Creator { get; } = creator;
     public bool Escaped { get; set; }
     public HashSet<MemoryLocation> Contents { get; } = [];
 
