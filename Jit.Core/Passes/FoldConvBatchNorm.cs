@@ -25,12 +25,18 @@ public sealed class FoldConvBatchNorm : IGraphPass
         return changed;
     }
 
+    private static readonly HashSet<string> ShapeQueries =
+        ["aten::dim", "aten::size", "aten::numel", "aten::len", "prim::dtype", "prim::device", "prim::layout"];
+
     private static bool TryFold(Node bn)
     {
         // batch_norm(input, weight?, bias?, running_mean?, running_var?, training, momentum, eps, cudnn_enabled)
         if (bn.Inputs.Count != 9) return false;
         var conv = bn.Inputs[0].Node;
-        if (!IsFoldableConv(conv) || conv.Outputs.Count != 1 || conv.Output().Uses.Count != 1) return false;
+        if (!IsFoldableConv(conv) || conv.Outputs.Count != 1) return false;
+        // The conv's output changes value, so its only other readers may be ones that look at its
+        // shape, rank or dtype (BatchNorm's own `input.dim() != 4` check), which folding keeps.
+        if (conv.Output().Uses.Any(u => u.User != bn && !ShapeQueries.Contains(u.User.Kind))) return false;
         if (AbstractValue.Of(bn.Inputs[5]).Constant is not { IsBool: true, AsBool: false }) return false;
         if (AbstractValue.Of(bn.Inputs[7]).Constant is not { IsScalar: true } epsValue) return false;
         if (ConstTensor(conv.Inputs[1]) is not { } w || !w.DType.IsFloatingPoint() || w.Rank < 3) return false;

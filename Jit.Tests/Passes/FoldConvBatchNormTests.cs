@@ -21,7 +21,8 @@ public sealed class FoldConvBatchNormTests
     }
 
     /// <summary>x -> conv2d(w, b) -> batch_norm(training) [-> extra use of the conv output].</summary>
-    private static Built Build(bool constantWeight = true, bool training = false, bool convUsedElsewhere = false, bool convBias = true)
+    private static Built Build(bool constantWeight = true, bool training = false, bool convUsedElsewhere = false, bool convBias = true,
+        bool convRankChecked = false)
     {
         var rng = new Random(7);
         var g = new Graph();
@@ -48,6 +49,8 @@ public sealed class FoldConvBatchNormTests
         ]).Output();
         g.RegisterOutput(bn);
         if (convUsedElsewhere) g.RegisterOutput(conv);
+        // BatchNorm2d's `_check_input_dim` reads the conv output's rank before normalizing.
+        if (convRankChecked) g.RegisterOutput(g.InsertNode("aten::dim", [conv]).Output().SetType(IntType.Instance));
         g.Lint();
         return new Built(g, conv);
     }
@@ -95,5 +98,19 @@ public sealed class FoldConvBatchNormTests
         var g = Build(convUsedElsewhere: true).Graph;
         Assert.False(new FoldConvBatchNorm().Run(g));
         new FileCheck().Check("aten::batch_norm").Run(g);
+    }
+
+    [Fact]
+    public void FiresWhenTheConvOutputIsOnlyAlsoAskedForItsRank()
+    {
+        var input = Random(new Random(5), -1, 1, 1, 3, 6, 6);
+        var expected = Execute(Build(convRankChecked: true).Graph, input);
+        var g = Build(convRankChecked: true).Graph;
+        Assert.True(new FoldConvBatchNorm().Run(g));
+        g.Lint();
+        new FileCheck().Check("aten::conv2d").CheckNot("aten::batch_norm").Check("aten::dim").Run(g);
+        var actual = Execute(g, input);
+        ValueAssert.TensorClose(expected[0].AsTensor, actual[0].AsTensor, 1e-5, 1e-5, "folded conv");
+        Assert.Equal(expected[1].AsInt, actual[1].AsInt);
     }
 }
