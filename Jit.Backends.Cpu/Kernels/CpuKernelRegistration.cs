@@ -24,6 +24,12 @@ internal static class CpuKernelRegistration
         ReductionKernels.Register(table);
         NormalizationKernels.Register(table);
         CastKernels.Register(table);
+        MathMoreKernels.Register(table);
+        SelectionKernels.Register(table);
+        AdvancedIndexKernels.Register(table);
+        NnMoreKernels.Register(table);
+        CreationMoreKernels.Register(table);
+        RandomKernels.Register(table);
         // In-place variants wrap the functional kernels above, so they come last.
         MathInPlaceKernels.Register(table);
     }
