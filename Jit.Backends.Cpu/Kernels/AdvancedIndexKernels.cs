@@ -111,8 +111,8 @@ internal static class AdvancedIndexKernels
                 for (int j = 0; j < t.Rank; j++) r.Add(ShapeViews.Select(nz, 1, j, op));
                 continue;
             }
-            if (!t.DType.IsIntegral())
-                throw new JitTypeException($"{op}: tensors used as indices must be long, int, byte or bool tensors, got {t.DType.PythonName()}");
+            if (t.DType != DType.Int64)
+                throw new JitTypeException($"{op}: tensors used as indices must be long, byte or bool tensors, got {t.DType.PythonName()}");
             r.Add(t);
         }
         if (r.Count > x.Rank)
