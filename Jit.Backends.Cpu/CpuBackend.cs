@@ -20,6 +20,9 @@ public sealed class CpuBackend : IBackend
     public Device Device { get; }
     public KernelTable Kernels => SharedKernels.Value;
 
+    /// <summary>Reseeds the generator behind rand/randn (values differ from PyTorch's generator whatever the seed).</summary>
+    public static void ManualSeed(int seed) => Jit.Backends.Cpu.Kernels.RandomKernels.Seed(seed);
+
     private static KernelTable BuildKernels()
     {
         var table = new KernelTable();

@@ -27,7 +27,7 @@ internal static class ConvKernels
         t.Add("aten::_convolution.deprecated", (i, o) => o[0] = Convolution(i));
     }
 
-    private static Tensor Convolution(ReadOnlySpan<IValue> i)
+    internal static Tensor Convolution(ReadOnlySpan<IValue> i)
     {
         const string op = "aten::_convolution";
         var input = i[0].AsTensor;

@@ -25,6 +25,12 @@ internal static class CpuKernelRegistration
         NormalizationKernels.Register(table);
         AttentionKernels.Register(table);
         CastKernels.Register(table);
+        MathMoreKernels.Register(table);
+        SelectionKernels.Register(table);
+        AdvancedIndexKernels.Register(table);
+        NnMoreKernels.Register(table);
+        CreationMoreKernels.Register(table);
+        RandomKernels.Register(table);
         // In-place variants wrap the functional kernels above, so they come last.
         MathInPlaceKernels.Register(table);
     }

@@ -32,7 +32,7 @@ internal static class CreationKernels
             t.Add(name, (i, o) => o[0] = Filled([], DTypeOr(i[1], ShapeArgs.ScalarDefaultDType(i[0]), name), i[0]));
     }
 
-    private static long[] Size(IValue v, string op)
+    internal static long[] Size(IValue v, string op)
     {
         var s = ShapeArgs.Ints(v, op, "size");
         foreach (var d in s)
@@ -44,7 +44,7 @@ internal static class CreationKernels
 
     private static DType DTypeOr(IValue v, DType fallback, string op) => ShapeArgs.OptionalDType(v, op) ?? fallback;
 
-    private static Tensor Filled(ReadOnlySpan<long> sizes, DType dtype, IValue value)
+    internal static Tensor Filled(ReadOnlySpan<long> sizes, DType dtype, IValue value)
     {
         var r = Tensor.Empty(dtype, sizes);
         if (r.NumElements == 0) return r;

@@ -52,7 +52,7 @@ internal static class MathUnaryKernels
         });
     }
 
-    private static void Floating(KernelTable t, string op, Func<double, double> f)
+    internal static void Floating(KernelTable t, string op, Func<double, double> f)
     {
         t.Add("aten::" + op, (i, o) =>
         {

@@ -36,7 +36,7 @@ internal static class NormalizationKernels
         t.Add("aten::feature_dropout", (i, o) => o[0] = Dropout("feature_dropout", i[0].AsTensor, i[2].AsBool));
     }
 
-    private static Tensor Dropout(string op, Tensor x, bool train)
+    internal static Tensor Dropout(string op, Tensor x, bool train)
     {
         if (train)
             throw new JitRuntimeException(
@@ -124,7 +124,7 @@ internal static class NormalizationKernels
     }
 
     // batch_norm(input, weight?, bias?, running_mean?, running_var?, training, momentum, eps, ...)
-    private static NormResult BatchNorm(string op, ReadOnlySpan<IValue> i)
+    internal static NormResult BatchNorm(string op, ReadOnlySpan<IValue> i)
     {
         var x = i[0].AsTensor;
         Tensor? weight = i[1].AsTensorOrNull, bias = i[2].AsTensorOrNull, runMean = i[3].AsTensorOrNull, runVar = i[4].AsTensorOrNull;

@@ -73,7 +73,7 @@ internal static class PoolKernels
         return new Geometry(k[0], k[1], s[0], s[1], p[0], p[1], dilation[0], dilation[1], oh, ow);
     }
 
-    private static (Tensor Values, Tensor? Indices) MaxPool(ReadOnlySpan<IValue> i, string op, bool withIndices)
+    internal static (Tensor Values, Tensor? Indices) MaxPool(ReadOnlySpan<IValue> i, string op, bool withIndices)
     {
         var original = i[0].AsTensor;
         var x = Input4d(original, op);
@@ -98,7 +98,7 @@ internal static class PoolKernels
         return Finish(original, values, null).Values;
     }
 
-    private static (Tensor Values, Tensor? Indices) Adaptive(Tensor original, IValue outputSize, bool max, string op)
+    internal static (Tensor Values, Tensor? Indices) Adaptive(Tensor original, IValue outputSize, bool max, string op)
     {
         var x = Input4d(original, op);
         var size = ShapeArgs.IntsN(outputSize, 2, op, "output_size");

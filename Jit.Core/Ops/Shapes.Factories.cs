@@ -47,4 +47,12 @@ public static partial class Shapes
 
     /// <summary>keys() of a Dict(Tensor, t): the key type's sizes, when the dict's type records them.</summary>
     public static ShapeFunction DictKeySizes(int dict) => (a, _) => a[dict].Type is DictType { Key: TensorType k } ? k.Sizes?.ToArray() : null;
+
+    /// <summary>eye(n) / eye(n, m): an n×m matrix (m defaults to n).</summary>
+    public static ShapeFunction Eye(int n, int? m) => (a, _) =>
+    {
+        long? rows = a.Int(n), cols = m is { } c ? a.Int(c) : rows;
+        if (rows < 0 || cols < 0) throw Error(a, $"n and m must be non-negative, got n={rows}, m={cols}");
+        return [Static(rows), Static(cols)];
+    };
 }

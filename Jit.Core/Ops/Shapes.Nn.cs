@@ -217,4 +217,23 @@ public static partial class Shapes
         var rest = x.Where((_, i) => i >= items.Count || items[i].IsNone).ToList();
         return [.. bshape, .. rest];
     };
+
+    /// <summary>native_batch_norm: the output has the input's shape; the saved mean and invstd are [C] in training, empty in eval.</summary>
+    public static readonly ShapeFunction NativeBatchNorm = (a, o) =>
+    {
+        var x = a.Sizes(0);
+        if (o == 0) return x;
+        if (a.Bool(5) is not { } training) return [null];
+        return training ? [x is { Length: >= 2 } ? x[1] : null] : [ShapeSymbol.Static(0)];
+    };
+
+    /// <summary>native_layer_norm: the output has the input's shape; mean and rstd keep the leading dims and 1 for each normalized dim.</summary>
+    public static readonly ShapeFunction NativeLayerNorm = (a, o) =>
+    {
+        var x = a.Sizes(0);
+        if (o == 0 || x is null) return x;
+        if (a.Ints(1) is not { } ns) return new ShapeSymbol?[x.Length];
+        if (ns.Length == 0 || ns.Length > x.Length) throw Error(a, $"normalized_shape has {ns.Length} dims", x);
+        return [.. x[..^ns.Length], .. Enumerable.Repeat<ShapeSymbol?>(One, ns.Length)];
+    };
 }

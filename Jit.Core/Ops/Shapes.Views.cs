@@ -280,4 +280,22 @@ public static partial class Shapes
         if (w is not null && w.Length != 2) throw Error(a, "'weight' must be 2-D", w);
         return [.. ix, w?[1]];
     };
+
+    /// <summary>unflatten(self, dim, sizes): dim is replaced by sizes (one of them may be -1).</summary>
+    public static ShapeFunction Unflatten(int self, int dim, int sizes) => (a, _) =>
+    {
+        var s = a.Sizes(self);
+        var parts = a.Ints(sizes);
+        if (s is null || parts is null || a.Int(dim) is not { } d) return null;
+        if (parts.Length == 0) throw Error(a, "unflatten: sizes must be non-empty", s);
+        long w = a.WrapDim(d, s.Length, self);
+        var mid = parts.Select(p => p == -1 ? null : (ShapeSymbol?)ShapeSymbol.Static(p)).ToArray();
+        // The -1 entry is inferred from the dim's size when that size is known.
+        if (s[w] is { IsStatic: true } n && parts.Count(p => p == -1) == 1)
+        {
+            long known = parts.Where(p => p != -1).Aggregate(1L, (x, y) => x * y);
+            if (known != 0 && n.Value % known == 0) mid[Array.IndexOf(parts, -1L)] = ShapeSymbol.Static(n.Value / known);
+        }
+        return [.. s[..(int)w], .. mid, .. s[((int)w + 1)..]];
+    };
 }

@@ -14,6 +14,7 @@ public static partial class OpTable
         Op("aten::div_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", OpKind.Elementwise, SameDType(0), InPlace(0, 1)),
         Op("aten::div_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", OpKind.Elementwise, SameDType(0), InPlace(0, 1)),
         Op("aten::div_.Tensor_mode(Tensor(a!) self, Tensor other, *, str? rounding_mode) -> Tensor(a!)", OpKind.Elementwise, SameDType(0), InPlace(0, 1)),
+        Op("aten::div_.Scalar_mode(Tensor(a!) self, Scalar other, *, str? rounding_mode) -> Tensor(a!)", OpKind.Elementwise, SameDType(0), InPlace(0, 1)),
         Op("aten::mul_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", OpKind.Elementwise, SameDType(0), InPlace(0, 1)),
         Op("aten::mul_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", OpKind.Elementwise, SameDType(0), InPlace(0, 1)),
         Op("aten::mul_.t(t[](a!) l, int n) -> t[](a!)", OpKind.Host),
@@ -95,5 +96,9 @@ public static partial class OpTable
         Op("aten::masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor", OpKind.Elementwise, SameDType(0), InPlace(0, 1)),
         Op("aten::floor_divide(Tensor self, Tensor other) -> Tensor", OpKind.Elementwise, Promote(0, 1), Broadcast(0, 1)),
         Op("aten::floor_divide.Scalar(Tensor self, Scalar other) -> Tensor", OpKind.Elementwise, Promote(0, 1), Broadcast(0, 1)),
+        Op("aten::floor_divide_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", OpKind.Elementwise, SameDType(0), InPlace(0, 1)),
+        Op("aten::floor_divide_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", OpKind.Elementwise, SameDType(0), InPlace(0, 1)),
+        Op("aten::remainder_.Tensor(Tensor(a!) self, Tensor other) -> Tensor(a!)", OpKind.Elementwise, SameDType(0), InPlace(0, 1)),
+        Op("aten::remainder_.Scalar(Tensor(a!) self, Scalar other) -> Tensor(a!)", OpKind.Elementwise, SameDType(0), InPlace(0, 1)),
     ];
 }

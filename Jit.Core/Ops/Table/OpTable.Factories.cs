@@ -33,5 +33,7 @@ public static partial class OpTable
         Op("aten::full(SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", OpKind.Extern, DTypeArgOr(2, ScalarValue(1)), FromSizeList(0)),
         Op("aten::ones(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", OpKind.Extern, DTypeArgOr(1, DefaultFloat), FromSizeList(0)),
         Op("aten::zeros(SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", OpKind.Extern, DTypeArgOr(1, DefaultFloat), FromSizeList(0)),
+        Op("aten::eye(int n, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", OpKind.Extern, DTypeArgOr(1, DefaultFloat), Eye(0, null)),
+        Op("aten::eye.m(int n, int m, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", OpKind.Extern, DTypeArgOr(2, DefaultFloat), Eye(0, 1)),
     ];
 }

@@ -53,8 +53,6 @@ public static partial class OpTable
         Op("prim::DictConstruct(...) -> ...", OpKind.Prim),
         Op("prim::CallMethod(...) -> ...", OpKind.Prim, OpFlags.SideEffects),
         Op("prim::CallFunction(...) -> ...", OpKind.Prim, OpFlags.SideEffects),
-        Op("prim::Enter(...) -> ...", OpKind.Prim, OpFlags.SideEffects),
-        Op("prim::Exit(...) -> ...", OpKind.Prim, OpFlags.SideEffects),
         Op("prim::StringIndex(...) -> ...", OpKind.Prim),
     ];
 }

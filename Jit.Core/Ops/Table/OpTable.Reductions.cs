@@ -40,5 +40,11 @@ public static partial class OpTable
         Op("aten::all.int(int[] self) -> bool", OpKind.Host),
         Op("aten::all.float(float[] self) -> bool", OpKind.Host),
         Op("aten::all.bool(bool[] self) -> bool", OpKind.Host),
+        Op("aten::std(Tensor self, bool unbiased=True) -> Tensor", OpKind.Reduction, FloatingOnly(0), ReduceAll(0)),
+        Op("aten::std.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", OpKind.Reduction, FloatingOnly(0), Reduce(0, 1, 3)),
+        Op("aten::std.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor", OpKind.Reduction, FloatingOnly(0), Reduce(0, 1, 3)),
+        Op("aten::var(Tensor self, bool unbiased=True) -> Tensor", OpKind.Reduction, FloatingOnly(0), ReduceAll(0)),
+        Op("aten::var.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> Tensor", OpKind.Reduction, FloatingOnly(0), Reduce(0, 1, 3)),
+        Op("aten::var.correction(Tensor self, int[1]? dim, *, int? correction, bool keepdim=False) -> Tensor", OpKind.Reduction, FloatingOnly(0), Reduce(0, 1, 3)),
     ];
 }

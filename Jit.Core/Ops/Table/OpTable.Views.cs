@@ -19,6 +19,7 @@ public static partial class OpTable
         Op("aten::split.str(str self, str? separator=None, int max=-1) -> str[]", OpKind.Host),
         Op("aten::split(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[]", OpKind.View, SameDType(0), SplitBySizes),
         Op("aten::narrow(Tensor(a) self, int dim, int start, int length) -> Tensor(a)", OpKind.View, SameDType(0), Narrow),
+        Op("aten::narrow.Tensor(Tensor(a) self, int dim, Tensor start, int length) -> Tensor(a)", OpKind.View, SameDType(0), Narrow),
         Op("aten::transpose.int(Tensor(a) self, int dim0, int dim1) -> Tensor(a)", OpKind.View, SameDType(0), Transpose(0, 1, 2)),
         Op("aten::split_with_sizes(Tensor(a -> *) self, int[] split_sizes, int dim=0) -> Tensor(a)[]", OpKind.View, SameDType(0), SplitBySizes),
         Op("aten::squeeze(Tensor(a) self) -> Tensor(a)", OpKind.View, SameDType(0), Squeeze(0, null)),
@@ -37,8 +38,10 @@ public static partial class OpTable
         Op("aten::expand_as(Tensor(a) self, Tensor other) -> Tensor(a)", OpKind.View, SameDType(0), SizesOf(1)),
         Op("aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=0) -> Tensor(a)", OpKind.View, SameDType(0), SameAs(0)),
         Op("aten::cat(Tensor[] tensors, int dim=0) -> Tensor", OpKind.Elementwise, PromoteList(0), Cat(0, 1)),
+        Op("aten::concat(Tensor[] tensors, int dim=0) -> Tensor", OpKind.Elementwise, PromoteList(0), Cat(0, 1)),
         Op("aten::stack(Tensor[] tensors, int dim=0) -> Tensor", OpKind.Elementwise, PromoteList(0), Stack(0, 1)),
         Op("aten::flatten.using_ints(Tensor(a) self, int start_dim=0, int end_dim=-1) -> Tensor(a)", OpKind.View, SameDType(0), Flatten(0, 1, 2)),
+        Op("aten::unflatten.int(Tensor(a) self, int dim, int[] sizes) -> Tensor(a)", OpKind.View, SameDType(0), Unflatten(0, 1, 2)),
         Op("aten::repeat(Tensor self, SymInt[] repeats) -> Tensor", OpKind.Elementwise, SameDType(0), Repeat),
     ];
 }

@@ -27,6 +27,8 @@ internal static class ConversionKernels
         t.Add("aten::item", (i, o) => o[0] = TensorToScalar(i[0].AsTensor));
         t.Add("prim::NumToTensor.Scalar", (i, o) => o[0] = NumberToTensor(i[0]));
         t.Add("prim::NumToTensor.bool", (i, o) => o[0] = Tensor.Scalar(i[0].AsBool));
+        t.Add("aten::is_floating_point", (i, o) => o[0] = i[0].AsTensor.DType.IsFloatingPoint());
+        t.Add("aten::device", (i, o) => o[0] = IValue.FromDevice(Device.Parse(i[0].AsString)));
     }
 
     /// <summary>A 0-dim tensor from a Python number: int → int64, float → float64, bool → bool (as PyTorch's scalar_to_tensor).</summary>

@@ -10,8 +10,11 @@ public static class HostKernels
     {
         var t = new KernelTable();
         ScalarKernels.Register(t);
+        ScalarMathKernels.Register(t);
         ListKernels.Register(t);
+        ListMoreKernels.Register(t);
         StringKernels.Register(t);
+        StringSearchKernels.Register(t);
         DictKernels.Register(t);
         ConversionKernels.Register(t);
         return t;
