@@ -8,11 +8,6 @@ internal static class ListKernels
     public static void Register(KernelTable t)
     {
         t.Add("aten::len.t", (i, o) => o[0] = (long)i[0].AsList.Count);
-        // any/all over a list use Python truthiness (all.str does not exist in PyTorch).
-        foreach (var kind in new[] { "str", "int", "float", "bool" })
-            t.Add("aten::any." + kind, (i, o) => o[0] = i[0].AsList.Items.Any(Truthy));
-        foreach (var kind in new[] { "int", "float", "bool" })
-            t.Add("aten::all." + kind, (i, o) => o[0] = i[0].AsList.Items.All(Truthy));
         t.Add("aten::len.any", (i, o) => o[0] = (long)i[0].AsList.Count);
         t.Add("aten::__getitem__.t", (i, o) =>
         {
@@ -100,14 +95,6 @@ internal static class ListKernels
         foreach (var kind in new[] { "int", "float", "bool", "str", "Tensor", "any" })
             t.Add("aten::sort." + kind, (i, o) => Sort(i[0].AsList, i[1].AsBool));
     }
-
-    private static bool Truthy(IValue v) => v.Tag switch
-    {
-        IValueTag.String => v.AsString.Length > 0,
-        IValueTag.Double => v.AsDouble != 0,
-        IValueTag.Bool => v.AsBool,
-        _ => v.AsInt != 0,
-    };
 
     private static int IndexOf(IValueList l, IValue item)
     {
