@@ -68,7 +68,12 @@ public static class InspectCommand
         return 0;
     }
 
-    /// <summary>aten:: nodes with a tensor output, nested blocks included (what tools/compare_node_counts.py counts in PyTorch).</summary>
+    /// <summary>
+    /// Nodes computing a tensor, nested blocks included, constants excluded: what
+    /// tools/compare_node_counts.py counts in PyTorch, whose optimized graphs compute with
+    /// prim:: ops (prim::mkldnn_convolution) as well as aten:: ones.
+    /// </summary>
     public static int CountTensorOps(Graph graph) =>
-        graph.AllNodes().Count(n => n.Namespace == "aten" && n.Outputs.Any(o => o.Type is TensorType));
+        graph.AllNodes().Count(n => n.Namespace is "aten" or "prim" && !n.Kind.StartsWith("prim::Constant", StringComparison.Ordinal)
+                                    && n.Outputs.Any(o => o.Type is TensorType));
 }

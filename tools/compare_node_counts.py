@@ -1,7 +1,8 @@
 """Tensor-op counts per model fixture: PyTorch's optimized graph next to ours.
 
 PyTorch: torch.jit.freeze(torch.jit.script(m).eval()) then torch.jit.optimize_for_inference,
-counting aten:: nodes with a tensor output (nested blocks included). Ours: `jit inspect FILE
+counting nodes that compute a tensor: aten:: and prim:: ones other than constants (PyTorch's optimized
+graphs convolve with prim::mkldnn_convolution), nested blocks included. Ours: `jit inspect FILE
 --passes default --count` (and, for the unoptimized baseline, without --passes), the same count.
 
 Run from the repository root with Debian's PyTorch 1.13:
@@ -25,7 +26,9 @@ FIXTURES = "Jit.Tests/fixtures/models"
 def count_tensor_ops(block):
     n = 0
     for node in block.nodes():
-        if node.kind().startswith("aten::") and any(isinstance(o.type(), torch._C.TensorType) for o in node.outputs()):
+        kind = node.kind()
+        computes = kind.startswith("aten::") or (kind.startswith("prim::") and not kind.startswith("prim::Constant"))
+        if computes and any(isinstance(o.type(), torch._C.TensorType) for o in node.outputs()):
             n += 1
         for b in node.blocks():
             n += count_tensor_ops(b)
