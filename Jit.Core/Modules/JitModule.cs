@@ -2,6 +2,7 @@ using Jit.Errors;
 using Jit.Frontend.Bytecode;
 using Jit.Ir;
 using Jit.Runtime;
+using Jit.Serialization;
 using Jit.Serialization.Ptmf;
 
 namespace Jit.Modules;
@@ -44,11 +45,15 @@ public sealed class JitModule
         _functions.Keys.Where(k => k.StartsWith(Type.Name + ".", StringComparison.Ordinal))
             .Select(k => k[(Type.Name.Length + 1)..]).Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>Loads a file; large files are memory-mapped, so their weights are used in place.</summary>
     public static JitModule Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"no such model file: '{path}'", path);
-        return Load(File.ReadAllBytes(path));
+        return Load(new FileInfo(path).Length >= MapThreshold ? MappedFile.Map(path) : File.ReadAllBytes(path));
     }
+
+    // Below this, reading the file is cheaper than setting up a mapping.
+    private const long MapThreshold = 1 << 20;
 
     public static JitModule Load(Stream stream)
     {
