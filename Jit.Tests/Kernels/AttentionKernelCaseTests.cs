@@ -1,6 +1,3 @@
-using Jit.Backends.Cpu;
-using Jit.Runtime;
-using Jit.Runtime.Host;
 using Jit.Tests.Testing;
 using Xunit;
 
@@ -14,20 +11,10 @@ namespace Jit.Tests.Kernels;
 public sealed class AttentionKernelCaseTests
 {
     private static readonly Lazy<IReadOnlyList<OpCase>> Cases = new(() => OpCaseFile.Load("attention"));
-    private static readonly Lazy<KernelTable> Kernels = new(() => new CpuBackend(Device.Cpu).Kernels);
 
-    public static IEnumerable<object[]> CaseIndices() =>
-        Enumerable.Range(0, Cases.Value.Count).Select(i => new object[] { i, Cases.Value[i].ToString() });
+    public static IEnumerable<object[]> CaseIndices() => OpCaseRunner.Rows(Cases);
 
     [Theory]
     [MemberData(nameof(CaseIndices))]
-    public void MatchesPyTorch(int index, string description)
-    {
-        var c = Cases.Value[index];
-        Assert.True(Kernels.Value.TryGet(c.Op, out var kernel) || HostKernels.Table.TryGet(c.Op, out kernel), $"no kernel for {c.Op}");
-        var outputs = new IValue[c.Outputs.Length];
-        kernel(c.Inputs, outputs);
-        for (int i = 0; i < outputs.Length; i++)
-            ValueAssert.Close(c.Outputs[i], outputs[i], 1e-4, 1e-5, $"{description} output {i}");
-    }
+    public void MatchesPyTorch(int index, string description) => OpCaseRunner.Run(Cases.Value[index], description);
 }
