@@ -25,6 +25,8 @@ public static class PassCatalog
         (nameof(Peephole), _ => new Peephole()),
         (nameof(FoldConvBatchNorm), _ => new FoldConvBatchNorm()),
         (nameof(PropagateShapes), _ => new PropagateShapes()),
+        // Not in DefaultPipeline: fusion pays only where a backend compiles the groups (see RunCommand).
+        (nameof(TensorExprFuser), _ => new TensorExprFuser()),
     ];
 
     /// <summary>
