@@ -35,7 +35,9 @@ public static class PassCatalog
     [
         "Inline", "Freeze", "ConstantPropagation", "Canonicalize", "RemoveTensorMutation",
         "EliminateNoOpSlice", "RemoveDropout", "EliminateDeadCode", "EliminateCommonSubexpression",
-        nameof(Peephole), nameof(FoldConvBatchNorm), "ConstantPooling", "EliminateDeadCode",
+        // Peephole then ConstantPropagation again, as PyTorch's freeze (runOptimization): the None
+        // tests and If outputs Peephole decides make If conditions constant for the second folding.
+        nameof(Peephole), "ConstantPropagation", nameof(FoldConvBatchNorm), "ConstantPooling", "EliminateDeadCode",
         nameof(PropagateShapes),
     ];
 
