@@ -40,7 +40,8 @@ public static class GemmTimer
                 // Repeat small products so each timed sample lasts a few milliseconds.
                 int reps = Math.Max(1, (int)(2e8 / flops));
                 var samples = new double[runs];
-                mm([a, b], outputs);
+                var warm = Stopwatch.StartNew();
+                while (warm.Elapsed.TotalSeconds < 0.3) mm([a, b], outputs);
                 for (int r = 0; r < runs; r++)
                 {
                     var sw = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
 
@@ -18,6 +19,7 @@ internal unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPointIeee75
     public T* ColBias;
     public bool Relu;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Apply(T* tile, int tileLd, int rows, int cols, T* c, long ldc, int i, int j, bool first, bool last)
     {
         bool scale = Alpha != T.One;

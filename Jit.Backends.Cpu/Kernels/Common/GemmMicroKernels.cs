@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
@@ -13,6 +14,7 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 internal static class GemmMicroKernels
 {
     /// <summary>12 x 2·Vector512&lt;T&gt;.Count tile: 24 accumulators, 2 B loads and 12 broadcasts per k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Tile512<T, TM>(int kc, T* a, T* b, T* tile)
         where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
     {
@@ -99,6 +101,7 @@ internal static class GemmMicroKernels
     }
 
     /// <summary>6 x 2·Vector256&lt;T&gt;.Count tile: 12 accumulators, 2 B loads and 6 broadcasts per k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Tile256<T, TM>(int kc, T* a, T* b, T* tile)
         where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
     {
@@ -149,6 +152,7 @@ internal static class GemmMicroKernels
     }
 
     /// <summary>Portable 4 x 4 tile for machines without 256-bit FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void TileScalar<T>(int kc, T* a, T* b, T* tile) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int MR = 4, NR = 4;

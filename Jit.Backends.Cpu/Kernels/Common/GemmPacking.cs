@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Jit.Backends.Cpu.Kernels.Common;
 
 /// <summary>
@@ -9,6 +11,7 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 internal static unsafe class GemmPacking
 {
     /// <summary>A[i0.., p0..] (rows x kc) → panels of mr rows, each laid out [kc][mr].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<T>(T* a, long rs, long cs, int rows, int kc, int mr, T* dst) where T : unmanaged
     {
         for (int t = 0; t < rows; t += mr)
@@ -30,6 +33,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>B[p0.., j0..] (kc x cols) → panels of nr columns, each laid out [kc][nr].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<T>(T* b, long rs, long cs, int kc, int cols, int nr, T* dst) where T : unmanaged
     {
         for (int u = 0; u < cols; u += nr)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Jit.Errors;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
@@ -24,6 +25,15 @@ internal static unsafe class PackedGemm
     /// <summary>Runs a float64 product, as the float32 overload.</summary>
     public static void Run(in GemmArgs<double> args, int threads, GemmKernelKind? kind = null) =>
         Run<double, GemmF64>(args, threads, kind ?? GemmBlocking.Best);
+
+    /// <summary>The overload for <typeparamref name="T"/> when the caller is itself generic (float or double only).</summary>
+    public static void RunAny<T>(in GemmArgs<T> args, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var any = ref Unsafe.AsRef(in args);
+        if (typeof(T) == typeof(float)) Run(in Unsafe.As<GemmArgs<T>, GemmArgs<float>>(ref any), threads);
+        else if (typeof(T) == typeof(double)) Run(in Unsafe.As<GemmArgs<T>, GemmArgs<double>>(ref any), threads);
+        else throw new JitTypeException($"packed GEMM: unsupported element type {typeof(T).Name}");
+    }
 
     private static void Run<T, TM>(in GemmArgs<T> g, int threads, GemmKernelKind kind)
         where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
@@ -91,6 +101,7 @@ internal static unsafe class PackedGemm
     }
 
     /// <summary>The five blocked loops over C[r0..r1, c0..c1) on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block<T, TM>(Job<T> job, int r0, int r1, int c0, int c1)
         where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
     {

@@ -42,6 +42,20 @@ internal static class ShapeGemm
         }
     }
 
+    /// <summary>
+    /// Float32/float64 only: C = alpha·A·B + beta·C (+ a contiguous 1-D column bias) with the
+    /// scaling and bias fused into the packed GEMM's stores. False for other dtypes.
+    /// </summary>
+    public static bool TryFusedInto(Tensor a, Tensor b, Tensor c, double alpha, double beta, Tensor? colBias)
+    {
+        switch (c.DType)
+        {
+            case DType.Float32: PackedGemm.Run(GemmTensors.Args(a, b, c, (float)alpha, (float)beta, null, colBias), CpuThreads.Count); return true;
+            case DType.Float64: PackedGemm.Run(GemmTensors.Args(a, b, c, alpha, beta, null, colBias), CpuThreads.Count); return true;
+            default: return false;
+        }
+    }
+
     private readonly record struct Operand(Memory<byte> Bytes, int Offset, int Ld);
 
     private static void Run<T>(Tensor a, Tensor b, Tensor c) where T : unmanaged, INumber<T>
