@@ -67,11 +67,15 @@ public sealed partial class TeSimplifier
         }
     }
 
-    /// <summary>The canonical form: terms sorted by their printed atom, positive ones first, then the constant.</summary>
+    /// <summary>
+    /// The canonical form: positive terms first, larger coefficients first (the outer loop's
+    /// stride leads, as people write it), ties by printed atom, then the constant.
+    /// </summary>
     private static Expr Build(IEnumerable<(Expr Atom, long Coef)> terms, long constant)
     {
         var ordered = terms.Where(t => t.Coef != 0)
             .OrderBy(t => t.Coef < 0)
+            .ThenByDescending(t => t.Coef == long.MinValue ? long.MaxValue : Math.Abs(t.Coef))
             .ThenBy(t => TePrinter.Print(t.Atom), StringComparer.Ordinal)
             .ToList();
         Expr? acc = null;
@@ -141,6 +145,28 @@ public sealed partial class TeSimplifier
     }
 
     private static long? Neg(long? a) => a is null || a == long.MinValue ? null : -a;
+
+    /// <summary>
+    /// The range of an int64 expression, also trying each enclosing loop index at its symbolic
+    /// extremes (start, stop - 1): that proves <c>i &lt; n</c> inside <c>for i in [0, n)</c>.
+    /// </summary>
+    private Interval SymbolicRange(Expr e)
+    {
+        var r = Range(e);
+        if ((r.Lo is not null && r.Hi is not null) || ToLinear(e) is not { } lin) return r;
+        if (!lin.Terms.Any(t => t.Atom is Var v && _loops.ContainsKey(v))) return r;
+        Expr Extreme(bool upper)
+        {
+            var map = new Dictionary<Var, Expr>();
+            foreach (var (atom, coef) in lin.Terms)
+            {
+                if (atom is Var v && _loops.TryGetValue(v, out var b))
+                    map[v] = (coef > 0) == upper ? b.Stop - 1 : b.Start;
+            }
+            return Rewrite(VarSubstituter.Substitute(Build(lin.Terms, lin.Const), map));
+        }
+        return new Interval(r.Lo ?? Range(Extreme(false)).Lo, r.Hi ?? Range(Extreme(true)).Hi);
+    }
 
     /// <summary>The range of an int64 expression from constants, loop bounds and non-negative params.</summary>
     private Interval Range(Expr e)

@@ -15,6 +15,7 @@ namespace Jit.TensorExpr;
 public sealed partial class TeSimplifier : TeRewriter
 {
     private readonly Dictionary<Var, Interval> _ranges = [];
+    private readonly Dictionary<Var, (Expr Start, Expr Stop)> _loops = [];
 
     private TeSimplifier() { }
 
@@ -96,8 +97,10 @@ public sealed partial class TeSimplifier : TeRewriter
         var lo = Range(start).Lo;
         var hi = Range(stop).Hi;
         _ranges[s.Index] = new Interval(lo, hi is null ? null : hi - 1);
+        _loops[s.Index] = (start, stop);
         var body = Rewrite(s.Body);
         _ranges.Remove(s.Index);
+        _loops.Remove(s.Index);
         if (body is BlockStmt { Stmts.Count: 0 }) return BlockStmt.Empty;
         return ReferenceEquals(start, s.Start) && ReferenceEquals(stop, s.Stop) && ReferenceEquals(body, s.Body)
             ? s : s with { Start = start, Stop = stop, Body = body };
@@ -199,9 +202,9 @@ public sealed partial class TeSimplifier : TeRewriter
             {
                 if (a.Equals(b)) return a;
                 if (t != DType.Int64) break;
-                Interval ra = Range(a), rb = Range(b);
-                bool aFirst = ra.Hi is { } ah && rb.Lo is { } bl && ah <= bl;
-                bool bFirst = rb.Hi is { } bh && ra.Lo is { } al && bh <= al;
+                var diff = SymbolicRange(Rewrite(a - b));
+                bool aFirst = diff.Hi <= 0;
+                bool bFirst = diff.Lo >= 0;
                 if (aFirst) return op == BinaryOp.Min ? a : b;
                 if (bFirst) return op == BinaryOp.Min ? b : a;
                 break;
@@ -230,7 +233,7 @@ public sealed partial class TeSimplifier : TeRewriter
         if (a.DType.IsFloatingPoint()) return null;
         if (a.Equals(b)) return Expr.Bool(op is BinaryOp.Eq or BinaryOp.Le or BinaryOp.Ge);
         if (a.DType != DType.Int64) return null;
-        var d = Range(Rewrite(a - b));
+        var d = SymbolicRange(Rewrite(a - b));
         bool? r = op switch
         {
             BinaryOp.Lt => d.Hi < 0 ? true : d.Lo >= 0 ? false : null,
