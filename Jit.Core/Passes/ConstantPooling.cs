@@ -1,5 +1,5 @@
 using Jit.Ir;
-using Jit.Passes.Support;
+using Jit.Passes.Analysis;
 using Jit.Runtime;
 using Jit.Tensors;
 
@@ -25,15 +25,15 @@ public sealed class ConstantPooling : IGraphPass
 
     public bool Run(Graph graph)
     {
-        var writes = WriteSets.Analyze(graph);
-        var outputs = graph.Outputs.ToHashSet();
+        var aliases = new AliasAnalysis(graph);
+        var outputs = graph.Outputs.ToArray();
         var pool = new Dictionary<string, List<Node>>(StringComparer.Ordinal);
         bool changed = false;
         foreach (var node in graph.AllNodes().Where(n => n.Kind == "prim::Constant").ToList())
         {
             if (node.Outputs.Count != 1 || node.Blocks.Count > 0) continue;
             var output = node.Output();
-            if (WriteSets.IsMutableType(output.Type) && (outputs.Contains(output) || writes.MayBeWritten(output))) continue;
+            if (aliases.IsMutable(output) && (aliases.MayContainAlias([output], outputs) || aliases.HasWritersToContents(output))) continue;
 
             var first = graph.Nodes.First();
             if (first != node)

@@ -1,5 +1,6 @@
 using Jit.Errors;
 using Jit.Ir;
+using Jit.Passes.Analysis;
 using Jit.Passes.Support;
 using Jit.Runtime;
 
@@ -77,7 +78,7 @@ public sealed class Freeze : IGraphPass
     private static Mutated FindMutated(Graph graph, Dictionary<Value, Location> objects)
     {
         var mutated = new Mutated();
-        var writes = WriteSets.Analyze(graph);
+        var aliases = new AliasAnalysis(graph);
         foreach (var node in graph.AllNodes())
         {
             switch (node.Kind)
@@ -89,13 +90,19 @@ public sealed class Freeze : IGraphPass
                     else if (node.Input(0).Type is ClassType c) mutated.ByClass.Add((c.Name, name));
                     break;
                 }
-                case "prim::GetAttr" when objects.TryGetValue(node.Input(0), out var owner) && writes.MayBeWritten(node.Output()):
+                case "prim::GetAttr" when objects.TryGetValue(node.Input(0), out var owner) && MayChange(aliases, node.Output()):
                     mutated.Exact.Add((owner.Object, node.StringAttr("name")));
                     break;
             }
         }
         return mutated;
     }
+
+    // A value attribute changes if it or anything it holds is written (a tensor in a list
+    // attribute written in place); a submodule only if the object itself is (prim::SetAttr on
+    // it): writing one of its attributes is that attribute's business.
+    private static bool MayChange(AliasAnalysis aliases, Value attribute) =>
+        attribute.Type is ClassType ? aliases.HasWriters(attribute) : aliases.HasWritersToContents(attribute);
 
     private bool ReplaceAttributes(Graph graph, Dictionary<Value, Location> objects, Mutated mutated)
     {

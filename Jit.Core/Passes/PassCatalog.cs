@@ -35,8 +35,9 @@ public static class PassCatalog
     [
         "Inline", "Freeze", "ConstantPropagation", "Canonicalize", "RemoveTensorMutation",
         "EliminateNoOpSlice", "RemoveDropout", "EliminateDeadCode", "EliminateCommonSubexpression",
-        nameof(Peephole), nameof(FoldConvBatchNorm), "ConstantPooling", "EliminateDeadCode",
-        nameof(PropagateShapes),
+        nameof(Peephole), nameof(FoldConvBatchNorm), "ConstantPooling",
+        // Pooling makes equal constants one value, so their users may now be duplicates.
+        "EliminateCommonSubexpression", "EliminateDeadCode", nameof(PropagateShapes),
     ];
 
     /// <summary>The names of every pass in the table, in table order.</summary>
