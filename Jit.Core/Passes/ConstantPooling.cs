@@ -11,8 +11,8 @@ namespace Jit.Passes;
 /// each constant is moved to the front in turn, so the pooled constants end up in reverse order
 /// of first appearance, as in PyTorch's output. Tensors are identical when they are the same
 /// object, or, up to <see cref="MaxTensorElements"/> elements, have the same dtype, sizes and
-/// values. Constants of mutable types that are returned by the graph or may be written stay
-/// apart (merging would make them alias).
+/// values. Constants of mutable types that a graph output may hold, or that may be written
+/// (through any alias, or through what they hold), stay apart: merging would make them alias.
 /// </summary>
 public sealed class ConstantPooling : IGraphPass
 {

@@ -12,7 +12,8 @@ namespace Jit.Passes;
 /// in a parameter, buffer or plain value becomes a <c>prim::Constant</c> named after the path
 /// (<c>%self.conv.weight</c>), and the chains of submodule lookups left unused disappear.
 /// An attribute the graph may change stays an attribute: one set by <c>prim::SetAttr</c>, or one
-/// whose value (or an alias of it) an op may write in place. <c>%self</c> stays an input, unused,
+/// whose value (or an alias of it, or something it holds) an op may write in place, as the
+/// shared <see cref="AliasAnalysis"/> says. <c>%self</c> stays an input, unused,
 /// as in PyTorch's frozen graphs. The graph must be inlined (no <c>prim::CallMethod</c>).
 /// </summary>
 public sealed class Freeze : IGraphPass
