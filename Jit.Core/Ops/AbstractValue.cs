@@ -92,7 +92,15 @@ public sealed class AbstractValue
     private static IReadOnlyList<AbstractValue>? ItemsOf(IValue v) =>
         v.IsList ? v.AsList.Items.Select(OfConstant).ToArray() : null;
 
-    private static JitType TypeOf(IValue v) => v.Tag switch
+    private static JitType TypeOf(IValue v) =>
+        LeafTypeOf(v) ?? (v.IsList ? new ListType(v.AsList.ElementType) : AnyType.Instance);
+
+    /// <summary>
+    /// The exact type of a value that holds no other values (a complete tensor type, <c>int</c>,
+    /// <c>NoneType</c>…), or null for containers and objects, whose element types the value alone
+    /// may not tell. Constant folding types the constants it inserts with it, too.
+    /// </summary>
+    internal static JitType? LeafTypeOf(IValue v) => v.Tag switch
     {
         IValueTag.Tensor => TensorType.FromTensor(v.AsTensor),
         IValueTag.Int => IntType.Instance,
@@ -101,8 +109,7 @@ public sealed class AbstractValue
         IValueTag.String => StringType.Instance,
         IValueTag.Device => DeviceObjType.Instance,
         IValueTag.None => NoneType.Instance,
-        IValueTag.List => new ListType(v.AsList.ElementType),
-        _ => AnyType.Instance,
+        _ => null,
     };
 
     public override string ToString() => Constant is { } c ? $"{Type} = {SchemaFormat.Value(c)}" : Type.ToString();

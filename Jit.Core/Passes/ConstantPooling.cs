@@ -1,5 +1,5 @@
 using Jit.Ir;
-using Jit.Passes.Support;
+using Jit.Passes.Analysis;
 using Jit.Runtime;
 using Jit.Tensors;
 
@@ -11,8 +11,8 @@ namespace Jit.Passes;
 /// each constant is moved to the front in turn, so the pooled constants end up in reverse order
 /// of first appearance, as in PyTorch's output. Tensors are identical when they are the same
 /// object, or, up to <see cref="MaxTensorElements"/> elements, have the same dtype, sizes and
-/// values. Constants of mutable types that are returned by the graph or may be written stay
-/// apart (merging would make them alias).
+/// values. Constants of mutable types that a graph output may hold, or that may be written
+/// (through any alias, or through what they hold), stay apart: merging would make them alias.
 /// </summary>
 public sealed class ConstantPooling : IGraphPass
 {
@@ -25,15 +25,15 @@ public sealed class ConstantPooling : IGraphPass
 
     public bool Run(Graph graph)
     {
-        var writes = WriteSets.Analyze(graph);
-        var outputs = graph.Outputs.ToHashSet();
+        var aliases = new AliasAnalysis(graph);
+        var outputs = graph.Outputs.ToArray();
         var pool = new Dictionary<string, List<Node>>(StringComparer.Ordinal);
         bool changed = false;
         foreach (var node in graph.AllNodes().Where(n => n.Kind == "prim::Constant").ToList())
         {
             if (node.Outputs.Count != 1 || node.Blocks.Count > 0) continue;
             var output = node.Output();
-            if (WriteSets.IsMutableType(output.Type) && (outputs.Contains(output) || writes.MayBeWritten(output))) continue;
+            if (aliases.IsMutable(output) && (aliases.MayContainAlias([output], outputs) || aliases.HasWritersToContents(output))) continue;
 
             var first = graph.Nodes.First();
             if (first != node)

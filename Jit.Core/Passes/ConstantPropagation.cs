@@ -1,5 +1,6 @@
 using Jit.Errors;
 using Jit.Ir;
+using Jit.Passes.Analysis;
 using Jit.Passes.Support;
 using Jit.Runtime;
 
@@ -30,7 +31,7 @@ public sealed class ConstantPropagation : IGraphPass
     };
 
     private readonly IBackend _backend;
-    private WriteSets _writes = null!;
+    private AliasAnalysis _aliases = null!;
 
     /// <summary>
     /// Folds with <paramref name="backend"/>'s tensor kernels (for example the CPU backend) and the
@@ -45,7 +46,7 @@ public sealed class ConstantPropagation : IGraphPass
 
     public bool Run(Graph graph)
     {
-        _writes = WriteSets.Analyze(graph);
+        _aliases = new AliasAnalysis(graph);
         bool changed = RunBlock(graph, graph.Block);
         changed |= UnusedNodes.Remove(graph.Block);
         return changed;
@@ -135,7 +136,7 @@ public sealed class ConstantPropagation : IGraphPass
         catch (JitException) { return false; }
         if (op.HasSideEffects || op.IsNondeterministic || op.MutatesInputs) return false;
         // A result that may alias a written value would freeze a snapshot of something that changes.
-        return !node.Inputs.Concat(node.Outputs).Any(_writes.MayBeWritten);
+        return !node.Inputs.Concat(node.Outputs).Any(_aliases.HasWritersToContents);
     }
 
     // Runs the node alone, on its constant inputs, through the reference interpreter: the same

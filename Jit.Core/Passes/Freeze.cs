@@ -1,5 +1,6 @@
 using Jit.Errors;
 using Jit.Ir;
+using Jit.Passes.Analysis;
 using Jit.Passes.Support;
 using Jit.Runtime;
 
@@ -11,7 +12,8 @@ namespace Jit.Passes;
 /// in a parameter, buffer or plain value becomes a <c>prim::Constant</c> named after the path
 /// (<c>%self.conv.weight</c>), and the chains of submodule lookups left unused disappear.
 /// An attribute the graph may change stays an attribute: one set by <c>prim::SetAttr</c>, or one
-/// whose value (or an alias of it) an op may write in place. <c>%self</c> stays an input, unused,
+/// whose value (or an alias of it, or something it holds) an op may write in place, as the
+/// shared <see cref="AliasAnalysis"/> says. <c>%self</c> stays an input, unused,
 /// as in PyTorch's frozen graphs. The graph must be inlined (no <c>prim::CallMethod</c>).
 /// </summary>
 public sealed class Freeze : IGraphPass
@@ -77,7 +79,7 @@ public sealed class Freeze : IGraphPass
     private static Mutated FindMutated(Graph graph, Dictionary<Value, Location> objects)
     {
         var mutated = new Mutated();
-        var writes = WriteSets.Analyze(graph);
+        var aliases = new AliasAnalysis(graph);
         foreach (var node in graph.AllNodes())
         {
             switch (node.Kind)
@@ -89,13 +91,19 @@ public sealed class Freeze : IGraphPass
                     else if (node.Input(0).Type is ClassType c) mutated.ByClass.Add((c.Name, name));
                     break;
                 }
-                case "prim::GetAttr" when objects.TryGetValue(node.Input(0), out var owner) && writes.MayBeWritten(node.Output()):
+                case "prim::GetAttr" when objects.TryGetValue(node.Input(0), out var owner) && MayChange(aliases, node.Output()):
                     mutated.Exact.Add((owner.Object, node.StringAttr("name")));
                     break;
             }
         }
         return mutated;
     }
+
+    // A value attribute changes if it or anything it holds is written (a tensor in a list
+    // attribute written in place); a submodule only if the object itself is (prim::SetAttr on
+    // it): writing one of its attributes is that attribute's business.
+    private static bool MayChange(AliasAnalysis aliases, Value attribute) =>
+        attribute.Type is ClassType ? aliases.HasWriters(attribute) : aliases.HasWritersToContents(attribute);
 
     private bool ReplaceAttributes(Graph graph, Dictionary<Value, Location> objects, Mutated mutated)
     {

@@ -46,7 +46,7 @@ public sealed class AliasAnalysisTests
     }
 
     [Fact]
-    public void GraphInputsAttributesAndConstantsAreWildcards()
+    public void GraphInputsAttributesAndConstantsAreNotOwned()
     {
         var g = Graph.Parse("""
             graph(%self : __torch__.M,
@@ -58,8 +58,15 @@ public sealed class AliasAnalysisTests
               return (%y)
             """);
         var aa = new AliasAnalysis(g);
-        Assert.True(aa.MayAlias(V(g, "w"), V(g, "x")));
-        Assert.True(aa.MayAlias(V(g, "c"), V(g, "x")));
+        Assert.True(aa.IsWildcard(V(g, "w")));
+        Assert.True(aa.IsWildcard(V(g, "c")));
+        Assert.False(aa.IsFresh(V(g, "w")));
+        Assert.False(aa.IsFresh(V(g, "c")));
+        // An attribute and a constant are each their own memory, as when PyTorch freezes: no
+        // input can be a constant, and freezing assumes no input is an attribute.
+        Assert.False(aa.MayAlias(V(g, "w"), V(g, "x")));
+        Assert.False(aa.MayAlias(V(g, "c"), V(g, "x")));
+        Assert.False(aa.MayAlias(V(g, "c"), V(g, "w")));
         Assert.False(aa.MayAlias(V(g, "y"), V(g, "x")));
         // Escaped memory of unrelated types is not reported as aliasing.
         Assert.False(aa.MayAlias(V(g, "l"), V(g, "x")));

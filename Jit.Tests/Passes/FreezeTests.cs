@@ -192,6 +192,73 @@ public sealed class FreezeTests
 
     public static TheoryData<string> ModelFixtureNames() => new(ModelFixture.Names());
 
+    // A module with two tensors, a tensor list and a float.
+    private static ScriptObject TensorsModule()
+    {
+        var type = new ClassType("__torch__.T");
+        type.AddAttribute("a", TensorType.Unknown);
+        type.AddAttribute("b", TensorType.Unknown);
+        type.AddAttribute("items", new ListType(TensorType.Unknown));
+        return new ScriptObject(type,
+        [
+            IValue.FromTensor(Tensor.FromArray(new[] { 1f, 2f }, 2)),
+            IValue.FromTensor(Tensor.FromArray(new[] { 3f, 4f }, 2)),
+            IValue.FromList(new IValueList(TensorType.Unknown, [IValue.FromTensor(Tensor.FromArray(new[] { 5f }, 1))])),
+        ]);
+    }
+
+    [Fact]
+    public void WritesToInputsAndOtherAttributesDoNotKeepAnAttribute()
+    {
+        var g = Graph.Parse("""
+            graph(%self : __torch__.T,
+                  %x : Tensor):
+              %zero : int = prim::Constant[value=0]()
+              %one : int = prim::Constant[value=1]()
+              %a : Tensor = prim::GetAttr[name="a"](%self)
+              %r : Tensor = aten::add_(%a, %one, %one)
+              %s : Tensor = aten::relu_(%x)
+              %items : Tensor[] = prim::GetAttr[name="items"](%self)
+              %e : Tensor = aten::__getitem__(%items, %zero)
+              %u : Tensor = aten::mul_(%e, %one)
+              %b : Tensor = prim::GetAttr[name="b"](%self)
+              %y : Tensor = aten::mul(%s, %b)
+              return (%y)
+
+            """);
+        new Freeze(TensorsModule()).Run(g);
+        g.Lint();
+        // a is written in place, items through an element it holds; b is only read.
+        FileCheck.Run("""
+            # CHECK: %self.b : Float(2
+            # CHECK: prim::GetAttr[name="a"](%self)
+            # CHECK: prim::GetAttr[name="items"](%self)
+            # CHECK-NOT: prim::GetAttr[name="b"]
+            """, g);
+    }
+
+    [Fact]
+    public void AnAttributeGivenToAnUnknownOpStays()
+    {
+        var g = Graph.Parse("""
+            graph(%self : __torch__.T,
+                  %x : Tensor):
+              %a : Tensor = prim::GetAttr[name="a"](%self)
+              %m : Tensor = my::mystery(%a)
+              %b : Tensor = prim::GetAttr[name="b"](%self)
+              %y : Tensor = aten::mul(%m, %b)
+              return (%y)
+
+            """);
+        new Freeze(TensorsModule()).Run(g);
+        g.Lint();
+        FileCheck.Run("""
+            # CHECK: %self.b : Float(2
+            # CHECK: prim::GetAttr[name="a"](%self)
+            # CHECK-NOT: prim::GetAttr[name="b"]
+            """, g);
+    }
+
     /// <summary>
     /// Freeze, fold and pool every exported model: the outputs stay PyTorch's, and only attributes
     /// the graph writes are still looked up.

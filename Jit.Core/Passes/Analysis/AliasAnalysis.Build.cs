@@ -11,6 +11,13 @@ public sealed partial class AliasAnalysis
     private readonly List<(PointsTo Dst, PointsTo Container)> _loads = [];
     private readonly List<(PointsTo Container, PointsTo Element)> _stores = [];
     private readonly List<PointsTo> _escapes = [];
+    // Writes to everything a value holds (unknown ops): filled from the source once solved.
+    private readonly List<(PointsTo Written, PointsTo Source)> _containedWrites = [];
+    // Objects reached from a graph input by prim::GetAttr chains, and each (object, attribute
+    // name) pair's own location plus the values the attribute may hold (prim::SetAttr adds to them).
+    private readonly Dictionary<Value, MemoryLocation> _objects = [];
+    private readonly Dictionary<(MemoryLocation Owner, string Name), (MemoryLocation Location, PointsTo Slot)> _attributes = [];
+    private HashSet<string>? _reassigned;
     private int _nextLocation;
 
     private MemoryLocation NewLocation(string origin, Value? creator = null) => new(_nextLocation++, origin, creator);
@@ -49,11 +56,33 @@ public sealed partial class AliasAnalysis
         if (Pts(v) is { } p) p.Locations.Add(_wildcard);
     }
 
-    private void AddWrite(Node n, Value v)
+    private void AddWrite(Node n, Value v, bool contents = false)
     {
-        if (Pts(v) is null) return;
+        if (Pts(v) is not { } p) return;
         if (!_writes.TryGetValue(n, out var list)) _writes[n] = list = [];
-        if (!list.Contains(v)) list.Add(v);
+        if (list.Contains(v)) return;
+        list.Add(v);
+        if (!contents)
+        {
+            AddWrittenMemory(n, p);
+            return;
+        }
+        var written = new PointsTo(AliasTypes.Reachable(v.Type));
+        _containedWrites.Add((written, p));
+        AddWrittenMemory(n, written);
+    }
+
+    private void AddWrittenMemory(Node n, PointsTo p)
+    {
+        if (!_written.TryGetValue(n, out var list)) _written[n] = list = [];
+        list.Add(p);
+    }
+
+    // An op that may write anything it is given may write what those values hold, too (PyTorch's
+    // writeToContained): a call given %self can change %self.weight in place.
+    private void ExpandContainedWrites()
+    {
+        foreach (var (written, source) in _containedWrites) written.Locations.UnionWith(Closure(source.Locations));
     }
 
     private void RegisterValues(Block b)
@@ -90,15 +119,16 @@ public sealed partial class AliasAnalysis
                 AnalyzeLoop(n);
                 return;
             case "prim::Constant":
-                // Constants live across calls: writing to one is visible to the next run.
-                foreach (var o in n.Outputs) PointToWildcard(o);
+                // Constants live across calls: writing to one is visible to the next run. Each is
+                // its own memory, as PyTorch's AliasDb makes it: no input can be a constant.
+                foreach (var o in n.Outputs)
+                    if (Pts(o) is { } p) p.Locations.Add(NewExternal($"constant %{o.DisplayName}", o.Type));
                 return;
             case "prim::GetAttr":
-                foreach (var o in n.Outputs) PointToWildcard(o);
+                AnalyzeGetAttr(n);
                 return;
             case "prim::SetAttr":
-                if (n.Inputs.Count > 0) AddWrite(n, n.Inputs[0]);
-                for (int i = 1; i < n.Inputs.Count; i++) Escape(n.Inputs[i]);
+                AnalyzeSetAttr(n);
                 return;
             case "prim::ListConstruct" or "prim::TupleConstruct" or "prim::DictConstruct":
                 foreach (var o in n.Outputs)
@@ -161,7 +191,7 @@ public sealed partial class AliasAnalysis
         foreach (var i in n.Inputs)
         {
             Escape(i);
-            AddWrite(n, i);
+            AddWrite(n, i, contents: true);
         }
         foreach (var o in n.Outputs) PointToWildcard(o);
     }
@@ -195,7 +225,7 @@ public sealed partial class AliasAnalysis
             if (i >= args.Count)
             {
                 // Extra arguments of a vararg op: nothing in the schema says what happens to them.
-                if (Pts(input) is not null) { Escape(input); AddWrite(n, input); _conservative.Add(n); }
+                if (Pts(input) is not null) { Escape(input); AddWrite(n, input, contents: true); _conservative.Add(n); }
                 continue;
             }
             var arg = args[i];
@@ -204,7 +234,7 @@ public sealed partial class AliasAnalysis
                 if (info is null) continue;
                 if (info.IsWrite) AddWrite(n, input);
                 if (info.IsWildcardBefore) Escape(input);
-                else if (info.AfterSets.Contains("*")) intoWildcard.Add(input);
+                else if (info.AfterSets.Contains("*") && !InReturnedElements(schema, info)) intoWildcard.Add(input);
                 foreach (var s in info.BeforeSets)
                 {
                     if (s == "*") continue;
@@ -251,6 +281,13 @@ public sealed partial class AliasAnalysis
             }
         }
     }
+
+    // `Tensor(a -> *) self ... -> Tensor(a)[]` (split, chunk, unbind): PyTorch sends the input to
+    // the wildcard because it does not follow list elements; the returned list's elements are
+    // the input's views, and FillContents records exactly that, so nothing escapes.
+    private static bool InReturnedElements(FunctionSchema schema, AliasInfo info) =>
+        info.BeforeSets.Count > 0 && info.BeforeSets.All(s => s != "*"
+            && schema.Returns.Any(r => r.ElementAlias is { } e && e.BeforeSets.Contains(s)));
 
     // `t(c -> *) el` says el goes somewhere untracked. Where the op writes a container (append,
     // insert, _set_item, setdefault) that is into the container, which we do track; with no
@@ -335,7 +372,8 @@ public sealed partial class AliasAnalysis
                 foreach (var l in c.Locations.ToArray())
                 {
                     changed |= AddAll(l.Contents, e.Locations);
-                    if (l.Escaped) changed |= EscapeAll(e.Locations);
+                    // Stored into memory that outlives the run (an attribute list): not ours any more.
+                    if (l.NotOwned) changed |= EscapeAll(e.Locations);
                 }
             }
             foreach (var p in _escapes) changed |= EscapeAll(p.Locations);

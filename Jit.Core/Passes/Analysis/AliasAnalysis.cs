@@ -11,16 +11,29 @@ namespace Jit.Passes.Analysis;
 /// a set of abstract memory locations. Ops get their aliasing from their schema's annotations
 /// (<c>Tensor(a)</c> returns alias the input marked <c>(a)</c>, <c>(a!)</c> is a write,
 /// <c>t(*)</c> is an element taken from a container); prim ops that build or take apart
-/// containers, <c>prim::If</c> and <c>prim::Loop</c> are modelled structurally. Graph inputs,
-/// module attributes (<c>prim::GetAttr</c>), constants and anything an unknown op touched have
-/// escaped: the graph does not own them, and all of them may be one another (the wildcard).
-/// Graph outputs are not escaped (a write before the return is fine to rewrite) but are live.
+/// containers, <c>prim::If</c> and <c>prim::Loop</c> are modelled structurally. Graph inputs
+/// and anything an unknown op touched have escaped: the graph does not own them, and all of them
+/// may be one another (the wildcard). Graph outputs are not escaped (a write before the return is
+/// fine to rewrite) but are live.
+/// </para>
+/// <para>
+/// Module attributes and constants are external: not owned either (writing one is an effect
+/// seen after the run), but each has its own location, as in PyTorch's <c>AliasDb</c> for a module
+/// being frozen. Each (object, attribute name) pair of a <c>prim::GetAttr</c> chain rooted at a
+/// graph input is one location (two lookups of <c>%self.fc.weight</c> share it), each constant
+/// node another; they alias neither one another nor the graph inputs, so writing one attribute in
+/// place, or setting it with <c>prim::SetAttr</c>, does not write the others. That is the
+/// assumption freezing makes: distinct attributes are distinct tensors, not passed in as inputs.
+/// An attribute given to an unknown op, or stored where the wildcard can reach it, escapes.
 /// </para>
 /// </summary>
 public sealed partial class AliasAnalysis
 {
     private readonly Dictionary<Value, PointsTo> _pointsTo = [];
     private readonly Dictionary<Node, List<Value>> _writes = [];
+    // What each node writes, as memory: the written values' points-to sets, or an attribute's
+    // location alone (prim::SetAttr), or everything a value contains (unknown ops).
+    private readonly Dictionary<Node, List<PointsTo>> _written = [];
     private readonly HashSet<Node> _conservative = [];
     private readonly MemoryLocation _wildcard;
 
@@ -34,6 +47,7 @@ public sealed partial class AliasAnalysis
         foreach (var input in graph.Inputs) PointToWildcard(input);
         AnalyzeBlock(graph.Block);
         Solve();
+        ExpandContainedWrites();
     }
 
     public Graph Graph { get; }
@@ -47,7 +61,7 @@ public sealed partial class AliasAnalysis
     /// Whether <paramref name="v"/> may be memory the graph does not own: a graph input, a module
     /// attribute, a constant, something stored into one of those or given to an unknown op.
     /// </summary>
-    public bool IsWildcard(Value v) => Pts(v) is { } p && p.Locations.Any(l => l.Escaped);
+    public bool IsWildcard(Value v) => Pts(v) is { } p && p.Locations.Any(l => l.NotOwned);
 
     /// <summary>
     /// Whether <paramref name="v"/> is new memory its own node made (a fresh result, not a view,
@@ -55,7 +69,7 @@ public sealed partial class AliasAnalysis
     /// mutation removal requires of the tensor it rewrites.
     /// </summary>
     public bool IsFresh(Value v) =>
-        Pts(v) is { Locations.Count: 1 } p && p.Locations.First() is { Escaped: false } l && l.Creator == v;
+        Pts(v) is { Locations.Count: 1 } p && p.Locations.First() is { NotOwned: false } l && l.Creator == v;
 
     /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> may be (views of) the same memory.</summary>
     public bool MayAlias(Value a, Value b)
@@ -96,11 +110,24 @@ public sealed partial class AliasAnalysis
     public bool HasWriters(Node n) => n.Inputs.Concat(n.Outputs).Any(HasWriters);
 
     /// <summary>The nodes (at any depth) that write to memory <paramref name="v"/> may alias, in no particular order.</summary>
-    public IEnumerable<Node> Writers(Value v)
+    public IEnumerable<Node> Writers(Value v) => Pts(v) is { } pv ? WritersOf(pv) : [];
+
+    /// <summary>
+    /// Whether some node writes to memory <paramref name="v"/> or anything it (transitively)
+    /// contains may alias: a tensor held by a list attribute written in place changes the attribute.
+    /// </summary>
+    public bool HasWritersToContents(Value v)
     {
-        if (Pts(v) is not { } pv) yield break;
-        foreach (var (node, written) in _writes)
-            if (written.Any(w => Overlap(_pointsTo[w].Locations, _pointsTo[w].Kinds, pv.Locations, pv.Kinds)))
+        if (Pts(v) is not { } pv) return false;
+        var contents = new PointsTo(AliasTypeKinds.All);
+        contents.Locations.UnionWith(Closure(pv.Locations));
+        return WritersOf(contents).Any();
+    }
+
+    private IEnumerable<Node> WritersOf(PointsTo pv)
+    {
+        foreach (var (node, written) in _written)
+            if (written.Any(w => Overlap(w.Locations, w.Kinds, pv.Locations, pv.Kinds)))
                 yield return node;
     }
 
@@ -110,16 +137,15 @@ public sealed partial class AliasAnalysis
     public IReadOnlyList<Value> WritesTo(Node n) => _writes.TryGetValue(n, out var l) ? l : [];
 
     /// <summary>Whether <paramref name="n"/> or a node in its blocks writes to anything.</summary>
-    public bool IsMutating(Node n) => WrittenValues(n).Any();
+    public bool IsMutating(Node n) => WrittenMemory(n).Any();
 
     /// <summary>Whether <paramref name="n"/> (or a node in its blocks) writes to memory some value of <paramref name="values"/> may alias.</summary>
     public bool WritesToAlias(Node n, IEnumerable<Value> values)
     {
         var targets = values.Select(Pts).OfType<PointsTo>().ToArray();
         if (targets.Length == 0) return false;
-        foreach (var w in WrittenValues(n))
+        foreach (var pw in WrittenMemory(n))
         {
-            var pw = _pointsTo[w];
             foreach (var t in targets)
                 if (Overlap(pw.Locations, pw.Kinds, t.Locations, t.Kinds)) return true;
         }
@@ -128,7 +154,7 @@ public sealed partial class AliasAnalysis
 
     /// <summary>Whether <paramref name="n"/> (or a node in its blocks) may write to memory the graph does not own.</summary>
     public bool WritesToWildcard(Node n) =>
-        WrittenValues(n).Any(w => _pointsTo[w].Locations.Any(l => l.Escaped)) || SelfAndNested(n).Any(_conservative.Contains);
+        WrittenMemory(n).Any(w => w.Locations.Any(l => l.NotOwned)) || SelfAndNested(n).Any(_conservative.Contains);
 
     /// <summary>
     /// Whether <paramref name="n"/> must run for its effects alone: its op is flagged
@@ -225,8 +251,8 @@ public sealed partial class AliasAnalysis
     private IEnumerable<Value> Touched(Node n) =>
         SelfAndNested(n).SelectMany(m => m.Inputs.Concat(m.Outputs)).Where(IsMutable);
 
-    private IEnumerable<Value> WrittenValues(Node n) =>
-        SelfAndNested(n).SelectMany(m => _writes.TryGetValue(m, out var l) ? l : (IEnumerable<Value>)[]);
+    private IEnumerable<PointsTo> WrittenMemory(Node n) =>
+        SelfAndNested(n).SelectMany(m => _written.TryGetValue(m, out var l) ? l : (IEnumerable<PointsTo>)[]);
 
     private static IEnumerable<Node> SelfAndNested(Node n)
     {
@@ -235,8 +261,9 @@ public sealed partial class AliasAnalysis
             foreach (var m in Graph.AllNodes(b)) yield return m;
     }
 
-    // Two location sets overlap if they share a location the graph owns, or both hold escaped
-    // locations of compatible types (all escaped memory may be the same memory).
+    // Two location sets overlap if they share a location that has not escaped (owned or
+    // external), or both hold escaped locations of compatible types (all escaped memory may be
+    // the same memory).
     private static bool Overlap(HashSet<MemoryLocation> a, AliasTypeKinds ka, HashSet<MemoryLocation> b, AliasTypeKinds kb)
     {
         foreach (var l in a)

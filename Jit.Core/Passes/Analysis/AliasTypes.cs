@@ -20,6 +20,21 @@ public static class AliasTypes
         _ => AliasTypeKinds.None,
     };
 
+    /// <summary>
+    /// The mutable type families a value of type <paramref name="t"/> can be or (transitively)
+    /// hold: what an op that writes everything it is given may write. An object can hold anything.
+    /// </summary>
+    public static AliasTypeKinds Reachable(JitType t) => t switch
+    {
+        ListType l => AliasTypeKinds.List | Reachable(l.Element),
+        DictType d => AliasTypeKinds.Dict | Reachable(d.Key) | Reachable(d.Value),
+        TupleType tt => tt.Elements.Aggregate(Of(t), (k, e) => k | Reachable(e)),
+        OptionalType o => Reachable(o.Element),
+        UnionType u => u.Members.Aggregate(AliasTypeKinds.None, (k, m) => k | Reachable(m)),
+        ClassType => AliasTypeKinds.All,
+        _ => Of(t),
+    };
+
     /// <summary>Whether values of <paramref name="t"/> can be written to or alias others.</summary>
     public static bool IsMutable(JitType t) => Of(t) != AliasTypeKinds.None;
 }

@@ -29,17 +29,7 @@ internal static class ConstantValues
         var node = graph.InsertNode("prim::Constant");
         Constants.SetValue(node, v);
         var output = node.Output();
-        output.Type = v.Tag switch
-        {
-            IValueTag.Tensor => TensorType.FromTensor(v.AsTensor),
-            IValueTag.Int => IntType.Instance,
-            IValueTag.Double => FloatType.Instance,
-            IValueTag.Bool => BoolType.Instance,
-            IValueTag.String => StringType.Instance,
-            IValueTag.Device => DeviceObjType.Instance,
-            IValueTag.None => NoneType.Instance,
-            _ => declared,
-        };
+        output.Type = Ops.AbstractValue.LeafTypeOf(v) ?? declared;
         return output;
     }
 
