@@ -36,3 +36,12 @@ internal sealed class OutKernelStep(Node node, OutKernel kernel, int[] inputs, i
         outs.Clear();
     }
 }
+
+/// <summary>
+/// A node no kernel can be found for at plan time (no overload matches its static types), in a
+/// branch that may never run: like the interpreter, the error is raised only if it is reached.
+/// </summary>
+internal sealed class UnresolvedStep(Node node, Errors.JitException error) : StaticStep(node)
+{
+    public override void Run(StaticRuntime runtime) => throw new Errors.JitSchemaException(error.Message);
+}

@@ -129,7 +129,22 @@ internal sealed class StaticModuleBuilder
     private bool HasOutVariant(Node n) =>
         !IsStructural(n) && n.Blocks.Count == 0 && n.Outputs.Count > 0
         && n.Outputs.All(o => o.Type is TensorType { DType: not null, ConcreteSizes: not null })
-        && _backend.Kernels.TryGetOut(n.Schema.QualifiedOverloadName, out _);
+        && TryOverloadName(n, out string name) && _backend.Kernels.TryGetOut(name, out _);
+
+    // The node's overload, or false where no overload matches its static types (see UnresolvedStep).
+    private static bool TryOverloadName(Node n, out string name)
+    {
+        try
+        {
+            name = n.Schema.QualifiedOverloadName;
+            return true;
+        }
+        catch (JitSchemaException)
+        {
+            name = "";
+            return false;
+        }
+    }
 
     /// <summary>
     /// Views with constant arguments of planned memory (flatten, view, transpose of an arena tensor):
@@ -150,6 +165,7 @@ internal sealed class StaticModuleBuilder
         {
             if (IsStructural(n) || _outVariant.Contains(n) || n.Outputs.Count != 1 || n.Output().Type is not TensorType) continue;
             if (!n.Inputs.Any(known.Contains) || !n.Inputs.All(v => known.Contains(v) || v.Node.Kind == "prim::Constant")) continue;
+            if (!TryOverloadName(n, out _)) continue;
             var ret = n.Schema.Returns;
             if (ret.Count != 1 || ret[0].Alias is not { IsWrite: false } || n.Schema.IsMutable) continue;
             if (!_backend.Kernels.TryGet(n.Schema.QualifiedOverloadName, out var kernel)) continue;
@@ -198,7 +214,15 @@ internal sealed class StaticModuleBuilder
                 throw new JitRuntimeException($"{n.Kind} must be inlined before the graph can run");
         }
         if (StructuralStep.Handles(n.Kind)) return StructuralStep.Create(n, Slots(n.Inputs), Slots(n.Outputs));
-        string name = n.Schema.QualifiedOverloadName;
+        string name;
+        try
+        {
+            name = n.Schema.QualifiedOverloadName;
+        }
+        catch (JitSchemaException e)
+        {
+            return new UnresolvedStep(n, e);
+        }
         if (_outVariant.Contains(n) && _backend.Kernels.TryGetOut(name, out var outKernel))
             return new OutKernelStep(n, outKernel, Slots(n.Inputs), Slots(n.Outputs));
         if (_backend.Kernels.TryGet(name, out var kernel))
@@ -207,6 +231,6 @@ internal sealed class StaticModuleBuilder
             return new KernelStep(n, kernel, Slots(n.Inputs), Slots(n.Outputs));
         }
         if (HostKernels.Table.TryGet(name, out kernel)) return new KernelStep(n, kernel, Slots(n.Inputs), Slots(n.Outputs));
-        throw new JitSchemaException($"no kernel for {name} on device '{_backend.Device}'");
+        return new UnresolvedStep(n, new JitSchemaException($"no kernel for {name} on device '{_backend.Device}'"));
     }
 }

@@ -23,7 +23,7 @@ internal sealed class StructuralStep : StaticStep
         _kind = node.Kind;
         _inputs = inputs;
         _outputs = outputs;
-        _type = node.Outputs.Count > 0 ? node.Output().Type : NoneType.Instance;
+        _type = node.Outputs.Count == 1 ? node.Output().Type : NoneType.Instance;
         if (node.Kind is "prim::GetAttr" or "prim::SetAttr") _name = node.StringAttr("name");
         if (node.Kind == "prim::TupleSlice") (_beg, _end) = (node.IntAttr("beg"), node.IntAttr("end"));
         if (node.Kind == "prim::isinstance") _types = node.GetAttribute("types")?.Value as JitType[] ?? [];
