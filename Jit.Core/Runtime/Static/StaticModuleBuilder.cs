@@ -56,8 +56,8 @@ internal sealed class StaticModuleBuilder
     {
         var graph = optimized.Copy();
         ShapeAnalysis.PropagateComplete(graph, inputs);
-        new PassManager([new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode()]).Run(graph);
-        ShapeAnalysis.PropagateComplete(graph, inputs);
+        if (new PassManager([new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode()]).Run(graph))
+            ShapeAnalysis.PropagateComplete(graph, inputs);
         return graph;
     }
 
