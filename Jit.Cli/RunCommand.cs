@@ -14,12 +14,14 @@ public static class RunCommand
         var device = new Option<string>("--device", "-d") { Description = "cpu, cuda[:N], opencl[:N] or vulkan[:N]", DefaultValueFactory = _ => "cpu" };
         var inputs = new Option<string[]>("--input", "-i") { Description = ".npy file for the next graph input (repeat, in order)", AllowMultipleArgumentsPerToken = false };
         var outputPath = new Option<string?>("--output", "-o") { Description = ".npy file for the output (a tuple of N writes out.0.npy … out.{N-1}.npy)" };
-        var command = new Command("run", "run a model on .npy inputs and write its outputs") { file, device, inputs, outputPath };
-        command.SetAction(r => output.Guard(() => Execute(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [], r.GetValue(outputPath))));
+        var interpreter = new Option<bool>("--interpreter") { Description = "run on the reference interpreter instead of the static runtime" };
+        var command = new Command("run", "run a model on .npy inputs and write its outputs") { file, device, inputs, outputPath, interpreter };
+        command.SetAction(r => output.Guard(() => Execute(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [], r.GetValue(outputPath),
+            r.GetValue(interpreter))));
         return command;
     }
 
-    private static int Execute(CliOutput output, string file, string deviceText, string[] inputPaths, string? outputPath)
+    private static int Execute(CliOutput output, string file, string deviceText, string[] inputPaths, string? outputPath, bool interpreter)
     {
         var device = Device.Parse(deviceText);
         var model = ModelFile.Load(file);
@@ -27,7 +29,7 @@ public static class RunCommand
 
         var registry = new BackendRegistry().AddCpu();
         using var backend = registry.Open(device);
-        var results = new Interpreter(model.Graph, backend).Run(inputs);
+        var results = interpreter ? new Interpreter(model.Graph, backend).Run(inputs) : RunStatic(model, backend, inputs);
         var result = results.Length == 1 ? results[0] : IValue.FromTuple(results);
 
         if (outputPath is null)
@@ -41,6 +43,16 @@ public static class RunCommand
         output.Error.WriteLine($"ran on {backend.Device}");
         return 0;
     }
+
+    /// <summary>The static runtime: the optimized graph, planned for these inputs (<paramref name="inputs"/> include a bound self).</summary>
+    internal static IValue[] RunStatic(ModelFile model, IBackend backend, IValue[] inputs)
+    {
+        using var compiled = Compile(model, backend);
+        return compiled.Run(model.Self is null ? inputs : inputs[1..]);
+    }
+
+    internal static Jit.Modules.CompiledModule Compile(ModelFile model, IBackend backend) =>
+        model.Module is { } module ? module.Compile(backend) : Jit.Modules.CompiledModule.Create(model.Graph, backend, model.Self);
 
     private static string Describe(IValue v) => v.Tag switch
     {
