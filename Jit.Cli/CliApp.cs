@@ -11,6 +11,7 @@ public static class CliApp
         var root = new RootCommand("jit: load PyTorch JIT models and run them on cpu, cuda, opencl or vulkan")
         {
             RunCommand.Create(output),
+            BenchCommand.Create(output),
             InspectCommand.Create(output),
             OpsCommand.Create(output),
             FuzzCommand.Create(output),

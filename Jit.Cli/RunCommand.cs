@@ -7,28 +7,29 @@ using Jit.Runtime;
 namespace Jit.Cli;
 
 /// <summary>
-/// <c>jit run FILE --device D --input a.npy … --output out.npy [--no-fusion]</c>.
-/// Fusion is on by default where it pays: when the device's backend has a fused-kernel compiler
-/// (<see cref="IBackend.FusedKernelCompiler"/>), the graph goes through the default pipeline and
-/// the tensor-expression fuser (specialized to the inputs' dtypes and ranks) before it runs.
-/// Without one (or with <c>--no-fusion</c>, to compare) the graph runs as loaded.
+/// <c>jit run FILE --device D --input a.npy … --output out.npy [--interpreter] [--no-fusion]</c>.
+/// By default the static runtime runs the optimized graph, planned for the inputs. With
+/// <c>--interpreter</c> the reference interpreter runs it instead; there, fusion is on where the
+/// backend has a fused-kernel compiler (<see cref="IBackend.FusedKernelCompiler"/>), and
+/// <c>--no-fusion</c> turns it off to compare.
 /// </summary>
 public static class RunCommand
 {
     public static Command Create(CliOutput output)
     {
-        var file = new Argument<string>("file") { Description = "model to run: a textual-IR graph (*.ir)" };
+        var file = new Argument<string>("file") { Description = "model to run: a PyTorch flatbuffer module or a textual-IR graph (*.ir)" };
         var device = new Option<string>("--device", "-d") { Description = "cpu, cuda[:N], opencl[:N] or vulkan[:N]", DefaultValueFactory = _ => "cpu" };
         var inputs = new Option<string[]>("--input", "-i") { Description = ".npy file for the next graph input (repeat, in order)", AllowMultipleArgumentsPerToken = false };
         var outputPath = new Option<string?>("--output", "-o") { Description = ".npy file for the output (a tuple of N writes out.0.npy … out.{N-1}.npy)" };
         var noFusion = new Option<bool>("--no-fusion") { Description = "run the graph unfused even where the backend compiles fusion groups (to compare)" };
-        var command = new Command("run", "run a model on .npy inputs and write its outputs") { file, device, inputs, outputPath, noFusion };
-        command.SetAction(r => output.Guard(() =>
-            Execute(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [], r.GetValue(outputPath), r.GetValue(noFusion))));
+        var interpreter = new Option<bool>("--interpreter") { Description = "run on the reference interpreter instead of the static runtime" };
+        var command = new Command("run", "run a model on .npy inputs and write its outputs") { file, device, inputs, outputPath, interpreter, noFusion };
+        command.SetAction(r => output.Guard(() => Execute(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [], r.GetValue(outputPath),
+            r.GetValue(interpreter), r.GetValue(noFusion))));
         return command;
     }
 
-    private static int Execute(CliOutput output, string file, string deviceText, string[] inputPaths, string? outputPath, bool noFusion)
+    private static int Execute(CliOutput output, string file, string deviceText, string[] inputPaths, string? outputPath, bool interpreter, bool noFusion)
     {
         var device = Device.Parse(deviceText);
         var model = ModelFile.Load(file);
@@ -36,14 +37,7 @@ public static class RunCommand
 
         var registry = new BackendRegistry().AddCpu();
         using var backend = registry.Open(device);
-        var graph = model.Graph;
-        if (!noFusion && backend.FusedKernelCompiler is not null)
-        {
-            graph = graph.Copy();
-            PassManager.Default(context: new PassContext(model.Module, backend)).Run(graph);
-            new TensorExprFuser().RunProfiled(graph, inputs);
-        }
-        var results = new Interpreter(graph, backend).Run(inputs);
+        var results = interpreter ? RunInterpreted(model, backend, inputs, fuse: !noFusion) : RunStatic(model, backend, inputs);
         var result = results.Length == 1 ? results[0] : IValue.FromTuple(results);
 
         if (outputPath is null)
@@ -57,6 +51,29 @@ public static class RunCommand
         output.Error.WriteLine($"ran on {backend.Device}");
         return 0;
     }
+
+    /// <summary>The reference interpreter, on the graph as loaded or, when the backend compiles fusion groups, optimized and fused.</summary>
+    internal static IValue[] RunInterpreted(ModelFile model, IBackend backend, IValue[] inputs, bool fuse)
+    {
+        var graph = model.Graph;
+        if (fuse && backend.FusedKernelCompiler is not null)
+        {
+            graph = graph.Copy();
+            PassManager.Default(context: new PassContext(model.Module, backend)).Run(graph);
+            new TensorExprFuser().RunProfiled(graph, inputs);
+        }
+        return new Interpreter(graph, backend).Run(inputs);
+    }
+
+    /// <summary>The static runtime: the optimized graph, planned for these inputs (<paramref name="inputs"/> include a bound self).</summary>
+    internal static IValue[] RunStatic(ModelFile model, IBackend backend, IValue[] inputs)
+    {
+        using var compiled = Compile(model, backend);
+        return compiled.Run(model.Self is null ? inputs : inputs[1..]);
+    }
+
+    internal static Jit.Modules.CompiledModule Compile(ModelFile model, IBackend backend) =>
+        model.Module is { } module ? module.Compile(backend) : Jit.Modules.CompiledModule.Create(model.Graph, backend, model.Self);
 
     private static string Describe(IValue v) => v.Tag switch
     {

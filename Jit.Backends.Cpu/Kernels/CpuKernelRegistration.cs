@@ -33,5 +33,7 @@ internal static class CpuKernelRegistration
         RandomKernels.Register(table);
         // In-place variants wrap the functional kernels above, so they come last.
         MathInPlaceKernels.Register(table);
+        // Out-variants for the static runtime wrap the kernels above.
+        Out.OutKernelRegistration.RegisterAll(table);
     }
 }

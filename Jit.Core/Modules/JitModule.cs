@@ -119,6 +119,30 @@ public sealed class JitModule
 
     public IValue Forward(IBackend backend, params IValue[] inputs) => Run(backend, "forward", inputs);
 
+    /// <summary>
+    /// Prepares <c>forward</c> for <paramref name="device"/>, opened through
+    /// <see cref="CompiledModuleOptions.Registry"/>: optimized once, then run by the static runtime.
+    /// The result is safe to share between threads; dispose it to release its arenas and backend.
+    /// </summary>
+    public CompiledModule Compile(string device, CompiledModuleOptions? options = null)
+    {
+        options ??= new CompiledModuleOptions();
+        var registry = options.Registry
+            ?? throw new JitException("Compile needs a backend registry: CompiledModuleOptions { Registry = new BackendRegistry().AddCpu() }");
+        var backend = registry.Open(device, options.Fallback);
+        return CompiledModule.Create(MethodGraph("forward"), backend, ownsBackend: true, this, IValue.FromObject(Object), ForwardDefaults(), options);
+    }
+
+    /// <summary>Prepares <c>forward</c> for a backend the caller keeps owning.</summary>
+    public CompiledModule Compile(IBackend backend, CompiledModuleOptions? options = null) =>
+        CompiledModule.Create(MethodGraph("forward"), backend, ownsBackend: false, this, IValue.FromObject(Object), ForwardDefaults(),
+            options ?? new CompiledModuleOptions());
+
+    // forward's declared defaults, one per argument after self (null where none is declared).
+    private IValue?[] ForwardDefaults() =>
+        _functions[Type.Name + ".forward"].Arguments.Skip(1)
+            .Select(a => a.DefaultValue == 0 ? (IValue?)null : _values.Read(a.DefaultValue)).ToArray();
+
     /// <summary>Writes the module as a PTMF file that PyTorch's loaders read.</summary>
     public void Save(string path) => File.WriteAllBytes(path, PtmfWriter.Rewrite(_file));
 }

@@ -9,6 +9,7 @@ namespace Jit.Runtime;
 public sealed class KernelTable
 {
     private readonly Dictionary<string, OpKernel> _kernels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OutKernel> _outKernels = new(StringComparer.Ordinal);
 
     public void Add(string overloadName, OpKernel kernel)
     {
@@ -21,6 +22,23 @@ public sealed class KernelTable
     public bool Contains(string overloadName) => _kernels.ContainsKey(overloadName);
 
     public IEnumerable<string> Names => _kernels.Keys;
+
+    /// <summary>
+    /// Registers the out-variant of an overload that already has a kernel (the static runtime falls
+    /// back to that kernel wherever it cannot plan the output).
+    /// </summary>
+    public void AddOut(string overloadName, OutKernel kernel)
+    {
+        if (!_kernels.ContainsKey(overloadName))
+            throw new JitException($"out-variant for '{overloadName}' registered before its kernel");
+        if (!_outKernels.TryAdd(overloadName, kernel))
+            throw new JitException($"out-variant for '{overloadName}' is registered twice");
+    }
+
+    public bool TryGetOut(string overloadName, out OutKernel kernel) => _outKernels.TryGetValue(overloadName, out kernel!);
+
+    /// <summary>Overloads that have an out-variant.</summary>
+    public IEnumerable<string> OutNames => _outKernels.Keys;
 
     public int Count => _kernels.Count;
 }

@@ -1,0 +1,99 @@
+using Jit.Runtime;
+using Jit.Tensors;
+using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
+
+namespace Jit.Backends.Cpu.Kernels.Out;
+
+/// <summary>
+/// Out-variants of add, sub, mul and div (true division). The fast path takes float32 operands
+/// that are the output's shape, a single value (a number or a one-element tensor), or a trailing
+/// row broadcast over it (a bias); others use the kernel. Arithmetic is in double, rounded once,
+/// as the kernels do, which for these ops is the correctly rounded float32 result.
+/// </summary>
+internal static class OutBinaryKernels
+{
+    private interface IZip { double Apply(double x, double y); }
+
+    private readonly struct AddOp(double alpha) : IZip { public double Apply(double x, double y) => x + alpha * y; }
+    private readonly struct MulOp : IZip { public double Apply(double x, double y) => x * y; }
+    private readonly struct DivOp : IZip { public double Apply(double x, double y) => x / y; }
+
+    public static void Register(KernelTable t)
+    {
+        foreach (var name in new[] { "aten::add.Tensor", "aten::add.Scalar" })
+            Add(t, name, (i, o) => Alpha(i[2], out double a) && Zip(i[0], i[1], o, new AddOp(a)));
+        foreach (var name in new[] { "aten::sub.Tensor", "aten::sub.Scalar" })
+            Add(t, name, (i, o) => Alpha(i[2], out double a) && Zip(i[0], i[1], o, new AddOp(-a)));
+        foreach (var name in new[] { "aten::mul.Tensor", "aten::mul.Scalar" })
+            Add(t, name, (i, o) => Zip(i[0], i[1], o, new MulOp()));
+        foreach (var name in new[] { "aten::div.Tensor", "aten::div.Scalar" })
+            Add(t, name, (i, o) => Zip(i[0], i[1], o, new DivOp()));
+    }
+
+    // alpha 1 (the common case) is exact; another alpha is applied in double, so it may differ
+    // from the kernel's float32 vector path in the last bit.
+    private static bool Alpha(IValue alpha, out double a)
+    {
+        a = alpha.IsInt || alpha.IsDouble ? alpha.AsDouble : 0;
+        return alpha.IsInt || alpha.IsDouble;
+    }
+
+    /// <summary>How an operand is read at output element k: its own k, one value, or k modulo a row.</summary>
+    private ref struct Operand
+    {
+        public ReadOnlySpan<float> Data;
+        public int Row; // 0: one value (Value); otherwise the row length (the output's length when full)
+        public float Value;
+
+        public readonly double this[int k] => Row == 0 ? Value : Data[k % Row];
+    }
+
+    private static bool TryOperand(IValue v, Tensor output, out Operand op)
+    {
+        op = default;
+        if (v.IsDouble || v.IsInt)
+        {
+            // A number takes the tensor's dtype first, as PyTorch casts it to the common dtype.
+            op.Value = (float)v.AsDouble;
+            return true;
+        }
+        if (!v.IsTensor) return false;
+        var t = v.AsTensor;
+        if (t.DType != DType.Float32) return false;
+        if (t.NumElements == 1 && t.Rank <= output.Rank)
+        {
+            op.Value = t.StorageSpan<float>()[(int)t.StorageOffset];
+            return true;
+        }
+        if (!t.IsContiguous || t.Rank > output.Rank) return false;
+        // Same shape, or a row: the operand's sizes (leading ones aside) are the output's trailing sizes.
+        int lead = output.Rank - t.Rank;
+        for (int d = 0; d < t.Rank; d++)
+            if (t.Sizes[d] != output.Sizes[lead + d] && !(t.Sizes[d] == 1 && IsLeadingOne(t.Sizes, d))) return false;
+        op.Data = F32(t);
+        op.Row = op.Data.Length == output.NumElements ? (int)output.NumElements : op.Data.Length;
+        return op.Data.Length > 0 && output.NumElements % op.Data.Length == 0;
+    }
+
+    private static bool IsLeadingOne(ReadOnlySpan<long> sizes, int d)
+    {
+        for (int i = 0; i <= d; i++) if (sizes[i] != 1) return false;
+        return true;
+    }
+
+    private static bool Zip<TOp>(IValue a, IValue b, Tensor output, TOp op) where TOp : struct, IZip
+    {
+        if (!IsF32(output) || !a.IsTensor || a.AsTensor.DType != DType.Float32) return false;
+        if (!TryOperand(a, output, out var x) || !TryOperand(b, output, out var y)) return false;
+        var z = F32(output);
+        if (x.Row == z.Length && y.Row == z.Length)
+        {
+            // Both full: the common elementwise case, without per-element dispatch.
+            for (int k = 0; k < z.Length; k++) z[k] = (float)op.Apply(x.Data[k], y.Data[k]);
+            return true;
+        }
+        if (x.Row != z.Length && y.Row != z.Length) return false; // the output is larger than both: the kernel broadcasts
+        for (int k = 0; k < z.Length; k++) z[k] = (float)op.Apply(x[k], y[k]);
+        return true;
+    }
+}

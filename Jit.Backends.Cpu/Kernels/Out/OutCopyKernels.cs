@@ -1,0 +1,62 @@
+using Jit.Backends.Cpu.Kernels.Common;
+using Jit.Runtime;
+using Jit.Tensors;
+using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
+
+namespace Jit.Backends.Cpu.Kernels.Out;
+
+/// <summary>
+/// Out-variants that move data: cat of contiguous same-dtype tensors (raw byte blocks, any dtype),
+/// and contiguous/clone (a strided copy into the planned buffer; the ordinary contiguous kernel
+/// returns its input when it is already contiguous, which the planner treats as an alias).
+/// </summary>
+internal static class OutCopyKernels
+{
+    public static void Register(KernelTable t)
+    {
+        Add(t, "aten::cat", (i, o) => i[0].IsList && Cat(i[0].AsList, i[1].AsInt, o));
+        Add(t, "aten::contiguous", (i, o) => Copy(i[0].AsTensor, o));
+        Add(t, "aten::clone", (i, o) => Copy(i[0].AsTensor, o));
+    }
+
+    private static bool Copy(Tensor x, Tensor y)
+    {
+        if (x.DType != y.DType || !x.Sizes.SequenceEqual(y.Sizes) || !y.IsContiguous) return false;
+        ShapeCopy.Copy(x, y);
+        return true;
+    }
+
+    private static bool Cat(IValueList tensors, long dimArg, Tensor y)
+    {
+        int rank = y.Rank;
+        if (!y.IsContiguous || rank == 0 || dimArg < -rank || dimArg >= rank) return false;
+        int dim = (int)(dimArg < 0 ? dimArg + rank : dimArg);
+        long outer = 1;
+        for (int d = 0; d < dim; d++) outer *= y.Sizes[d];
+        int es = y.DType.ElementSize();
+        long rowBytes = y.NumElements == 0 ? 0 : y.NumElements / Math.Max(1, outer) * es;
+        long offset = 0;
+        foreach (var item in tensors.Items)
+        {
+            var t = item.AsTensor;
+            // PyTorch skips legacy empty 1-D tensors in cat; the kernel handles them.
+            if (t.DType != y.DType || !t.IsContiguous || t.Rank != rank) return false;
+            for (int d = 0; d < rank; d++)
+                if (d != dim && t.Sizes[d] != y.Sizes[d]) return false;
+            offset += t.NumElements / Math.Max(1, outer) * es;
+        }
+        if (offset != rowBytes) return false;
+        var dst = y.Storage.Bytes.Span.Slice((int)(y.StorageOffset * es));
+        offset = 0;
+        foreach (var item in tensors.Items)
+        {
+            var t = item.AsTensor;
+            long chunk = t.NumElements / Math.Max(1, outer) * es;
+            var src = t.Storage.Bytes.Span.Slice((int)(t.StorageOffset * es));
+            for (long o = 0; o < outer; o++)
+                src.Slice((int)(o * chunk), (int)chunk).CopyTo(dst.Slice((int)(o * rowBytes + offset), (int)chunk));
+            offset += chunk;
+        }
+        return true;
+    }
+}

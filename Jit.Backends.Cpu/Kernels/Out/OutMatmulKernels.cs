@@ -1,0 +1,104 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Jit.Runtime;
+using Jit.Tensors;
+using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
+
+namespace Jit.Backends.Cpu.Kernels.Out;
+
+/// <summary>
+/// Out-variants of linear, mm, matmul (2-D by 2-D) and addmm (beta = alpha = 1). linear reads
+/// the weight's rows in place (dot products over unit-stride rows); mm accumulates rows of B
+/// scaled by A's elements. Single-threaded and allocation-free: the multi-threaded, blocked GEMM
+/// of the ordinary kernels takes over for everything else.
+/// </summary>
+internal static class OutMatmulKernels
+{
+    public static void Register(KernelTable t)
+    {
+        Add(t, "aten::linear", (i, o) => Linear(i[0].AsTensor, i[1].AsTensor, i[2].AsTensorOrNull, o));
+        Add(t, "aten::mm", (i, o) => Mm(i[0].AsTensor, i[1].AsTensor, null, o));
+        Add(t, "aten::matmul", (i, o) => i[0].AsTensor.Rank == 2 && i[1].AsTensor.Rank == 2 && Mm(i[0].AsTensor, i[1].AsTensor, null, o));
+        Add(t, "aten::addmm", (i, o) => IsOne(i[3]) && IsOne(i[4]) && Mm(i[1].AsTensor, i[2].AsTensor, i[0].AsTensor, o));
+    }
+
+    private static bool IsOne(IValue v) => (v.IsInt || v.IsDouble) && v.AsDouble == 1;
+
+    /// <summary>y[.., N] = x[.., K] · wᵀ + b, with w [N, K].</summary>
+    private static bool Linear(Tensor x, Tensor w, Tensor? b, Tensor y)
+    {
+        if (!IsF32(x) || !IsF32(w) || !IsF32(y) || w.Rank != 2 || x.Rank == 0) return false;
+        long n = w.Sizes[0], k = w.Sizes[1];
+        if (x.Sizes[^1] != k || !IsF32(b, n) || (b is not null && b.Rank != 1)) return false;
+        long m = k == 0 ? 0 : x.NumElements / k;
+        if (y.NumElements != m * n || y.Sizes[^1] != n) return false;
+        var xs = F32(x);
+        var ws = F32(w);
+        var ys = F32(y);
+        var bs = b is null ? default : F32(b);
+        int K = (int)k, N = (int)n;
+        for (int r = 0; r < (int)m; r++)
+        {
+            var xr = xs.Slice(r * K, K);
+            var yr = ys.Slice(r * N, N);
+            for (int j = 0; j < N; j++)
+            {
+                float s = Dot(xr, ws.Slice(j * K, K));
+                yr[j] = b is null ? s : s + bs[j];
+            }
+        }
+        return true;
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int w = Vector<float>.Count, k = 0;
+        var acc = Vector<float>.Zero;
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        ref float br = ref MemoryMarshal.GetReference(b);
+        for (; k <= a.Length - w; k += w) acc += Vector.LoadUnsafe(ref ar, (nuint)k) * Vector.LoadUnsafe(ref br, (nuint)k);
+        float s = Vector.Sum(acc);
+        for (; k < a.Length; k++) s += a[k] * b[k];
+        return s;
+    }
+
+    /// <summary>c [M, N] = a [M, K] · b [K, N] (+ bias broadcast over rows, for addmm).</summary>
+    private static bool Mm(Tensor a, Tensor b, Tensor? bias, Tensor c)
+    {
+        if (!IsF32(a) || !IsF32(b) || !IsF32(c) || a.Rank != 2 || b.Rank != 2) return false;
+        int m = (int)a.Sizes[0], k = (int)a.Sizes[1], n = (int)b.Sizes[1];
+        if (b.Sizes[0] != k || c.Rank != 2 || c.Sizes[0] != m || c.Sizes[1] != n) return false;
+        bool rowBias = bias is not null && IsF32(bias) && bias.NumElements == n && (bias.Rank == 1 || (bias.Rank == 2 && bias.Sizes[0] == 1));
+        bool fullBias = bias is not null && IsF32(bias) && bias.Rank == 2 && bias.Sizes[0] == m && bias.Sizes[1] == n;
+        if (bias is not null && !rowBias && !fullBias) return false;
+        var A = F32(a);
+        var B = F32(b);
+        var C = F32(c);
+        C.Clear();
+        for (int r = 0; r < m; r++)
+        {
+            var cr = C.Slice(r * n, n);
+            for (int kk = 0; kk < k; kk++)
+            {
+                float s = A[r * k + kk];
+                if (s != 0) Axpy(s, B.Slice(kk * n, n), cr);
+            }
+            if (bias is null) continue;
+            var br = F32(bias).Slice(fullBias ? r * n : 0, n);
+            for (int j = 0; j < n; j++) cr[j] += br[j];
+        }
+        return true;
+    }
+
+    /// <summary>y += s·x over equal-length spans.</summary>
+    internal static void Axpy(float s, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int w = Vector<float>.Count, j = 0;
+        var sv = new Vector<float>(s);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        for (; j <= y.Length - w; j += w)
+            (Vector.LoadUnsafe(ref yr, (nuint)j) + sv * Vector.LoadUnsafe(ref xr, (nuint)j)).StoreUnsafe(ref yr, (nuint)j);
+        for (; j < y.Length; j++) y[j] += s * x[j];
+    }
+}

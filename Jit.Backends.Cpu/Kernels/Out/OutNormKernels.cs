@@ -1,0 +1,107 @@
+using Jit.Runtime;
+using Jit.Tensors;
+using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
+
+namespace Jit.Backends.Cpu.Kernels.Out;
+
+/// <summary>
+/// Out-variants of softmax, log_softmax, layer_norm and batch_norm in eval mode, with the ordinary
+/// kernels' formulas and statistics accumulated in double.
+/// </summary>
+internal static class OutNormKernels
+{
+    public static void Register(KernelTable t)
+    {
+        Add(t, "aten::softmax.int", (i, o) => i[2].IsNone && Softmax(i[0].AsTensor, i[1].AsInt, log: false, o));
+        Add(t, "aten::log_softmax.int", (i, o) => i[2].IsNone && Softmax(i[0].AsTensor, i[1].AsInt, log: true, o));
+        // layer_norm(input, normalized_shape, weight?, bias?, eps, cudnn_enable)
+        Add(t, "aten::layer_norm", (i, o) => LayerNorm(i[0].AsTensor, i[1], i[2].AsTensorOrNull, i[3].AsTensorOrNull, i[4].AsDouble, o));
+        // batch_norm(input, weight?, bias?, running_mean?, running_var?, training, momentum, eps, cudnn_enabled)
+        Add(t, "aten::batch_norm", (i, o) => !i[5].AsBool && BatchNorm(i[0].AsTensor, i[1].AsTensorOrNull, i[2].AsTensorOrNull,
+            i[3].AsTensorOrNull, i[4].AsTensorOrNull, i[7].AsDouble, o));
+    }
+
+    private static bool Softmax(Tensor x, long dimArg, bool log, Tensor y)
+    {
+        if (!IsF32(x) || !IsF32(y) || x.Rank == 0 || !x.Sizes.SequenceEqual(y.Sizes)) return false;
+        if (dimArg < -x.Rank || dimArg >= x.Rank) return false;
+        int dim = (int)(dimArg < 0 ? dimArg + x.Rank : dimArg);
+        long len = x.Sizes[dim], inner = 1;
+        for (int d = dim + 1; d < x.Rank; d++) inner *= x.Sizes[d];
+        long outer = len * inner == 0 ? 0 : x.NumElements / (len * inner);
+        var xs = F32(x);
+        var ys = F32(y);
+        for (long o = 0; o < outer; o++)
+        {
+            for (long r = 0; r < inner; r++)
+            {
+                int b = (int)(o * len * inner + r), s = (int)inner;
+                double max = double.NegativeInfinity;
+                for (int j = 0; j < len; j++) max = Math.Max(max, xs[b + j * s]);
+                double sum = 0;
+                for (int j = 0; j < len; j++) sum += Math.Exp(xs[b + j * s] - max);
+                double logSum = Math.Log(sum);
+                for (int j = 0; j < len; j++)
+                {
+                    double v = xs[b + j * s];
+                    ys[b + j * s] = (float)(log ? v - max - logSum : Math.Exp(v - max) / sum);
+                }
+            }
+        }
+        return true;
+    }
+
+    private static bool LayerNorm(Tensor x, IValue normalizedShape, Tensor? weight, Tensor? bias, double eps, Tensor y)
+    {
+        if (!IsF32(x) || !IsF32(y) || !x.Sizes.SequenceEqual(y.Sizes) || !normalizedShape.IsList) return false;
+        var ns = normalizedShape.AsList;
+        int k = ns.Count;
+        if (k == 0 || k > x.Rank) return false;
+        long n = 1;
+        for (int d = 0; d < k; d++)
+        {
+            if (x.Sizes[x.Rank - k + d] != ns[d].AsInt) return false;
+            n *= ns[d].AsInt;
+        }
+        if (!IsF32(weight, n) || !IsF32(bias, n) || n == 0) return false;
+        var xs = F32(x);
+        var ys = F32(y);
+        var ws = weight is null ? default : F32(weight);
+        var bs = bias is null ? default : F32(bias);
+        for (long start = 0; start < xs.Length; start += n)
+        {
+            int s = (int)start;
+            double mean = 0;
+            for (int j = 0; j < n; j++) mean += xs[s + j];
+            mean /= n;
+            double var = 0;
+            for (int j = 0; j < n; j++) var += (xs[s + j] - mean) * (xs[s + j] - mean);
+            var /= n;
+            double rstd = 1 / Math.Sqrt(var + eps);
+            for (int j = 0; j < n; j++)
+                ys[s + j] = (float)((xs[s + j] - mean) * rstd * (weight is null ? 1 : ws[j]) + (bias is null ? 0 : bs[j]));
+        }
+        return true;
+    }
+
+    private static bool BatchNorm(Tensor x, Tensor? weight, Tensor? bias, Tensor? mean, Tensor? var, double eps, Tensor y)
+    {
+        if (!IsF32(x) || !IsF32(y) || x.Rank < 2 || !x.Sizes.SequenceEqual(y.Sizes) || mean is null || var is null) return false;
+        long c = x.Sizes[1];
+        if (!IsF32(weight, c) || !IsF32(bias, c) || !IsF32(mean, c) || !IsF32(var, c)) return false;
+        long spatial = x.NumElements / Math.Max(1, x.Sizes[0] * c);
+        var xs = F32(x);
+        var ys = F32(y);
+        var ms = F32(mean);
+        var vs = F32(var);
+        var ws = weight is null ? default : F32(weight);
+        var bs = bias is null ? default : F32(bias);
+        for (long e = 0; e < xs.Length; e++)
+        {
+            int ch = (int)(e / spatial % c);
+            double rstd = 1 / Math.Sqrt(vs[ch] + eps);
+            ys[(int)e] = (float)((xs[(int)e] - (double)ms[ch]) * rstd * (weight is null ? 1 : ws[ch]) + (bias is null ? 0 : bs[ch]));
+        }
+        return true;
+    }
+}

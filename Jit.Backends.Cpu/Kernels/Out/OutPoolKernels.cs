@@ -1,0 +1,145 @@
+using Jit.Runtime;
+using Jit.Tensors;
+using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
+
+namespace Jit.Backends.Cpu.Kernels.Out;
+
+/// <summary>
+/// Out-variants of max_pool2d, avg_pool2d and adaptive_avg_pool2d on batched float32 input. The
+/// output sizes come from the destination (shape analysis computed them, ceil_mode included);
+/// windows, NaN propagation and divisors follow the ordinary kernels, accumulating in float32.
+/// </summary>
+internal static class OutPoolKernels
+{
+    public static void Register(KernelTable t)
+    {
+        // max_pool2d(self, kernel_size, stride, padding, dilation, ceil_mode)
+        Add(t, "aten::max_pool2d", (i, o) => Window(i[0].AsTensor, i[1], i[2], i[3], o, out var g)
+            && Dilation(i[4], ref g) && MaxPool(i[0].AsTensor, g, o));
+        // avg_pool2d(self, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+        Add(t, "aten::avg_pool2d", (i, o) => (i[6].IsNone || i[6].AsInt != 0) && Window(i[0].AsTensor, i[1], i[2], i[3], o, out var g)
+            && AvgPool(i[0].AsTensor, g, i[5].AsBool, i[6].IsNone ? 0 : i[6].AsInt, o));
+        Add(t, "aten::adaptive_avg_pool2d", (i, o) => Adaptive(i[0].AsTensor, o));
+    }
+
+    private record struct Geometry(long KH, long KW, long SH, long SW, long PH, long PW, long DH, long DW);
+
+    private static bool Window(Tensor x, IValue kernel, IValue stride, IValue padding, Tensor y, out Geometry g)
+    {
+        g = default;
+        if (!IsF32(x) || !IsF32(y) || x.Rank != 4 || y.Rank != 4 || x.Sizes[0] != y.Sizes[0] || x.Sizes[1] != y.Sizes[1]) return false;
+        bool noStride = stride.IsList && stride.AsList.Count == 0;
+        g = new Geometry(Int(kernel, 0), Int(kernel, 1), noStride ? Int(kernel, 0) : Int(stride, 0), noStride ? Int(kernel, 1) : Int(stride, 1),
+            Int(padding, 0), Int(padding, 1), 1, 1);
+        return g.KH > 0 && g.KW > 0 && g.SH > 0 && g.SW > 0 && g.PH >= 0 && g.PW >= 0 && g.PH <= g.KH / 2 && g.PW <= g.KW / 2;
+    }
+
+    private static bool Dilation(IValue dilation, ref Geometry g)
+    {
+        g.DH = Int(dilation, 0);
+        g.DW = Int(dilation, 1);
+        return g.DH > 0 && g.DW > 0;
+    }
+
+    private static bool MaxPool(Tensor x, Geometry g, Tensor y)
+    {
+        long h = x.Sizes[2], w = x.Sizes[3], oh = y.Sizes[2], ow = y.Sizes[3];
+        var xs = F32(x);
+        var ys = F32(y);
+        long planes = x.Sizes[0] * x.Sizes[1];
+        for (long p = 0; p < planes; p++)
+        {
+            var src = xs.Slice((int)(p * h * w), (int)(h * w));
+            var dst = ys.Slice((int)(p * oh * ow), (int)(oh * ow));
+            for (long oy = 0; oy < oh; oy++)
+            {
+                long y0 = oy * g.SH - g.PH, y1 = Math.Min(y0 + (g.KH - 1) * g.DH + 1, h);
+                while (y0 < 0) y0 += g.DH;
+                for (long ox = 0; ox < ow; ox++)
+                {
+                    long x0 = ox * g.SW - g.PW, x1 = Math.Min(x0 + (g.KW - 1) * g.DW + 1, w);
+                    while (x0 < 0) x0 += g.DW;
+                    float m = float.NegativeInfinity;
+                    for (long yy = y0; yy < y1 && !float.IsNaN(m); yy += g.DH)
+                    {
+                        for (long xx = x0; xx < x1; xx += g.DW)
+                        {
+                            float v = src[(int)(yy * w + xx)];
+                            if (v > m || float.IsNaN(v))
+                            {
+                                m = v;
+                                if (float.IsNaN(v)) break;
+                            }
+                        }
+                    }
+                    dst[(int)(oy * ow + ox)] = m;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static bool AvgPool(Tensor x, Geometry g, bool includePad, long divisor, Tensor y)
+    {
+        long h = x.Sizes[2], w = x.Sizes[3], oh = y.Sizes[2], ow = y.Sizes[3];
+        var xs = F32(x);
+        var ys = F32(y);
+        long planes = x.Sizes[0] * x.Sizes[1];
+        for (long p = 0; p < planes; p++)
+        {
+            var src = xs.Slice((int)(p * h * w), (int)(h * w));
+            var dst = ys.Slice((int)(p * oh * ow), (int)(oh * ow));
+            for (long oy = 0; oy < oh; oy++)
+            {
+                for (long ox = 0; ox < ow; ox++)
+                {
+                    long y0 = oy * g.SH - g.PH, x0 = ox * g.SW - g.PW;
+                    long y1 = Math.Min(y0 + g.KH, h + g.PH), x1 = Math.Min(x0 + g.KW, w + g.PW);
+                    long poolSize = (y1 - y0) * (x1 - x0);
+                    y0 = Math.Max(y0, 0);
+                    x0 = Math.Max(x0, 0);
+                    y1 = Math.Min(y1, h);
+                    x1 = Math.Min(x1, w);
+                    if (y0 >= y1 || x0 >= x1)
+                    {
+                        dst[(int)(oy * ow + ox)] = 0;
+                        continue;
+                    }
+                    float sum = 0;
+                    for (long yy = y0; yy < y1; yy++)
+                        for (long xx = x0; xx < x1; xx++) sum += src[(int)(yy * w + xx)];
+                    long div = divisor != 0 ? divisor : includePad ? poolSize : (y1 - y0) * (x1 - x0);
+                    dst[(int)(oy * ow + ox)] = sum / div;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static bool Adaptive(Tensor x, Tensor y)
+    {
+        if (!IsF32(x) || !IsF32(y) || x.Rank != 4 || y.Rank != 4 || x.Sizes[0] != y.Sizes[0] || x.Sizes[1] != y.Sizes[1]) return false;
+        long h = x.Sizes[2], w = x.Sizes[3], oh = y.Sizes[2], ow = y.Sizes[3];
+        var xs = F32(x);
+        var ys = F32(y);
+        long planes = x.Sizes[0] * x.Sizes[1];
+        for (long p = 0; p < planes; p++)
+        {
+            var src = xs.Slice((int)(p * h * w), (int)(h * w));
+            var dst = ys.Slice((int)(p * oh * ow), (int)(oh * ow));
+            for (long oy = 0; oy < oh; oy++)
+            {
+                long y0 = oy * h / oh, y1 = ((oy + 1) * h + oh - 1) / oh;
+                for (long ox = 0; ox < ow; ox++)
+                {
+                    long x0 = ox * w / ow, x1 = ((ox + 1) * w + ow - 1) / ow;
+                    float acc = 0;
+                    for (long yy = y0; yy < y1; yy++)
+                        for (long xx = x0; xx < x1; xx++) acc += src[(int)(yy * w + xx)];
+                    dst[(int)(oy * ow + ox)] = acc / (float)((y1 - y0) * (x1 - x0));
+                }
+            }
+        }
+        return true;
+    }
+}

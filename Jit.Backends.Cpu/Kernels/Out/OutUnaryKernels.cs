@@ -1,0 +1,102 @@
+using Jit.Runtime;
+using Jit.Tensors;
+using static Jit.Backends.Cpu.Kernels.Common.StridedMathFunctions;
+using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
+
+namespace Jit.Backends.Cpu.Kernels.Out;
+
+/// <summary>
+/// Out-variants of unary float ops. Each op is a struct, so the loop is specialized per op with no
+/// delegate call, and computes in double then rounds, exactly as the ordinary kernels do (the
+/// static runtime and the interpreter give bit-identical results for these).
+/// </summary>
+internal static class OutUnaryKernels
+{
+    private static readonly double Sqrt2 = Math.Sqrt(2);
+    private static readonly double Sqrt2OverPi = Math.Sqrt(2 / Math.PI);
+
+    private interface IMap { double Apply(double x); }
+
+    private readonly struct Exp : IMap { public double Apply(double x) => Math.Exp(x); }
+    private readonly struct Log : IMap { public double Apply(double x) => Math.Log(x); }
+    private readonly struct Sqrt : IMap { public double Apply(double x) => Math.Sqrt(x); }
+    private readonly struct Rsqrt : IMap { public double Apply(double x) => 1 / Math.Sqrt(x); }
+    private readonly struct ErfOp : IMap { public double Apply(double x) => Erf(x); }
+    private readonly struct Sin : IMap { public double Apply(double x) => Math.Sin(x); }
+    private readonly struct Cos : IMap { public double Apply(double x) => Math.Cos(x); }
+    private readonly struct Tanh : IMap { public double Apply(double x) => Math.Tanh(x); }
+    private readonly struct SigmoidOp : IMap { public double Apply(double x) => Sigmoid(x); }
+    private readonly struct Neg : IMap { public double Apply(double x) => -x; }
+    private readonly struct Abs : IMap { public double Apply(double x) => Math.Abs(x); }
+    // "x < 0 ? 0 : x" keeps NaN, as PyTorch's relu does.
+    private readonly struct Relu : IMap { public double Apply(double x) => x < 0 ? 0 : x; }
+    private readonly struct Silu : IMap { public double Apply(double x) => x * Sigmoid(x); }
+    private readonly struct GeluErf : IMap { public double Apply(double x) => 0.5 * x * (1 + Erf(x / Sqrt2)); }
+    private readonly struct GeluTanh : IMap
+    {
+        public double Apply(double x) => 0.5 * x * (1 + Math.Tanh(Sqrt2OverPi * (x + 0.044715 * x * x * x)));
+    }
+    private readonly struct SoftplusOp(double beta, double threshold) : IMap { public double Apply(double x) => Softplus(x, beta, threshold); }
+    private readonly struct LeakyRelu(double slope) : IMap { public double Apply(double x) => x > 0 ? x : x * slope; }
+    private readonly struct Pow(double e) : IMap { public double Apply(double x) => Math.Pow(x, e); }
+    private readonly struct Clamp(double lo, double hi) : IMap
+    {
+        // Bounds already rounded to float32; NaN bounds win, a NaN input stays NaN (the kernel's rules).
+        public double Apply(double v)
+        {
+            if (double.IsNaN(v)) return v;
+            v = double.IsNaN(lo) ? lo : Math.Max(v, lo);
+            return double.IsNaN(hi) ? hi : Math.Min(v, hi);
+        }
+    }
+
+    public static void Register(KernelTable t)
+    {
+        Add(t, "aten::exp", (i, o) => Map(i[0], o, new Exp()));
+        Add(t, "aten::log", (i, o) => Map(i[0], o, new Log()));
+        Add(t, "aten::sqrt", (i, o) => Map(i[0], o, new Sqrt()));
+        Add(t, "aten::rsqrt", (i, o) => Map(i[0], o, new Rsqrt()));
+        Add(t, "aten::erf", (i, o) => Map(i[0], o, new ErfOp()));
+        Add(t, "aten::sin", (i, o) => Map(i[0], o, new Sin()));
+        Add(t, "aten::cos", (i, o) => Map(i[0], o, new Cos()));
+        Add(t, "aten::tanh", (i, o) => Map(i[0], o, new Tanh()));
+        Add(t, "aten::sigmoid", (i, o) => Map(i[0], o, new SigmoidOp()));
+        Add(t, "aten::neg", (i, o) => Map(i[0], o, new Neg()));
+        Add(t, "aten::abs", (i, o) => Map(i[0], o, new Abs()));
+        Add(t, "aten::relu", (i, o) => Map(i[0], o, new Relu()));
+        Add(t, "aten::silu", (i, o) => Map(i[0], o, new Silu()));
+        Add(t, "aten::gelu", (i, o) => i[1].AsString switch
+        {
+            "none" => Map(i[0], o, new GeluErf()),
+            "tanh" => Map(i[0], o, new GeluTanh()),
+            _ => false, // the kernel reports the bad argument
+        });
+        Add(t, "aten::softplus", (i, o) => Map(i[0], o, new SoftplusOp(i[1].AsDouble, i[2].AsDouble)));
+        Add(t, "aten::leaky_relu", (i, o) => Map(i[0], o, new LeakyRelu(i[1].AsDouble)));
+        Add(t, "aten::pow.Tensor_Scalar", (i, o) => i[1].IsDouble || i[1].IsInt ? Map(i[0], o, new Pow(i[1].AsDouble)) : false);
+        Add(t, "aten::clamp", (i, o) => ClampBounds(i[1], i[2], round: true, out double lo, out double hi) && Map(i[0], o, new Clamp(lo, hi)));
+        Add(t, "aten::hardtanh", (i, o) => ClampBounds(i[1], i[2], round: false, out double lo, out double hi) && Map(i[0], o, new Clamp(lo, hi)));
+    }
+
+    // clamp casts its bounds to the tensor's dtype first (type promotion); hardtanh compares in double.
+    private static bool ClampBounds(IValue min, IValue max, bool round, out double lo, out double hi)
+    {
+        lo = double.NegativeInfinity;
+        hi = double.PositiveInfinity;
+        if (min.IsNone && max.IsNone) return false;
+        if (!(min.IsNone || min.IsDouble || min.IsInt) || !(max.IsNone || max.IsDouble || max.IsInt)) return false;
+        if (!min.IsNone) lo = round ? (float)min.AsDouble : min.AsDouble;
+        if (!max.IsNone) hi = round ? (float)max.AsDouble : max.AsDouble;
+        return true;
+    }
+
+    private static bool Map<TOp>(IValue input, Tensor output, TOp op) where TOp : struct, IMap
+    {
+        var x = input.AsTensor;
+        if (!IsF32(x) || !IsF32(output) || !x.Sizes.SequenceEqual(output.Sizes)) return false;
+        var xs = F32(x);
+        var ys = F32(output);
+        for (int k = 0; k < ys.Length; k++) ys[k] = (float)op.Apply(xs[k]);
+        return true;
+    }
+}

@@ -1,0 +1,25 @@
+using Jit.Passes;
+using Jit.Runtime;
+
+namespace Jit.Modules;
+
+/// <summary>How <see cref="JitModule.Compile(string, CompiledModuleOptions?)"/> prepares a module.</summary>
+public sealed class CompiledModuleOptions
+{
+    /// <summary>Where the device string is opened. Jit.Core knows no backend itself: register them (<c>new BackendRegistry().AddCpu()</c>).</summary>
+    public BackendRegistry? Registry { get; init; }
+
+    public FallbackPolicy Fallback { get; init; } = FallbackPolicy.None;
+
+    /// <summary>The optimization pipeline: <c>default</c> or a comma-separated list of pass names.</summary>
+    public string Passes { get; init; } = "default";
+
+    /// <summary>How the pipeline lints and logs (<c>JIT_LOG</c>).</summary>
+    public PassManagerOptions? PassOptions { get; init; }
+
+    /// <summary>Runtimes each plan keeps for reuse; more run at once if needed, and the extra ones are dropped.</summary>
+    public int MaxPooledRuntimes { get; init; } = Math.Max(4, Environment.ProcessorCount * 2);
+
+    /// <summary>Plans kept, one per input signature; past this the oldest plan is dropped (and re-planned if it comes back).</summary>
+    public int MaxPlans { get; init; } = 64;
+}

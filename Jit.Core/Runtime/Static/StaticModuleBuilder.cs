@@ -1,0 +1,236 @@
+using Jit.Errors;
+using Jit.Ir;
+using Jit.Passes;
+using Jit.Passes.Analysis;
+using Jit.Runtime.Host;
+using Jit.Tensors;
+
+namespace Jit.Runtime.Static;
+
+/// <summary>
+/// Turns an optimized graph into a <see cref="StaticModuleParts"/> for one input signature:
+/// specializes a copy (complete shapes, then the size queries and checks they decide are folded),
+/// numbers the values into frame slots, asks the <see cref="MemoryPlanner"/> for the arena and
+/// lowers every node to a step.
+/// </summary>
+internal sealed class StaticModuleBuilder
+{
+    private readonly Graph _graph;
+    private readonly IBackend _backend;
+    private readonly Dictionary<Value, int> _slots = [];
+    private readonly List<IValue> _template = [];
+    private readonly HashSet<Node> _outVariant = [];
+    private readonly HashSet<Node> _precomputed = [];
+    private readonly List<string> _kernelNodes = [];
+    private int _maxIn, _maxOut, _maxCarried;
+
+    private StaticModuleBuilder(Graph graph, IBackend backend)
+    {
+        _graph = graph;
+        _backend = backend;
+    }
+
+    public static StaticModuleParts Build(Graph optimized, IBackend backend, ReadOnlySpan<IValue> inputs, IValue? self, bool manageOutputs)
+    {
+        var signature = InputSignature.Of(inputs);
+        var full = new List<IValue>(inputs.Length + 1);
+        if (self is { } s) full.Add(s);
+        foreach (var v in inputs) full.Add(v);
+        if (full.Count != optimized.Inputs.Count)
+            throw new JitTypeException(
+                $"the graph takes {optimized.Inputs.Count - (self is null ? 0 : 1)} inputs ({string.Join(", ", optimized.Inputs.Skip(self is null ? 0 : 1).Select(v => "%" + v.DisplayName + " : " + v.Type))}) but {inputs.Length} were given");
+        for (int i = 0; i < full.Count; i++)
+            ValueTypes.Check(full[i], optimized.Inputs[i].Type, $"input {i} (%{optimized.Inputs[i].DisplayName})");
+
+        var graph = Specialize(optimized, full, backend);
+        var b = new StaticModuleBuilder(graph, backend);
+        return b.Finish(signature, full, self is not null, manageOutputs);
+    }
+
+    /// <summary>
+    /// A copy of the graph with complete types for these inputs. With every size known, dim/size/len
+    /// fold to constants, the shape checks they feed (<c>if x.dim() != 4: raise</c>) fold away, and
+    /// types are propagated again over what is left.
+    /// </summary>
+    private static Graph Specialize(Graph optimized, List<IValue> inputs, IBackend backend)
+    {
+        var graph = optimized.Copy();
+        ShapeAnalysis.PropagateComplete(graph, inputs);
+        if (new PassManager([new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode()]).Run(graph))
+            ShapeAnalysis.PropagateComplete(graph, inputs);
+        return graph;
+    }
+
+    private int Slot(Value v)
+    {
+        if (_slots.TryGetValue(v, out int s)) return s;
+        s = _template.Count;
+        _slots[v] = s;
+        _template.Add(default);
+        return s;
+    }
+
+    private int[] Slots(IEnumerable<Value> values) => values.Select(Slot).ToArray();
+
+    private StaticModuleParts Finish(InputSignature signature, List<IValue> inputs, bool boundSelf, bool manageOutputs)
+    {
+        var inputSlots = Slots(_graph.Inputs);
+        if (boundSelf) _template[inputSlots[0]] = inputs[0];
+        foreach (var n in _graph.AllNodes())
+        {
+            foreach (var b in n.Blocks) Slots(b.Inputs);
+            Slots(n.Outputs);
+            if (n.Kind == "prim::Constant") _template[Slot(n.Output())] = Constants.Evaluate(n);
+        }
+
+        foreach (var n in _graph.Block.Nodes)
+            if (HasOutVariant(n)) _outVariant.Add(n);
+        var memory = MemoryPlanner.Plan(_graph, _outVariant.Contains, manageOutputs);
+        var plannedSlots = memory.Tensors.Select(t => Slot(t.Value)).ToArray();
+        var views = FindPrecomputedViews(memory);
+
+        var outputs = _graph.Outputs;
+        var planned = memory.Tensors.Select(t => t.Value).ToHashSet();
+        var destinations = new List<Destination>();
+        foreach (var n in _outVariant)
+        {
+            foreach (var v in n.Outputs)
+            {
+                if (planned.Contains(v)) continue;
+                var t = (TensorType)v.Type;
+                int index = outputs.Count(o => o == v) == 1 ? IndexOf(outputs, v) : -1;
+                destinations.Add(new Destination(Slot(v), t.DType!.Value, t.ConcreteSizes!, index));
+            }
+        }
+
+        var steps = Lower(_graph.Block);
+        var fixedSlots = new HashSet<int>(plannedSlots);
+        fixedSlots.UnionWith(views.Select(v => v.Slot));
+        for (int i = 0; i < _template.Count; i++)
+            if (!_template[i].IsNone) fixedSlots.Add(i);
+        var transient = Enumerable.Range(0, _template.Count).Where(i => !fixedSlots.Contains(i)).ToArray();
+        if (!_backend.Kernels.TryGet("aten::copy_", out var copy))
+            throw new JitSchemaException($"the static runtime needs aten::copy_ on device '{_backend.Device}'");
+        return new StaticModuleParts(_graph, _backend.Device, signature, manageOutputs, memory, steps, [.. _template],
+            boundSelf ? inputSlots[1..] : inputSlots, Slots(outputs), plannedSlots, views, [.. destinations], transient,
+            Math.Max(1, _maxIn), Math.Max(1, _maxOut), _maxCarried, copy, _outVariant.Count, _kernelNodes);
+    }
+
+    private static int IndexOf(IReadOnlyList<Value> values, Value v)
+    {
+        for (int i = 0; i < values.Count; i++) if (values[i] == v) return i;
+        return -1;
+    }
+
+    private static bool IsStructural(Node n) =>
+        n.Kind is "prim::Constant" or "prim::If" or "prim::Loop" || StructuralStep.Handles(n.Kind);
+
+    /// <summary>A top-level node whose out-variant can run: static dtype and sizes for every output.</summary>
+    private bool HasOutVariant(Node n) =>
+        !IsStructural(n) && n.Blocks.Count == 0 && n.Outputs.Count > 0
+        && n.Outputs.All(o => o.Type is TensorType { DType: not null, ConcreteSizes: not null })
+        && TryOverloadName(n, out string name) && _backend.Kernels.TryGetOut(name, out _);
+
+    // The node's overload, or false where no overload matches its static types (see UnresolvedStep).
+    private static bool TryOverloadName(Node n, out string name)
+    {
+        try
+        {
+            name = n.Schema.QualifiedOverloadName;
+            return true;
+        }
+        catch (JitSchemaException)
+        {
+            name = "";
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Views with constant arguments of planned memory (flatten, view, transpose of an arena tensor):
+    /// one probe arena checks that the kernel really returns a view, then each runtime makes the
+    /// view once. A kernel that copies instead (reshape of a non-viewable layout) stays a step.
+    /// </summary>
+    private PrecomputedView[] FindPrecomputedViews(MemoryPlan memory)
+    {
+        if (memory.Tensors.Count == 0) return [];
+        var probe = new IValue[_template.Count];
+        _template.CopyTo(probe);
+        var arena = new byte[memory.ArenaBytes];
+        foreach (var t in memory.Tensors)
+            probe[Slot(t.Value)] = new Tensor(new TensorStorage(arena.AsMemory((int)t.Offset, (int)t.Bytes)), t.DType, t.Sizes, ShapeUtil.ContiguousStrides(t.Sizes));
+        var known = memory.Tensors.Select(t => t.Value).ToHashSet();
+        var views = new List<PrecomputedView>();
+        foreach (var n in _graph.Block.Nodes)
+        {
+            if (IsStructural(n) || _outVariant.Contains(n) || n.Outputs.Count != 1 || n.Output().Type is not TensorType) continue;
+            if (!n.Inputs.Any(known.Contains) || !n.Inputs.All(v => known.Contains(v) || v.Node.Kind == "prim::Constant")) continue;
+            if (!TryOverloadName(n, out _)) continue;
+            var ret = n.Schema.Returns;
+            if (ret.Count != 1 || ret[0].Alias is not { IsWrite: false } || n.Schema.IsMutable) continue;
+            if (!_backend.Kernels.TryGet(n.Schema.QualifiedOverloadName, out var kernel)) continue;
+            var ins = n.Inputs.Select(v => probe[Slot(v)]).ToArray();
+            var outs = new IValue[1];
+            try { kernel(ins, outs); }
+            catch (JitException) { continue; }
+            if (!outs[0].IsTensor || !ins.Any(i => i.IsTensor && ReferenceEquals(i.AsTensor.Storage, outs[0].AsTensor.Storage))) continue;
+            probe[Slot(n.Output())] = outs[0];
+            known.Add(n.Output());
+            _precomputed.Add(n);
+            views.Add(new PrecomputedView(Slot(n.Output()), kernel, Slots(n.Inputs)));
+        }
+        return [.. views];
+    }
+
+    private StaticStep[] Lower(Block block)
+    {
+        var steps = new List<StaticStep>();
+        foreach (var n in block.Nodes)
+        {
+            if (n.Kind == "prim::Constant" || _precomputed.Contains(n)) continue;
+            var step = LowerNode(n);
+            _maxIn = Math.Max(_maxIn, n.Inputs.Count);
+            _maxOut = Math.Max(_maxOut, n.Outputs.Count);
+            steps.Add(step);
+        }
+        return [.. steps];
+    }
+
+    private StaticStep LowerNode(Node n)
+    {
+        switch (n.Kind)
+        {
+            case "prim::If":
+                return new IfStep(n, Slot(n.Input(0)), Lower(n.Blocks[0]), Slots(n.Blocks[0].Outputs),
+                    Lower(n.Blocks[1]), Slots(n.Blocks[1].Outputs), Slots(n.Outputs));
+            case "prim::Loop":
+            {
+                var body = n.Blocks[0];
+                _maxCarried = Math.Max(_maxCarried, n.Inputs.Count - 2);
+                return new LoopStep(n, Slot(n.Input(0)), Slot(n.Input(1)), Slots(n.Inputs.Skip(2)),
+                    Lower(body), Slots(body.Inputs), Slots(body.Outputs), Slots(n.Outputs));
+            }
+            case "prim::CallMethod" or "prim::CallFunction":
+                throw new JitRuntimeException($"{n.Kind} must be inlined before the graph can run");
+        }
+        if (StructuralStep.Handles(n.Kind)) return StructuralStep.Create(n, Slots(n.Inputs), Slots(n.Outputs));
+        string name;
+        try
+        {
+            name = n.Schema.QualifiedOverloadName;
+        }
+        catch (JitSchemaException e)
+        {
+            return new UnresolvedStep(n, e);
+        }
+        if (_outVariant.Contains(n) && _backend.Kernels.TryGetOut(name, out var outKernel))
+            return new OutKernelStep(n, outKernel, Slots(n.Inputs), Slots(n.Outputs));
+        if (_backend.Kernels.TryGet(name, out var kernel))
+        {
+            if (n.Outputs.Any(o => o.Type is TensorType)) _kernelNodes.Add(name);
+            return new KernelStep(n, kernel, Slots(n.Inputs), Slots(n.Outputs));
+        }
+        if (HostKernels.Table.TryGet(name, out kernel)) return new KernelStep(n, kernel, Slots(n.Inputs), Slots(n.Outputs));
+        return new UnresolvedStep(n, new JitSchemaException($"no kernel for {name} on device '{_backend.Device}'"));
+    }
+}

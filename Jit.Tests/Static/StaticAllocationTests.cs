@@ -1,0 +1,100 @@
+using Jit.Modules;
+using Jit.Runtime;
+using Jit.Tensors;
+using Jit.Tests.Models;
+using Xunit;
+
+namespace Jit.Tests.Static;
+
+/// <summary>
+/// Steady-state runs allocate nothing on the managed heap for a fixed signature, with caller-given
+/// output tensors or with managed outputs, on the fixtures whose ops all have out-variants.
+/// </summary>
+public sealed class StaticAllocationTests
+{
+    /// <summary>
+    /// Fixtures every op of which runs through an out-variant or a precomputed view. The others
+    /// allocate by design: tuple_out and int_bool build a tuple (and chunk a list); control_flow
+    /// builds a list in a loop; transformer runs attention kernels that have no out-variant.
+    /// </summary>
+    public static TheoryData<string> ZeroAllocationModels() => new(["mlp", "elementwise", "cnn", "resnet_block", "shared_submodule"]);
+
+    private const int Runs = 20;
+
+    [Theory]
+    [MemberData(nameof(ZeroAllocationModels))]
+    public void WarmRunsWithCallerOutputsAllocateNothing(string name)
+    {
+        var f = ModelFixture.Get(name);
+        var module = JitModule.Load(f.ModelPath);
+        var inputs = f.Inputs(module);
+        using var compiled = StaticFixtureTests.Compile(module);
+        var outputs = new IValue[compiled.OutputCount];
+        compiled.Run(inputs, outputs); // plans, and fills outputs with tensors that later runs write into
+        var first = outputs[0].AsTensor.ToDoubleArray();
+        for (int i = 0; i < 3; i++) compiled.Run(inputs, outputs);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Runs; i++) compiled.Run(inputs, outputs);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var plan = compiled.PlanFor(inputs);
+        Assert.True(allocated == 0,
+            $"{name}: {allocated / Runs} bytes per run; ops without out-variant: {string.Join(", ", plan.KernelNodes)}");
+        Assert.Equal(first, outputs[0].AsTensor.ToDoubleArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(ZeroAllocationModels))]
+    public void WarmRunsWithManagedOutputsAllocateNothing(string name)
+    {
+        var f = ModelFixture.Get(name);
+        var module = JitModule.Load(f.ModelPath);
+        var inputs = f.Inputs(module);
+        using var compiled = StaticFixtureTests.Compile(module);
+        using var session = compiled.CreateSession();
+        var outputs = new IValue[compiled.OutputCount];
+        for (int i = 0; i < 3; i++)
+        {
+            outputs.AsSpan().Clear();
+            session.Run(inputs, outputs);
+        }
+        var arenaOutput = outputs[0].AsTensor;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Runs; i++)
+        {
+            outputs.AsSpan().Clear();
+            session.Run(inputs, outputs);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"{name}: {allocated / Runs} bytes per run with managed outputs");
+        // Managed outputs are the same arena tensor every run.
+        Assert.Same(arenaOutput, outputs[0].AsTensor);
+        Assert.True(compiled.PlanFor(inputs, manageOutputs: true).Memory.ArenaBytes > 0);
+    }
+
+    [Fact]
+    public void TheMeasurementSeesAllocations()
+    {
+        // tuple_out builds a tuple (and chunks into a list) every run: the same measurement must see it.
+        var f = ModelFixture.Get("tuple_out");
+        var module = JitModule.Load(f.ModelPath);
+        var inputs = f.Inputs(module);
+        using var compiled = StaticFixtureTests.Compile(module);
+        var outputs = new IValue[compiled.OutputCount];
+        compiled.Run(inputs, outputs);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        compiled.Run(inputs, outputs);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before > 0);
+    }
+
+    [Fact]
+    public void AWrongDestinationIsAClearError()
+    {
+        var f = ModelFixture.Get("mlp");
+        var module = JitModule.Load(f.ModelPath);
+        using var compiled = StaticFixtureTests.Compile(module);
+        var outputs = new IValue[] { Tensor.Empty(DType.Float32, 3, 10) };
+        var e = Assert.Throws<Errors.JitShapeException>(() => compiled.Run(f.Inputs(module), outputs));
+        Assert.Contains("output 0", e.Message);
+        Assert.Contains("[4, 10]", e.Message);
+    }
+}
