@@ -143,28 +143,6 @@ public sealed class TensorExprFuserGuardTests
         Assert.False(TypeGuard.Check([Random(DType.Float32, 4, 5)], [strided], Device.Cpu));
     }
 
-    private sealed class CountingCompiler(IBackend backend) : IFusedKernelCompiler
-    {
-        public int Compiled;
-
-        public OpKernel? TryCompile(Graph subgraph)
-        {
-            Compiled++;
-            return InterpretedFusedKernel.Create(subgraph, backend);
-        }
-    }
-
-    private sealed class FusingBackend : IBackend
-    {
-        private readonly CpuBackend _cpu = new(Device.Cpu);
-        public FusingBackend() => Compiler = new CountingCompiler(_cpu);
-        public CountingCompiler Compiler { get; }
-        public Device Device => _cpu.Device;
-        public KernelTable Kernels => _cpu.Kernels;
-        public IFusedKernelCompiler? FusedKernelCompiler => Compiler;
-        public void Dispose() => _cpu.Dispose();
-    }
-
     [Fact]
     public void GroupsRunThroughTheBackendsCompilerOncePerGroup()
     {

@@ -48,7 +48,8 @@ internal sealed class StaticModuleBuilder
     }
 
     /// <summary>
-    /// A copy of the graph with complete types for these inputs. With every size known, dim/size/len
+    /// A copy of the graph with complete types for these inputs, fused where the backend compiles
+    /// fusion groups. With every size known, dim/size/len
     /// fold to constants, the shape checks they feed (<c>if x.dim() != 4: raise</c>) fold away, and
     /// types are propagated again over what is left.
     /// </summary>
@@ -58,6 +59,8 @@ internal sealed class StaticModuleBuilder
         ShapeAnalysis.PropagateComplete(graph, inputs);
         if (new PassManager([new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode()]).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs);
+        // Fusion pays only where the backend compiles groups; the shapes are complete here.
+        if (backend.FusedKernelCompiler is not null) new TensorExprFuser().Run(graph);
         return graph;
     }
 
@@ -212,6 +215,17 @@ internal sealed class StaticModuleBuilder
             }
             case "prim::CallMethod" or "prim::CallFunction":
                 throw new JitRuntimeException($"{n.Kind} must be inlined before the graph can run");
+            case Interpreter.TypeCheckKind:
+                return new TypeCheckStep(n, n.GetAttribute("types")?.Value as JitType[]
+                    ?? throw new JitRuntimeException("prim::TypeCheck has no 'types' attribute"), _backend.Device, Slots(n.Inputs), Slots(n.Outputs));
+            case Interpreter.TensorExprGroupKind:
+            {
+                var subgraph = n.GetAttribute(Jit.Ir.Text.IrPrinter.SubgraphAttribute)?.Value as Graph
+                               ?? throw new JitRuntimeException($"{n.Kind} has no subgraph");
+                // Compiled once per plan; a group the compiler declines runs interpreted, as in the interpreter.
+                var groupKernel = _backend.FusedKernelCompiler?.TryCompile(subgraph) ?? InterpretedFusedKernel.Create(subgraph, _backend);
+                return new KernelStep(n, groupKernel, Slots(n.Inputs), Slots(n.Outputs));
+            }
         }
         if (StructuralStep.Handles(n.Kind)) return StructuralStep.Create(n, Slots(n.Inputs), Slots(n.Outputs));
         string name;

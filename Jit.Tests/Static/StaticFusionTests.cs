@@ -1,0 +1,35 @@
+using Jit.Backends.Cpu;
+using Jit.Ir;
+using Jit.Modules;
+using Jit.Runtime;
+using Jit.Tests.Models;
+using Jit.Tests.Testing;
+using Xunit;
+
+namespace Jit.Tests.Static;
+
+/// <summary>Where the backend compiles fusion groups, the static runtime plans fused graphs and runs the groups through it.</summary>
+public sealed class StaticFusionTests
+{
+    [Theory]
+    [InlineData("elementwise")]
+    [InlineData("int_bool")]
+    [InlineData("resnet_block")]
+    public void FusedPlansGivePyTorchsOutputsAndCompileEachGroupOnce(string name)
+    {
+        var f = ModelFixture.Get(name);
+        var module = JitModule.Load(f.ModelPath);
+        using var backend = new FusingBackend();
+        using var compiled = module.Compile(backend);
+        var inputs = f.Inputs(module);
+        for (int run = 0; run < 3; run++)
+        {
+            var outputs = compiled.Run(inputs);
+            f.AssertMatches(outputs.Length == 1 ? outputs[0] : IValue.FromTuple(outputs));
+        }
+        Assert.True(backend.Compiler.Compiled > 0, "no fusion group reached the compiler");
+        int afterFirstPlan = backend.Compiler.Compiled;
+        compiled.Run(inputs);
+        Assert.Equal(afterFirstPlan, backend.Compiler.Compiled);
+    }
+}
