@@ -3,15 +3,18 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Jit.Backends.Cpu;
+using Jit.Backends.Cpu.Kernels;
 using Jit.Errors;
 using Jit.Runtime;
 
 namespace Jit.Cli;
 
 /// <summary>
-/// <c>jit bench FILE --device D --input a.npy … [--threads N] [--interpreter] [--json]</c>: warms
-/// up, then times single runs for at least a second per thread and reports the median, min and
-/// max latency, the managed bytes one run allocates, and the arena the memory planner chose.
+/// <c>jit bench FILE --device D --input a.npy … [--threads N] [--callers N] [--interpreter] [--json]</c>:
+/// warms up, then times single runs for at least a second per calling thread and reports the median,
+/// min and max latency, the managed bytes one run allocates, and the arena the memory planner chose.
+/// <c>--threads</c> is the intra-op thread count the kernels use (<see cref="CpuThreads.Count"/>) for
+/// the run; <c>--callers</c> is how many threads call the model at once.
 /// </summary>
 public static class BenchCommand
 {
@@ -24,18 +27,34 @@ public static class BenchCommand
         var file = new Argument<string>("file") { Description = "model to time: a PyTorch flatbuffer module or a textual-IR graph (*.ir)" };
         var device = new Option<string>("--device", "-d") { Description = "cpu, cuda[:N], opencl[:N] or vulkan[:N]", DefaultValueFactory = _ => "cpu" };
         var inputs = new Option<string[]>("--input", "-i") { Description = ".npy file for the next graph input (repeat, in order)", AllowMultipleArgumentsPerToken = false };
-        var threads = new Option<int>("--threads", "-t") { Description = "threads calling the model at once (one shared compiled module)", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads", "-t") { Description = "intra-op threads each kernel may use (CpuThreads.Count) during the run", DefaultValueFactory = _ => 1 };
+        var callers = new Option<int>("--callers", "-c") { Description = "threads calling the model at once (one shared compiled module)", DefaultValueFactory = _ => 1 };
         var interpreter = new Option<bool>("--interpreter") { Description = "time the reference interpreter instead of the static runtime" };
         var json = new Option<bool>("--json") { Description = "print the results as one JSON object on the last line" };
-        var command = new Command("bench", "time a model's runs on .npy inputs") { file, device, inputs, threads, interpreter, json };
+        var command = new Command("bench", "time a model's runs on .npy inputs") { file, device, inputs, threads, callers, interpreter, json };
         command.SetAction(r => output.Guard(() => Execute(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [],
-            r.GetValue(threads), r.GetValue(interpreter), r.GetValue(json))));
+            r.GetValue(threads), r.GetValue(callers), r.GetValue(interpreter), r.GetValue(json))));
         return command;
     }
 
-    private static int Execute(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, bool interpreter, bool json)
+    private static int Execute(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json)
     {
         if (threads < 1) throw new JitException($"--threads must be at least 1, got {threads}");
+        if (callers < 1) throw new JitException($"--callers must be at least 1, got {callers}");
+        int savedThreads = CpuThreads.Count;
+        CpuThreads.Count = threads;
+        try
+        {
+            return Time(output, file, deviceText, inputPaths, threads, callers, interpreter, json);
+        }
+        finally
+        {
+            CpuThreads.Count = savedThreads;
+        }
+    }
+
+    private static int Time(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json)
+    {
         var device = Device.Parse(deviceText);
         var model = ModelFile.Load(file);
         var inputs = model.ReadInputs(inputPaths);
@@ -74,14 +93,14 @@ public static class BenchCommand
             for (int i = 0; i < AllocationRuns; i++) main();
             long allocated = (GC.GetAllocatedBytesForCurrentThread() - before) / AllocationRuns;
 
-            var latencies = Measure(threads, main, makeRunner);
+            var latencies = Measure(callers, main, makeRunner);
             latencies.Sort();
             double median = latencies.Count % 2 == 1
                 ? latencies[latencies.Count / 2]
                 : (latencies[latencies.Count / 2 - 1] + latencies[latencies.Count / 2]) / 2;
             string runtime = interpreter ? "interpreter" : "static";
             var inv = CultureInfo.InvariantCulture;
-            output.Out.WriteLine($"{Path.GetFileName(file)} on {backend.Device} ({runtime}, {threads} thread{(threads == 1 ? "" : "s")}): " +
+            output.Out.WriteLine($"{Path.GetFileName(file)} on {backend.Device} ({runtime}, {Plural(threads, "thread")}, {Plural(callers, "caller")}): " +
                 $"median {median.ToString("F1", inv)} µs, min {latencies[0].ToString("F1", inv)} µs, max {latencies[^1].ToString("F1", inv)} µs over {latencies.Count} runs");
             output.Out.WriteLine($"allocated {allocated} bytes per run; arena {arena} bytes");
             if (json)
@@ -92,6 +111,7 @@ public static class BenchCommand
                     ["device"] = backend.Device.ToString(),
                     ["runtime"] = runtime,
                     ["threads"] = threads,
+                    ["callers"] = callers,
                     ["runs"] = latencies.Count,
                     ["median_us"] = Math.Round(median, 2),
                     ["min_us"] = Math.Round(latencies[0], 2),
@@ -108,20 +128,22 @@ public static class BenchCommand
         }
     }
 
-    /// <summary>Per-run latencies in µs from every thread, each timing runs for at least <see cref="MeasureFor"/>.</summary>
-    private static List<double> Measure(int threads, Action main, Func<Action> makeRunner)
+    private static string Plural(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
+
+    /// <summary>Per-run latencies in µs from every calling thread, each timing runs for at least <see cref="MeasureFor"/>.</summary>
+    private static List<double> Measure(int callers, Action main, Func<Action> makeRunner)
     {
-        var perThread = new List<double>[threads];
-        var runners = new Action[threads];
+        var perThread = new List<double>[callers];
+        var runners = new Action[callers];
         runners[0] = main;
-        for (int t = 1; t < threads; t++)
+        for (int t = 1; t < callers; t++)
         {
             runners[t] = makeRunner();
             runners[t]();
         }
         Exception? failure = null;
-        var workers = new Thread[threads];
-        for (int t = 0; t < threads; t++)
+        var workers = new Thread[callers];
+        for (int t = 0; t < callers; t++)
         {
             int id = t;
             workers[t] = new Thread(() =>

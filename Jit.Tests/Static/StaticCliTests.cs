@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jit.Backends.Cpu.Kernels;
 using Jit.Serialization.Npy;
 using Jit.Tests.Cli;
 using Jit.Tests.Models;
@@ -53,13 +54,14 @@ public sealed class StaticCliTests
     }
 
     [Fact]
-    public void BenchWithTheInterpreterAndThreads()
+    public void BenchWithTheInterpreterAndCallers()
     {
-        var r = CliHarness.Run(Args("bench", ModelFixture.Get("shared_submodule"), "--interpreter", "--threads", "2", "--json"));
+        var r = CliHarness.Run(Args("bench", ModelFixture.Get("shared_submodule"), "--interpreter", "--callers", "2", "--json"));
         Assert.True(r.ExitCode == 0, r.Error);
         using var doc = JsonDocument.Parse(r.Out.Trim().Split('\n')[^1]);
         Assert.Equal("interpreter", doc.RootElement.GetProperty("runtime").GetString());
-        Assert.Equal(2, doc.RootElement.GetProperty("threads").GetInt32());
+        Assert.Equal(2, doc.RootElement.GetProperty("callers").GetInt32());
+        Assert.Equal(1, doc.RootElement.GetProperty("threads").GetInt32());
         Assert.True(doc.RootElement.GetProperty("allocated_bytes_per_run").GetInt64() > 0);
         Assert.Equal(0, doc.RootElement.GetProperty("arena_bytes").GetInt64());
     }
@@ -70,5 +72,25 @@ public sealed class StaticCliTests
         var r = CliHarness.Run(Args("bench", ModelFixture.Get("mlp"), "--threads", "0"));
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("--threads", r.Error);
+    }
+
+    [Fact]
+    public void BenchRejectsZeroCallers()
+    {
+        var r = CliHarness.Run(Args("bench", ModelFixture.Get("mlp"), "--callers", "0"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("--callers", r.Error);
+    }
+
+    [Fact]
+    public void BenchSetsTheIntraOpThreadsForTheRunOnly()
+    {
+        int before = CpuThreads.Count;
+        var r = CliHarness.Run(Args("bench", ModelFixture.Get("cnn"), "--threads", "2", "--json"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        using var doc = JsonDocument.Parse(r.Out.Trim().Split('\n')[^1]);
+        Assert.Equal(2, doc.RootElement.GetProperty("threads").GetInt32());
+        Assert.Equal(1, doc.RootElement.GetProperty("callers").GetInt32());
+        Assert.Equal(before, CpuThreads.Count);
     }
 }
