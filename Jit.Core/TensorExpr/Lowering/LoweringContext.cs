@@ -20,10 +20,14 @@ public sealed class LoweringContext
     private readonly TeBuilder _builder;
     private int _temps;
 
-    internal LoweringContext(TeBuilder builder, Node node)
+    private readonly IReadOnlyList<LoweredValue> _inputs;
+    private OpArgs? _args;
+
+    internal LoweringContext(TeBuilder builder, Node node, IReadOnlyList<LoweredValue> inputs)
     {
         _builder = builder;
         Node = node;
+        _inputs = inputs;
     }
 
     /// <summary>The node being lowered.</summary>
@@ -32,14 +36,34 @@ public sealed class LoweringContext
     /// <summary>The op overload of <see cref="Node"/> in the registry.</summary>
     public OpDef Op => Node.Op;
 
-    /// <summary>The abstract arguments of <see cref="Node"/>, as the registry's rules see them.</summary>
-    public OpArgs Args => OpArgs.FromNode(Node, Node.Schema);
+    /// <summary>
+    /// The abstract arguments of <see cref="Node"/> as the registry's rules see them: each tensor
+    /// with the dtype and rank it was lowered to (so the rule never depends on how completely the
+    /// subgraph is annotated), constants with their values, numbers with their static types.
+    /// </summary>
+    public OpArgs Args => _args ??= BuildArgs();
+
+    private OpArgs BuildArgs()
+    {
+        var schema = Node.Schema;
+        var values = new AbstractValue[_inputs.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            var v = _inputs[i];
+            values[i] = v.Kind switch
+            {
+                LoweredValueKind.Tensor => AbstractValue.OfTensor(new TensorType { DType = v.DType, Sizes = new ShapeSymbol?[v.Rank] }),
+                LoweredValueKind.Constant => AbstractValue.OfConstant(v.Constant),
+                _ => new AbstractValue(i < Node.Inputs.Count ? Node.Inputs[i].Type : schema.Arguments[i].Type),
+            };
+        }
+        return new OpArgs(schema, values);
+    }
 
     /// <summary>The dtype of tensor output <paramref name="output"/>, decided by the op's dtype rule (the registry's, never re-decided here).</summary>
     public DType OutputDType(int output = 0)
     {
-        var inferred = Node.InferOutputTypes()[output];
-        var t = (inferred as TensorType)?.DType ?? (Node.Outputs[output].Type as TensorType)?.DType;
+        var t = Op.DType?.Invoke(Args, output) ?? (Node.Outputs[output].Type as TensorType)?.DType;
         return t ?? throw new TeLoweringException($"{Node.Kind}: the dtype of output {output} is unknown");
     }
 

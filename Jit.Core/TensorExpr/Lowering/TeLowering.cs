@@ -121,7 +121,7 @@ public static class TeLowering
             inputs.Add(args[i].DefaultValue is { } d ? LoweredValue.OfConstant(d)
                 : throw new TeLoweringException($"{overload}: argument '{args[i].Name}' is missing and has no default"));
         }
-        var ctx = new LoweringContext(builder, node);
+        var ctx = new LoweringContext(builder, node, inputs);
         LoweredValue result;
         try { result = lowering(ctx, inputs); }
         catch (TeLoweringException) { throw; }
