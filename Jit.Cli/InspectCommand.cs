@@ -5,6 +5,8 @@ using Jit.Errors;
 using Jit.Ir;
 using Jit.Passes;
 using Jit.Passes.Analysis;
+using Jit.TensorExpr;
+using Jit.TensorExpr.Lowering;
 
 namespace Jit.Cli;
 
@@ -17,7 +19,8 @@ namespace Jit.Cli;
 /// <c>--fusion</c> runs the passes (default: the default pipeline), then the tensor-expression
 /// fuser, specialized to the dtypes and ranks of the <c>--input</c> files if given (sizes stay
 /// symbolic), else to the declared input types; each <c>prim::TensorExprGroup</c> prints its
-/// subgraph after the graph, as PyTorch prints it.
+/// subgraph after the graph, as PyTorch prints it, and then its tensor-expression kernel
+/// (TeLowering), or why it has none.
 /// </para>
 /// </summary>
 public static class InspectCommand
@@ -85,7 +88,23 @@ public static class InspectCommand
             return 0;
         }
         output.Out.Write(graph.ToString());
+        if (fusion) PrintKernels(output, graph);
         return 0;
+    }
+
+    // Each group's TE kernel after the graph; a group that does not lower runs interpreted, so
+    // the reason is printed in its place rather than failing the command.
+    private static void PrintKernels(CliOutput output, Graph graph)
+    {
+        var groups = TensorExprFuser.Groups(graph);
+        for (int i = 0; i < groups.Count; i++)
+        {
+            var name = $"TensorExprGroup_{i}";
+            var kernel = TeLowering.TryLowerGroup(TensorExprFuser.Subgraph(groups[i]), out var reason, name);
+            output.Out.WriteLine();
+            output.Out.WriteLine(kernel is null ? $"# {name}: not lowered, runs interpreted: {reason}" : $"# {name} kernel:");
+            if (kernel is not null) output.Out.Write(TePrinter.Print(kernel));
+        }
     }
 
     /// <summary>
