@@ -5,7 +5,8 @@ namespace Jit.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project Jit.Benchmarks -- [BenchmarkDotNet args]</c> runs the suites;
 /// <c>-- generate PATH</c> writes the big generated model; <c>-- time [--runs N] FILE...</c> prints
-/// "name, median microseconds" lines for tools/compare_load.sh.
+/// "name, median microseconds" lines for tools/compare_load.sh; <c>-- gemm [--threads T] N...</c>
+/// prints float32 GEMM GFLOP/s (see <see cref="GemmTimer"/>).
 /// </summary>
 public static class Program
 {
@@ -28,6 +29,7 @@ public static class Program
             MedianTimer.Run(files, runs, Console.Out);
             return 0;
         }
+        if (args.Length >= 1 && args[0] == "gemm") return GemmTimer.Run(args[1..], Console.Out);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -9,9 +9,16 @@ using Jit.Passes.Analysis;
 namespace Jit.Cli;
 
 /// <summary>
-/// <c>jit inspect FILE [--passes default|P1,P2] [--shapes [--input a.npy…]] [--count]</c>: prints
-/// the graph as PyTorch prints it, after the named passes, with shapes when asked, or only the
-/// number of tensor ops (to table against PyTorch's, see tools/compare_node_counts.py).
+/// <c>jit inspect FILE [--passes default|P1,P2] [--shapes] [--fusion] [--input a.npy…] [--count]</c>:
+/// prints the graph as PyTorch prints it, after the named passes, with shapes when asked, fused
+/// when asked, or only the number of tensor ops (to table against PyTorch's, see
+/// tools/compare_node_counts.py).
+/// <para>
+/// <c>--fusion</c> runs the passes (default: the default pipeline), then the tensor-expression
+/// fuser, specialized to the dtypes and ranks of the <c>--input</c> files if given (sizes stay
+/// symbolic), else to the declared input types; each <c>prim::TensorExprGroup</c> prints its
+/// subgraph after the graph, as PyTorch prints it.
+/// </para>
 /// </summary>
 public static class InspectCommand
 {
@@ -22,16 +29,18 @@ public static class InspectCommand
         var shapes = new Option<bool>("--shapes") { Description = "annotate every value with its shape: complete from --input files, else symbolic from the declared input ranks" };
         var inputs = new Option<string[]>("--input", "-i") { Description = ".npy file for the next graph input (repeat, in order), for --shapes" };
         var count = new Option<bool>("--count") { Description = "print only the number of tensor ops (aten:: nodes producing tensors)" };
-        var command = new Command("inspect", "print a model's graph, optionally optimized and shape-annotated") { file, passes, shapes, inputs, count };
+        var fusion = new Option<bool>("--fusion") { Description = "fuse tensor expressions after the passes (default pipeline if --passes is not given) and print each fusion group's subgraph" };
+        var command = new Command("inspect", "print a model's graph, optionally optimized, fused and shape-annotated") { file, passes, shapes, inputs, count, fusion };
         command.SetAction(r => output.Guard(() =>
-            Execute(output, r.GetValue(file)!, r.GetValue(passes), r.GetValue(shapes), r.GetValue(inputs) ?? [], r.GetValue(count))));
+            Execute(output, r.GetValue(file)!, r.GetValue(passes), r.GetValue(shapes), r.GetValue(inputs) ?? [], r.GetValue(count), r.GetValue(fusion))));
         return command;
     }
 
-    private static int Execute(CliOutput output, string file, string? passSpec, bool shapes, string[] inputPaths, bool count)
+    private static int Execute(CliOutput output, string file, string? passSpec, bool shapes, string[] inputPaths, bool count, bool fusion)
     {
         var model = ModelFile.Load(file);
         var graph = model.Graph;
+        if (fusion) passSpec ??= "default";
         if (passSpec is not null)
         {
             var env = PassManagerOptions.FromEnvironment(lint: true);
@@ -42,9 +51,20 @@ public static class InspectCommand
             var manager = PassManager.FromSpec(passSpec, new PassManagerOptions { Lint = true, LogPasses = env.LogPasses, Log = output.Error }, context);
             manager.Run(graph);
         }
-        if (inputPaths.Length > 0 && !shapes)
-            throw new JitException("--input is only used with --shapes");
-        if (shapes)
+        if (inputPaths.Length > 0 && !shapes && !fusion)
+            throw new JitException("--input is only used with --shapes or --fusion");
+        if (fusion)
+        {
+            var fuser = new TensorExprFuser();
+            if (inputPaths.Length > 0) fuser.RunProfiled(graph, model.ReadInputs(inputPaths));
+            else
+            {
+                ShapeAnalysis.PropagateSymbolic(graph);
+                fuser.Run(graph);
+            }
+            output.Error.WriteLine($"fusion groups: {TensorExprFuser.Groups(graph).Count}");
+        }
+        if (shapes && !fusion)
         {
             if (inputPaths.Length > 0)
             {

@@ -8,7 +8,10 @@ namespace Jit.Backends.Cpu.Kernels;
 /// <summary>
 /// conv1d/conv2d and <c>_convolution</c> (not transposed) as im2col + GEMM per sample and group.
 /// conv1d runs as conv2d over a height of 1. The im2col step is a strided element copy, so every
-/// dtype the GEMM handles works (PyTorch 1.13 also convolves int64 on CPU).
+/// dtype the GEMM handles works (PyTorch 1.13 also convolves int64 on CPU). Float32/float64 take
+/// the packed GEMM with the bias (and an optional relu) fused in its epilogue; a 1x1, stride-1,
+/// unpadded conv multiplies the input in place (no im2col), and depthwise convs run directly
+/// (<see cref="ConvDepthwise"/>).
 /// </summary>
 internal static class ConvKernels
 {
@@ -98,7 +101,24 @@ internal static class ConvKernels
         return unbatched ? ShapeViews.Squeeze(r, 0) : r;
     }
 
-    private static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] pad, long[] dilation, long groups, string op)
+    /// <summary>
+    /// conv2d(input [N,C,H,W], weight, bias) followed by relu when <paramref name="fuseRelu"/>:
+    /// the entry the static runtime calls for a conv whose only use is a relu. Padding is
+    /// (top, bottom, left, right).
+    /// </summary>
+    internal static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] pad, long[] dilation, long groups, bool fuseRelu)
+    {
+        const string op = "aten::conv2d";
+        if (input.Rank != 4 || weight.Rank != 4)
+            throw new JitShapeException($"{op}: expected 4-D input and weight, got input {ShapeUtil.Format(input.Sizes)} and weight {ShapeUtil.Format(weight.Sizes)}");
+        if (input.DType != weight.DType)
+            throw new JitTypeException($"{op}: input type ({input.DType.PythonName()}) and weight type ({weight.DType.PythonName()}) should be the same");
+        if (stride.Length != 2 || pad.Length != 4 || dilation.Length != 2)
+            throw new JitShapeException($"{op}: expected 2 strides, 4 paddings and 2 dilations, got {stride.Length}, {pad.Length} and {dilation.Length}");
+        return Conv2d(input, weight, bias, stride, pad, dilation, groups, op, fuseRelu);
+    }
+
+    private static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] pad, long[] dilation, long groups, string op, bool relu = false)
     {
         long n = input.Sizes[0], c = input.Sizes[1], h = input.Sizes[2], w = input.Sizes[3];
         long oc = weight.Sizes[0], cg = weight.Sizes[1], kh = weight.Sizes[2], kw = weight.Sizes[3];
@@ -119,6 +139,10 @@ internal static class ConvKernels
         long oh = (ph - eh) / stride[0] + 1, ow = (pw - ew) / stride[1] + 1;
         var output = Tensor.Empty(input.DType, n, oc, oh, ow);
         if (output.NumElements == 0) return output;
+        if (bias is not null && bias.DType != input.DType)
+            throw new JitTypeException($"{op}: bias type ({bias.DType.PythonName()}) should be the same as input type ({input.DType.PythonName()})");
+        if (input.DType == DType.Float32) return ConvFloat<float>(input, weight, bias, output, stride, pad, dilation, groups, relu);
+        if (input.DType == DType.Float64) return ConvFloat<double>(input, weight, bias, output, stride, pad, dilation, groups, relu);
         long ocg = oc / groups, rows = cg * kh * kw, plane = oh * ow;
         var wc = ShapeCopy.ToContiguous(weight, weight.DType);
         bool direct = kh == 1 && kw == 1 && stride[0] == 1 && stride[1] == 1 && pad.All(p => p == 0);
@@ -145,6 +169,54 @@ internal static class ConvKernels
         }
         if (bias is not null)
             ShapeEpilogue.AddScaled(output, ShapeViews.View(bias, [oc, 1, 1], op), IValue.FromInt(1), IValue.FromInt(1), op);
+        if (relu)
+        {
+            // Integer and half dtypes: the fused entry's relu as a separate pass.
+            for (long e = 0; e < output.NumElements; e++)
+                if (output.ReadDouble(e) < 0) output.WriteLong(e, 0);
+        }
+        return output;
+    }
+
+    /// <summary>Float32/float64: depthwise directly, 1x1 in place, the rest through im2col; bias and relu in the GEMM epilogue.</summary>
+    private static Tensor ConvFloat<T>(Tensor input, Tensor weight, Tensor? bias, Tensor output, long[] stride, long[] pad, long[] dilation, long groups, bool relu)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var dtype = input.DType;
+        var x = ShapeCopy.ToContiguous(input, dtype);
+        var wc = ShapeCopy.ToContiguous(weight, dtype);
+        var bc = bias is null ? null : ShapeCopy.ToContiguous(bias, dtype);
+        long n = x.Sizes[0], c = x.Sizes[1], h = x.Sizes[2], w = x.Sizes[3];
+        long oc = wc.Sizes[0], cg = wc.Sizes[1], kh = wc.Sizes[2], kw = wc.Sizes[3];
+        long oh = output.Sizes[2], ow = output.Sizes[3];
+        if (groups == c && cg == 1 && oc == c)
+        {
+            ConvDepthwise.Run<T>(x, wc, bc, output, stride, pad, dilation, relu, CpuThreads.Count);
+            return output;
+        }
+        long ocg = oc / groups, rows = cg * kh * kw, plane = oh * ow;
+        bool direct = kh == 1 && kw == 1 && stride[0] == 1 && stride[1] == 1 && pad.All(p => p == 0);
+        var cols = direct ? null : Tensor.Empty(dtype, rows, plane);
+        for (long b = 0; b < n; b++)
+        {
+            for (long g = 0; g < groups; g++)
+            {
+                Tensor bMatrix;
+                if (cols is null)
+                {
+                    bMatrix = x.AsStrided([cg, plane], [h * w, 1], x.StorageOffset + (b * c + g * cg) * h * w);
+                }
+                else
+                {
+                    Im2Col(ShapeViews.Narrow(ShapeViews.Select(x, 0, b, "aten::conv2d"), 0, g * cg, cg, "aten::conv2d"), cols, kh, kw, stride, pad, dilation, oh, ow);
+                    bMatrix = cols;
+                }
+                var wg = wc.AsStrided([ocg, rows], [rows, 1], wc.StorageOffset + g * ocg * rows);
+                var og = output.AsStrided([ocg, plane], [plane, 1], (b * oc + g * ocg) * plane);
+                var rowBias = bc?.AsStrided([ocg], [1], bc.StorageOffset + g * ocg);
+                PackedGemm.RunAny(GemmTensors.Args(wg, bMatrix, og, T.One, T.Zero, rowBias, null, relu), CpuThreads.Count);
+            }
+        }
         return output;
     }
 

@@ -18,17 +18,47 @@ internal static class MatmulKernels
         t.Add("aten::mm", (i, o) => o[0] = Mm(i[0].AsTensor, i[1].AsTensor, "aten::mm"));
         t.Add("aten::bmm", (i, o) => o[0] = Bmm(i[0].AsTensor, i[1].AsTensor, "aten::bmm"));
         t.Add("aten::dot", (i, o) => o[0] = Dot(i[0].AsTensor, i[1].AsTensor));
-        t.Add("aten::addmm", (i, o) =>
-        {
-            var prod = Mm(i[1].AsTensor, i[2].AsTensor, "aten::addmm");
-            o[0] = ShapeEpilogue.AddScaled(prod, i[0].AsTensor, i[4], i[3], "aten::addmm");
-        });
-        t.Add("aten::baddbmm", (i, o) =>
-        {
-            var prod = Bmm(i[1].AsTensor, i[2].AsTensor, "aten::baddbmm");
-            o[0] = ShapeEpilogue.AddScaled(prod, i[0].AsTensor, i[4], i[3], "aten::baddbmm");
-        });
+        // addmm(self, mat1, mat2, beta, alpha) and baddbmm(self, batch1, batch2, beta, alpha).
+        t.Add("aten::addmm", (i, o) => o[0] = AddProduct(i[0].AsTensor, i[1].AsTensor, i[2].AsTensor, i[3], i[4], batched: false, "aten::addmm"));
+        t.Add("aten::baddbmm", (i, o) => o[0] = AddProduct(i[0].AsTensor, i[1].AsTensor, i[2].AsTensor, i[3], i[4], batched: true, "aten::baddbmm"));
         t.Add("aten::linear", (i, o) => o[0] = Linear(i[0].AsTensor, i[1].AsTensor, i[2].AsTensorOrNull));
+    }
+
+    /// <summary>
+    /// beta·self + alpha·(a·b). Float32/float64 seed the output with self and let the GEMM's
+    /// epilogue scale and add (one pass over C instead of three); other dtypes add afterwards.
+    /// </summary>
+    private static Tensor AddProduct(Tensor self, Tensor a, Tensor b, IValue beta, IValue alpha, bool batched, string op)
+    {
+        bool fused = a.DType is DType.Float32 or DType.Float64 && self.DType == a.DType;
+        if (!fused)
+        {
+            var prod = batched ? Bmm(a, b, op) : Mm(a, b, op);
+            return ShapeEpilogue.AddScaled(prod, self, alpha, beta, op);
+        }
+        if (batched) CheckBmm(a, b, op);
+        else CheckMm(a, b, op);
+        SameDType(a, b, op);
+        double al = alpha.AsDouble, be = beta.AsDouble;
+        long[] shape = batched ? [a.Sizes[0], a.Sizes[1], b.Sizes[2]] : [a.Sizes[0], b.Sizes[1]];
+        var c = Tensor.Empty(a.DType, shape);
+        var seed = ShapeViews.Expand(self, shape, op);
+        if (c.NumElements == 0) return c;
+        // beta == 0 ignores self, NaN included, as PyTorch; the GEMM then never reads C.
+        if (be != 0) ShapeCopy.Copy(seed, c);
+        if (!batched)
+        {
+            ShapeGemm.TryFusedInto(a, b, c, al, be, null);
+            return c;
+        }
+        long n = shape[1], p = shape[2], k = a.Sizes[2];
+        for (long i = 0; i < shape[0]; i++)
+        {
+            var av = a.AsStrided([n, k], [a.Strides[1], a.Strides[2]], a.StorageOffset + i * a.Strides[0]);
+            var bv = b.AsStrided([k, p], [b.Strides[1], b.Strides[2]], b.StorageOffset + i * b.Strides[0]);
+            ShapeGemm.TryFusedInto(av, bv, c.AsStrided([n, p], [p, 1], i * n * p), al, be, null);
+        }
+        return c;
     }
 
     private static void SameDType(Tensor a, Tensor b, string op)
@@ -37,12 +67,25 @@ internal static class MatmulKernels
             throw new JitTypeException($"{op}: expected both operands to have the same dtype, but got {a.DType.PythonName()} {ShapeUtil.Format(a.Sizes)} and {b.DType.PythonName()} {ShapeUtil.Format(b.Sizes)}");
     }
 
-    public static Tensor Mm(Tensor a, Tensor b, string op)
+    private static void CheckMm(Tensor a, Tensor b, string op)
     {
         if (a.Rank != 2 || b.Rank != 2)
             throw new JitShapeException($"{op}: expected 2-D matrices but got shapes {ShapeUtil.Format(a.Sizes)} and {ShapeUtil.Format(b.Sizes)}");
         if (a.Sizes[1] != b.Sizes[0])
             throw new JitShapeException($"{op}: mat1 and mat2 shapes cannot be multiplied ({a.Sizes[0]}x{a.Sizes[1]} and {b.Sizes[0]}x{b.Sizes[1]})");
+    }
+
+    private static void CheckBmm(Tensor a, Tensor b, string op)
+    {
+        if (a.Rank != 3 || b.Rank != 3)
+            throw new JitShapeException($"{op}: expected 3-D tensors but got shapes {ShapeUtil.Format(a.Sizes)} and {ShapeUtil.Format(b.Sizes)}");
+        if (a.Sizes[0] != b.Sizes[0] || a.Sizes[2] != b.Sizes[1])
+            throw new JitShapeException($"{op}: batch shapes cannot be multiplied: {ShapeUtil.Format(a.Sizes)} and {ShapeUtil.Format(b.Sizes)}");
+    }
+
+    public static Tensor Mm(Tensor a, Tensor b, string op)
+    {
+        CheckMm(a, b, op);
         SameDType(a, b, op);
         var c = Tensor.Empty(a.DType, a.Sizes[0], b.Sizes[1]);
         ShapeGemm.MatmulInto(a, b, c, op);
@@ -51,10 +94,7 @@ internal static class MatmulKernels
 
     public static Tensor Bmm(Tensor a, Tensor b, string op)
     {
-        if (a.Rank != 3 || b.Rank != 3)
-            throw new JitShapeException($"{op}: expected 3-D tensors but got shapes {ShapeUtil.Format(a.Sizes)} and {ShapeUtil.Format(b.Sizes)}");
-        if (a.Sizes[0] != b.Sizes[0] || a.Sizes[2] != b.Sizes[1])
-            throw new JitShapeException($"{op}: batch shapes cannot be multiplied: {ShapeUtil.Format(a.Sizes)} and {ShapeUtil.Format(b.Sizes)}");
+        CheckBmm(a, b, op);
         SameDType(a, b, op);
         return Batched(a, b, [a.Sizes[0]], op);
     }
@@ -159,6 +199,19 @@ internal static class MatmulKernels
         var wt = weight.Rank == 2 ? ShapeViews.Transpose(weight, 0, 1, op) : weight;
         if (input.Rank == 0 || input.Sizes[^1] != weight.Sizes[^1])
             throw new JitShapeException($"{op}: input shape {ShapeUtil.Format(input.Sizes)} and weight shape {ShapeUtil.Format(weight.Sizes)} cannot be multiplied");
+        bool fused = input.DType is DType.Float32 or DType.Float64 && weight.DType == input.DType && weight.Rank == 2
+            && (bias is null || (bias.Rank == 1 && bias.Sizes[0] == weight.Sizes[0] && bias.DType == input.DType));
+        if (fused)
+        {
+            // Leading dims fold into rows; the weight is read transposed in place and the bias
+            // is added by the GEMM's stores.
+            long inF = weight.Sizes[1], outF = weight.Sizes[0];
+            var rows = ShapeViews.Reshape(input, [LeadingProduct(input), inF], op);
+            var c = Tensor.Empty(input.DType, rows.Sizes[0], outF);
+            if (c.NumElements > 0)
+                ShapeGemm.TryFusedInto(rows, wt, c, 1, 0, bias is null ? null : ShapeCopy.ToContiguous(bias, bias.DType));
+            return ShapeViews.View(c, [.. input.Sizes[..^1].ToArray(), outF], op);
+        }
         var r = Matmul(input, wt, op);
         if (bias is null) return r;
         return ShapeEpilogue.AddScaled(r, bias, IValue.FromInt(1), IValue.FromInt(1), op);

@@ -19,12 +19,14 @@ public sealed class ConstantPropagation : IGraphPass
 {
     // Structural ops that must not be evaluated at compile time: they depend on the device the
     // graph will run on, on object identity, or on state (PyTorch's skip list, plus ours).
+    // aten::is_grad_enabled is not among them (PyTorch skips it): this runtime always runs
+    // inference as under torch.no_grad(), so it is false in every run, as the interpreter says.
     private static readonly HashSet<string> Skip = new(StringComparer.Ordinal)
     {
         "prim::Constant", "prim::Uninitialized", "prim::GetAttr", "prim::SetAttr", "prim::CreateObject",
         "prim::device", "prim::is_cuda", "prim::is_cpu", "prim::CallMethod", "prim::CallFunction",
         "prim::Enter", "prim::Exit", "prim::Print", "prim::RaiseException", "prim::unchecked_unwrap_optional",
-        "aten::warn", "aten::is_grad_enabled", "prim::If", "prim::Loop",
+        "aten::warn", "prim::If", "prim::Loop",
     };
 
     private readonly IBackend _backend;
@@ -98,7 +100,9 @@ public sealed class ConstantPropagation : IGraphPass
         return ConstantOf(loop.Input(0)) is { IsInt: true } trips && trips.AsInt <= 0;
     }
 
-    private static IValue? ConstantOf(Value v) => ConstantValues.TryEvaluate(v.Node);
+    // A NoneType value has one possible value, None, wherever it comes from: mobile bytecode types
+    // If outputs and casts that way where PyTorch's emitter would have put a constant.
+    private static IValue? ConstantOf(Value v) => v.Type is NoneType ? IValue.None : ConstantValues.TryEvaluate(v.Node);
 
     private bool TryFold(Graph graph, Node node)
     {
@@ -141,7 +145,15 @@ public sealed class ConstantPropagation : IGraphPass
         var g = new Graph();
         var map = new Dictionary<Value, Value>();
         foreach (var input in node.Inputs.Distinct())
-            map[input] = g.Block.AppendNode(g.CreateClone(input.Node, _ => throw new JitIrException("a constant has no inputs"))).Output();
+        {
+            bool isConstant = input.Node.Kind == "prim::Constant";
+            // A NoneType value computed by another node (see ConstantOf) enters as a None constant.
+            var constant = isConstant
+                ? g.CreateClone(input.Node, _ => throw new JitIrException("a constant has no inputs"))
+                : g.Create("prim::Constant");
+            if (!isConstant) constant.Output().Type = NoneType.Instance;
+            map[input] = g.Block.AppendNode(constant).Output();
+        }
         var clone = g.Block.AppendNode(g.CreateClone(node, v => map[v], copyBlocks: false));
         foreach (var o in clone.Outputs) g.RegisterOutput(o);
         try

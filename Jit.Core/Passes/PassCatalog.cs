@@ -25,6 +25,8 @@ public static class PassCatalog
         (nameof(Peephole), _ => new Peephole()),
         (nameof(FoldConvBatchNorm), _ => new FoldConvBatchNorm()),
         (nameof(PropagateShapes), _ => new PropagateShapes()),
+        // Not in DefaultPipeline: fusion pays only where a backend compiles the groups (see RunCommand).
+        (nameof(TensorExprFuser), _ => new TensorExprFuser()),
     ];
 
     /// <summary>
@@ -35,7 +37,12 @@ public static class PassCatalog
     [
         "Inline", "Freeze", "ConstantPropagation", "Canonicalize", "RemoveTensorMutation",
         "EliminateNoOpSlice", "RemoveDropout", "EliminateDeadCode", "EliminateCommonSubexpression",
-        nameof(Peephole), nameof(FoldConvBatchNorm), "ConstantPooling", "EliminateDeadCode",
+        // Peephole then ConstantPropagation again, as PyTorch's freeze (runOptimization): the None
+        // tests and If outputs Peephole decides make If conditions constant for the second folding.
+        // CSE once more at the end: inlined branches, pooled constants and dead in-place ops gone
+        // leave repeats the first CSE could not merge.
+        nameof(Peephole), "ConstantPropagation", nameof(FoldConvBatchNorm), "ConstantPooling", "EliminateDeadCode",
+        "EliminateCommonSubexpression",
         nameof(PropagateShapes),
     ];
 

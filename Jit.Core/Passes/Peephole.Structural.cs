@@ -63,14 +63,15 @@ public sealed partial class Peephole
 
     /// <summary>
     /// <c>a is b</c> / <c>a is not b</c> folded when the types decide it: both None, or one None and
-    /// the other of a type that cannot hold None.
+    /// the other of a type that cannot hold None. Also when both are the same SSA value, which is
+    /// one object (<c>query is key</c> in self-attention called as <c>attn(x, x, x)</c>).
     /// </summary>
     private static bool FoldIsNone(Node node)
     {
         if (node.Inputs.Count != 2 || node.Outputs.Count != 1) return false;
         bool aNone = IsNoneValue(node.Inputs[0]), bNone = IsNoneValue(node.Inputs[1]);
         bool? same = null;
-        if (aNone && bNone) same = true;
+        if ((aNone && bNone) || node.Inputs[0] == node.Inputs[1]) same = true;
         else if ((aNone && CannotBeNone(node.Inputs[1].Type)) || (bNone && CannotBeNone(node.Inputs[0].Type))) same = false;
         if (same is not { } s) return false;
         return ReplaceWithConstant(node, IValue.FromBool(node.Kind == "aten::__is__" ? s : !s), BoolType.Instance);
@@ -82,7 +83,9 @@ public sealed partial class Peephole
 
     /// <summary>
     /// An output of <c>prim::If</c> for which both branches return the same value defined outside
-    /// the If is that value: its uses take it directly and the output goes.
+    /// the If is that value: its uses take it directly and the output goes. So is one for which
+    /// both return equal scalar constants (or None), as in PyTorch's <c>removeExtraIfOutputs</c>:
+    /// the constant is then inserted before the If.
     /// </summary>
     private static bool HoistIdenticalIfOutputs(Node node)
     {
@@ -93,14 +96,36 @@ public sealed partial class Peephole
         for (int i = node.Outputs.Count - 1; i >= 0; i--)
         {
             var a = then.Outputs[i];
-            if (a != other.Outputs[i] || a.Node.IsDescendantOf(node) || a.Node == node) continue;
+            Value replacement;
+            if (a == other.Outputs[i] && !a.Node.IsDescendantOf(node) && a.Node != node) replacement = a;
+            else if (SameScalarConstant(a, other.Outputs[i]) is { } c) replacement = InsertConstantBefore(node, c, a.Type);
+            else continue;
             var o = node.Outputs[i];
-            o.ReplaceAllUsesWith(a);
+            o.ReplaceAllUsesWith(replacement);
             then.EraseOutput(i);
             other.EraseOutput(i);
             node.EraseOutput(i);
             changed = true;
         }
         return changed;
+    }
+
+    /// <summary>
+    /// The value both <paramref name="a"/> and <paramref name="b"/> are known to hold when it is a
+    /// None, bool, int, float, string or device (tensors have identity and storage; they are left
+    /// to ConstantPooling), else null. A NoneType value holds None wherever it comes from.
+    /// </summary>
+    private static IValue? SameScalarConstant(Value a, Value b)
+    {
+        if (ScalarConstant(a) is not { } x || ScalarConstant(b) is not { } y || !x.Equals(y)) return null;
+        return x;
+    }
+
+    private static IValue? ScalarConstant(Value v)
+    {
+        if (v.Type is NoneType) return IValue.None;
+        if (v.Node.Kind != "prim::Constant") return null;
+        return AbstractValue.Of(v).Constant is { Tag: IValueTag.None or IValueTag.Bool or IValueTag.Int or IValueTag.Double
+            or IValueTag.String or IValueTag.Device } c ? c : (IValue?)null;
     }
 }

@@ -9,7 +9,8 @@ namespace Jit.Passes;
 /// Small local rewrites, as PyTorch's <c>PeepholeOptimize</c> (passes/peephole.cpp and
 /// peephole_list_idioms.cpp): arithmetic identities that provably keep dtype and shape, no-op
 /// views and conversions, sizes folded where shapes are known, <c>__is__</c> on None, matmul
-/// patterns that become <c>aten::linear</c>, and <c>prim::If</c> outputs both branches agree on.
+/// patterns that become <c>aten::linear</c>, <c>prim::If</c> outputs both branches agree on, and
+/// tensor queries this runtime answers the same for every tensor (is_nested, requires_grad).
 /// Int arithmetic on constants is ConstantPropagation's job. Runs to a fixed point.
 /// </summary>
 public sealed partial class Peephole : IGraphPass
@@ -55,6 +56,7 @@ public sealed partial class Peephole : IGraphPass
         "aten::matmul" or "aten::mm" => MatmulOfTranspose(node),
         "aten::__is__" or "aten::__isnot__" => FoldIsNone(node),
         "prim::If" => HoistIdenticalIfOutputs(node),
+        "prim::is_nested" or "prim::requires_grad" => FoldFixedTensorQuery(node),
         _ => false,
     } || (node.Kind == "aten::add" && node.IsInserted && AddIntoLinear(node));
 
@@ -120,12 +122,16 @@ public sealed partial class Peephole : IGraphPass
     }
 
     /// <summary>Replaces the node's only output by a new constant inserted just before it.</summary>
-    private static bool ReplaceWithConstant(Node node, IValue value, JitType type)
+    private static bool ReplaceWithConstant(Node node, IValue value, JitType type) =>
+        ReplaceWith(node, InsertConstantBefore(node, value, type));
+
+    /// <summary>A new constant holding <paramref name="value"/>, inserted just before <paramref name="node"/>.</summary>
+    private static Value InsertConstantBefore(Node node, IValue value, JitType type)
     {
         var c = node.Graph.Create("prim::Constant");
         Constants.SetValue(c, value);
         c.Output().Type = type;
         c.InsertBefore(node);
-        return ReplaceWith(node, c.Output());
+        return c.Output();
     }
 }

@@ -11,4 +11,11 @@ public interface IBackend : IDisposable
 
     /// <summary>Tensor-op kernels this backend implements, by overload name.</summary>
     KernelTable Kernels { get; }
+
+    /// <summary>
+    /// Compiles fusion groups into kernels; null (the default) when the backend has no
+    /// tensor-expression code generator: fusion groups then run through the interpreter
+    /// (<see cref="InterpretedFusedKernel"/>), and <c>jit run</c> does not fuse by default.
+    /// </summary>
+    IFusedKernelCompiler? FusedKernelCompiler => null;
 }

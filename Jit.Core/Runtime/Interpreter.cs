@@ -85,7 +85,7 @@ public sealed partial class Interpreter
 
     private void RunNode(Node node, Dictionary<Value, IValue> env)
     {
-        if (TryRunStructural(node, env)) return;
+        if (TryRunStructural(node, env) || TryRunFusion(node, env)) return;
         var kernel = KernelFor(node);
         var inputs = new IValue[node.Inputs.Count];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = env[node.Inputs[i]];

@@ -52,4 +52,41 @@ public sealed class ConvKernelTests
         long oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
         ValueAssert.TensorClose(Direct(x, wt, b, [sh, sw], [ph, pw], [dh, dw], groups, oh, ow), o[0].AsTensor, 1e-9, 1e-9);
     }
+
+    /// <summary>Float32 through each fast path (1x1 in place, im2col, depthwise), plain and with the fused relu.</summary>
+    [Theory]
+    [InlineData("1x1", 2, 16, 9, 7, 24, 1, 1, 1, 0, 1)]
+    [InlineData("3x3", 1, 8, 13, 11, 20, 3, 3, 1, 1, 1)]
+    [InlineData("strided", 2, 5, 15, 12, 7, 3, 3, 2, 0, 1)]
+    [InlineData("padded", 1, 3, 6, 9, 33, 5, 5, 1, 2, 1)]
+    [InlineData("grouped", 2, 8, 10, 10, 12, 3, 3, 1, 1, 4)]
+    [InlineData("depthwise", 2, 24, 17, 19, 24, 3, 3, 1, 1, 24)]
+    [InlineData("depthwise strided", 1, 16, 20, 20, 16, 3, 3, 2, 1, 16)]
+    [InlineData("1x1 strided", 1, 8, 9, 9, 8, 1, 1, 2, 0, 1)]
+    public void Float32FastPathsMatchTheDirectConvolution(string path, long n, long c, long h, long w, long oc,
+        long kh, long kw, long s, long p, long groups)
+    {
+        var x = Random(DType.Float32, 1, n, c, h, w);
+        var wt = Random(DType.Float32, 2, oc, c / groups, kh, kw);
+        var b = Random(DType.Float32, 3, oc);
+        long oh = (h + 2 * p - kh) / s + 1, ow = (w + 2 * p - kw) / s + 1;
+        var expected = Direct(x, wt, b, [s, s], [p, p], [1, 1], groups, oh, ow);
+        CpuKernels.TryGet("aten::conv2d", out var conv);
+        var o = new IValue[1];
+        conv([x, wt, b, Ints(s, s), Ints(p, p), Ints(1, 1), groups], o);
+        var tol = 1e-5 * (c / groups * kh * kw + 4);
+        ValueAssert.TensorClose(AsFloat32(expected), o[0].AsTensor, tol, tol);
+        var fused = Jit.Backends.Cpu.Kernels.ConvKernels.Conv2d(x, wt, b, [s, s], [p, p, p, p], [1, 1], groups, fuseRelu: true);
+        var relu = Tensor.Empty(DType.Float64, expected.Sizes);
+        for (long e = 0; e < relu.NumElements; e++) relu.SetDouble(e, Math.Max(expected.GetDouble(e), 0));
+        ValueAssert.TensorClose(AsFloat32(relu), fused, tol, tol);
+        Assert.False(string.IsNullOrEmpty(path));
+    }
+
+    private static Tensor AsFloat32(Tensor t)
+    {
+        var r = Tensor.Empty(DType.Float32, t.Sizes);
+        t.CopyTo(r);
+        return r;
+    }
 }

@@ -201,4 +201,60 @@ public sealed class ConstantPropagationTests
             """, expectChange: false);
         FileCheck.Run("# CHECK: aten::relu(%w)", g);
     }
+
+    [Fact]
+    public void NoneTypedValuesFoldAsNoneAndDecideTheIfsThatTestThem()
+    {
+        // What mobile bytecode gives for `if mask is not None: ...` after an If that only yields
+        // None: a NoneType If output, not a constant. It holds None whatever branch ran.
+        var g = Fold("""
+            graph(%c : bool, %x : Tensor):
+              %n : NoneType = prim::Constant()
+              %m : NoneType = prim::If(%c)
+                block0():
+                  -> (%n)
+                block1():
+                  -> (%n)
+              %t : bool = aten::__isnot__(%m, %n)
+              %y : Tensor = prim::If(%t)
+                block0():
+                  %u : NoneType = prim::unchecked_cast(%m)
+                  %z : Tensor = aten::relu(%x)
+                  -> (%z)
+                block1():
+                  -> (%x)
+              return (%y)
+            """);
+        FileCheck.Run("""
+            # CHECK-NOT: aten::__isnot__
+            # CHECK-NOT: aten::relu
+            # CHECK: return (%x)
+            """, g);
+    }
+
+    [Fact]
+    public void GradModeIsOffForInferenceButDeviceQueriesStay()
+    {
+        var g = Fold("""
+            graph(%x : Tensor):
+              %g : bool = aten::is_grad_enabled()
+              %y : Tensor = prim::If(%g)
+                block0():
+                  %z : Tensor = aten::relu(%x)
+                  -> (%z)
+                block1():
+                  -> (%x)
+              %w : Float(requires_grad=0, device=cpu) = prim::Constant[value={1}]()
+              %cuda : bool = prim::is_cuda(%w)
+              %d : Device = prim::device(%w)
+              return (%y, %cuda, %d)
+            """);
+        FileCheck.Run("""
+            # CHECK-NOT: aten::is_grad_enabled
+            # CHECK-NOT: aten::relu
+            # CHECK: prim::is_cuda(%w)
+            # CHECK: prim::device(%w)
+            # CHECK: return (%x, %cuda, %d)
+            """, g);
+    }
 }

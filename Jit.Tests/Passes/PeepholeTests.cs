@@ -185,4 +185,80 @@ public sealed class PeepholeTests
         # CHECK: -> (%y)
         # CHECK: return (%x, %s)
         """);
+
+    [Fact]
+    public void IsOfOneValueFolds() => Run("""
+        graph(%x : Tensor, %y : Tensor):
+          %a : bool = aten::__is__(%x, %x)
+          %b : bool = aten::__isnot__(%x, %x)
+          %c : bool = aten::__is__(%x, %y)
+          return (%a, %b, %c)
+        # CHECK: bool = prim::Constant[value=1]()
+        # CHECK: bool = prim::Constant[value=0]()
+        # CHECK: aten::__is__(%x, %y)
+        """);
+
+    [Fact]
+    public void IfOutputsBothBranchesGiveTheSameConstantBecomeThatConstant() => Run("""
+        graph(%c : bool, %x : Tensor?):
+          %r : Tensor?, %s : int, %t : int = prim::If(%c)
+            block0():
+              %n : NoneType = prim::Constant()
+              %one : int = prim::Constant[value=1]()
+              %two : int = prim::Constant[value=2]()
+              -> (%n, %one, %one)
+            block1():
+              %u : NoneType = prim::unchecked_cast(%x)
+              %one2 : int = prim::Constant[value=1]()
+              %three : int = prim::Constant[value=3]()
+              -> (%u, %one2, %three)
+          return (%r, %s, %t)
+        # CHECK: int = prim::Constant[value=1]()
+        # CHECK: NoneType = prim::Constant()
+        # CHECK: %t : int = prim::If(%c)
+        # CHECK: -> (%one)
+        # CHECK: -> (%three)
+        # CHECK: return (
+        # CHECK-NOT: %r
+        # CHECK-NOT: %s
+        # CHECK-SAME: , %t)
+        """);
+
+    [Fact]
+    public void IfOutputsWithDifferentOrTensorConstantsAreKept() => Run("""
+        graph(%c : bool):
+          %r : int, %s : Tensor = prim::If(%c)
+            block0():
+              %one : int = prim::Constant[value=1]()
+              %a : Float(requires_grad=0, device=cpu) = prim::Constant[value={1}]()
+              -> (%one, %a)
+            block1():
+              %two : int = prim::Constant[value=2]()
+              %b : Float(requires_grad=0, device=cpu) = prim::Constant[value={1}]()
+              -> (%two, %b)
+          return (%r, %s)
+        # CHECK: %r : int, %s : Tensor = prim::If(%c)
+        """, expectChanged: false);
+
+    [Fact]
+    public void IsNestedAndRequiresGradAreFalseForInference() => Run("""
+        graph(%x : Tensor):
+          %a : bool = prim::is_nested(%x)
+          %b : bool = prim::requires_grad(%x)
+          return (%a, %b)
+        # CHECK: bool = prim::Constant[value=0]()
+        # CHECK-NOT: prim::is_nested
+        # CHECK-NOT: prim::requires_grad
+        # CHECK: return (
+        """);
+
+    [Fact]
+    public void DeviceQueriesAreKept() => Run("""
+        graph(%x : Tensor):
+          %a : bool = prim::is_cuda(%x)
+          %d : Device = prim::device(%x)
+          return (%a, %d)
+        # CHECK: prim::is_cuda(%x)
+        # CHECK: prim::device(%x)
+        """, expectChanged: false);
 }

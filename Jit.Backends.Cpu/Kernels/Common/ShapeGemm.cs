@@ -10,7 +10,9 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// region. Rows of A and either rows or columns of B are read in place when they are unit-stride
 /// (so a transposed weight needs no copy); other layouts are packed once, O(MK + KN) against the
 /// O(MNK) product. The inner loops use <see cref="Vector{T}"/>, blocked so a panel of B stays in
-/// cache, and rows are split across cores for large products.
+/// cache, and rows are split across <see cref="CpuThreads.Count"/> threads for large products.
+/// This generic path serves the integer dtypes; float32, float64 and the half types (computed in
+/// float32) go to the packed, register-blocked <see cref="PackedGemm"/>.
 /// </summary>
 internal static class ShapeGemm
 {
@@ -22,8 +24,8 @@ internal static class ShapeGemm
     {
         switch (c.DType)
         {
-            case DType.Float32: Run<float>(a, b, c); break;
-            case DType.Float64: Run<double>(a, b, c); break;
+            case DType.Float32: PackedGemm.Run(GemmTensors.Args(a, b, c, 1f, 0f), CpuThreads.Count); break;
+            case DType.Float64: PackedGemm.Run(GemmTensors.Args(a, b, c, 1d, 0d), CpuThreads.Count); break;
             case DType.Int64: Run<long>(a, b, c); break;
             case DType.Int32: Run<int>(a, b, c); break;
             case DType.Int16: Run<short>(a, b, c); break;
@@ -32,11 +34,25 @@ internal static class ShapeGemm
             case DType.Float16 or DType.BFloat16:
                 // Half types accumulate in float32, as PyTorch's opmath type for them.
                 var c32 = Tensor.Empty(DType.Float32, c.Sizes);
-                Run<float>(ShapeCopy.ToContiguous(a, DType.Float32), ShapeCopy.ToContiguous(b, DType.Float32), c32);
+                PackedGemm.Run(GemmTensors.Args(ShapeCopy.ToContiguous(a, DType.Float32), ShapeCopy.ToContiguous(b, DType.Float32), c32, 1f, 0f), CpuThreads.Count);
                 ShapeCopy.Copy(c32, c);
                 break;
             default:
                 throw new JitTypeException($"{op}: not implemented for dtype {c.DType.PythonName()}");
+        }
+    }
+
+    /// <summary>
+    /// Float32/float64 only: C = alpha·A·B + beta·C (+ a contiguous 1-D column bias) with the
+    /// scaling and bias fused into the packed GEMM's stores. False for other dtypes.
+    /// </summary>
+    public static bool TryFusedInto(Tensor a, Tensor b, Tensor c, double alpha, double beta, Tensor? colBias)
+    {
+        switch (c.DType)
+        {
+            case DType.Float32: PackedGemm.Run(GemmTensors.Args(a, b, c, (float)alpha, (float)beta, null, colBias), CpuThreads.Count); return true;
+            case DType.Float64: PackedGemm.Run(GemmTensors.Args(a, b, c, alpha, beta, null, colBias), CpuThreads.Count); return true;
+            default: return false;
         }
     }
 
@@ -68,7 +84,7 @@ internal static class ShapeGemm
 
     private static void ForRows(int m, long work, Action<int, int> body)
     {
-        int workers = Environment.ProcessorCount;
+        int workers = CpuThreads.Count;
         if (work < ParallelWork || m < 2 || workers < 2)
         {
             body(0, m);

@@ -1,0 +1,30 @@
+using System.Numerics;
+
+namespace Jit.Backends.Cpu.Kernels.Common;
+
+/// <summary>Where a GEMM operand's element (r, c) lives: span[Offset + r·RowStride + c·ColStride].</summary>
+internal readonly record struct GemmLayout(long Offset, long RowStride, long ColStride);
+
+/// <summary>
+/// One product C[M,N] = alpha·A[M,K]·B[K,N] + beta·C (+ row or column bias, then relu), with C
+/// row-major at <see cref="COffset"/> with leading dimension <see cref="Ldc"/>. C must not
+/// overlap A or B. Empty bias spans mean no bias.
+/// </summary>
+internal ref struct GemmArgs<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public int M;
+    public int N;
+    public int K;
+    public ReadOnlySpan<T> A;
+    public GemmLayout ALayout;
+    public ReadOnlySpan<T> B;
+    public GemmLayout BLayout;
+    public Span<T> C;
+    public long COffset;
+    public long Ldc;
+    public T Alpha;
+    public T Beta;
+    public ReadOnlySpan<T> RowBias;
+    public ReadOnlySpan<T> ColBias;
+    public bool Relu;
+}

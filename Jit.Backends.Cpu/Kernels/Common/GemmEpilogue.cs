@@ -1,0 +1,76 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Jit.Backends.Cpu.Kernels.Common;
+
+/// <summary>
+/// Folds one k-block's tile into C. The first block writes alpha·acc + beta·C (C is not read
+/// when beta is 0, so NaN there does not leak, as BLAS and PyTorch); later blocks add
+/// alpha·acc; the last block adds the row bias (conv: one per output channel) or column bias
+/// (linear: one per output feature) and applies relu. The vector and scalar loops perform the
+/// same IEEE operations per element (no fused multiply-add here), so an element's value does
+/// not depend on whether it fell into a full or an edge tile.
+/// </summary>
+internal unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Alpha;
+    public T Beta;
+    public T* RowBias;
+    public T* ColBias;
+    public bool Relu;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public readonly void Apply(T* tile, int tileLd, int rows, int cols, T* c, long ldc, int i, int j, bool first, bool last)
+    {
+        bool scale = Alpha != T.One;
+        bool readC = !first || Beta != T.Zero;
+        bool scaleC = first && Beta != T.One;
+        int w = Vector<T>.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            T* t = tile + r * tileLd;
+            T* cr = c + (i + r) * ldc + j;
+            T* cb = ColBias == null ? null : ColBias + j;
+            bool rowBias = last && RowBias != null;
+            T rb = rowBias ? RowBias[i + r] : T.Zero;
+            int x = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; x + w <= cols; x += w)
+                {
+                    var v = Vector.Load(t + x);
+                    if (scale) v *= Alpha;
+                    if (readC)
+                    {
+                        var old = Vector.Load(cr + x);
+                        v = first ? v + (scaleC ? old * Beta : old) : old + v;
+                    }
+                    if (last)
+                    {
+                        if (rowBias) v += new Vector<T>(rb);
+                        if (cb != null) v += Vector.Load(cb + x);
+                        if (Relu) v = Vector.Max(v, Vector<T>.Zero);
+                    }
+                    v.Store(cr + x);
+                }
+            }
+            for (; x < cols; x++)
+            {
+                T v = t[x];
+                if (scale) v *= Alpha;
+                if (readC)
+                {
+                    T old = cr[x];
+                    v = first ? v + (scaleC ? old * Beta : old) : old + v;
+                }
+                if (last)
+                {
+                    if (rowBias) v += rb;
+                    if (cb != null) v += cb[x];
+                    if (Relu) v = T.Max(v, T.Zero);
+                }
+                cr[x] = v;
+            }
+        }
+    }
+}

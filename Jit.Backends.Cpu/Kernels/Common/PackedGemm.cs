@@ -1,0 +1,164 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Jit.Errors;
+
+namespace Jit.Backends.Cpu.Kernels.Common;
+
+/// <summary>
+/// A GotoBLAS/BLIS-style GEMM for float32 and float64: blocks of A and B are packed into
+/// aligned per-thread panels (<see cref="GemmPacking"/>), a register-blocked micro-kernel
+/// (<see cref="GemmMicroKernels"/>) computes MR x NR tiles, and <see cref="GemmEpilogue{T}"/>
+/// folds alpha, beta, bias and relu into the stores. Threads split C into disjoint row or column
+/// ranges on tile boundaries and each runs the whole blocked loop on its range; the k-blocks are
+/// the same for every split, so every element is summed in the same order and the result is
+/// bitwise identical for any thread count.
+/// </summary>
+internal static unsafe class PackedGemm
+{
+    /// <summary>Products below this many multiply-adds stay on the calling thread.</summary>
+    private const long ParallelWork = 1L << 21;
+
+    /// <summary>Runs a float32 product on up to <paramref name="threads"/> threads; <paramref name="kind"/> forces a micro-kernel (tests run each).</summary>
+    public static void Run(in GemmArgs<float> args, int threads, GemmKernelKind? kind = null) =>
+        Run<float, GemmF32>(args, threads, kind ?? GemmBlocking.Best);
+
+    /// <summary>Runs a float64 product, as the float32 overload.</summary>
+    public static void Run(in GemmArgs<double> args, int threads, GemmKernelKind? kind = null) =>
+        Run<double, GemmF64>(args, threads, kind ?? GemmBlocking.Best);
+
+    /// <summary>The overload for <typeparamref name="T"/> when the caller is itself generic (float or double only).</summary>
+    public static void RunAny<T>(in GemmArgs<T> args, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var any = ref Unsafe.AsRef(in args);
+        if (typeof(T) == typeof(float)) Run(in Unsafe.As<GemmArgs<T>, GemmArgs<float>>(ref any), threads);
+        else if (typeof(T) == typeof(double)) Run(in Unsafe.As<GemmArgs<T>, GemmArgs<double>>(ref any), threads);
+        else throw new JitTypeException($"packed GEMM: unsupported element type {typeof(T).Name}");
+    }
+
+    private static void Run<T, TM>(in GemmArgs<T> g, int threads, GemmKernelKind kind)
+        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        if (g.M < 0 || g.N < 0 || g.K < 0) throw new JitShapeException($"packed GEMM: negative size {g.M}x{g.K}·{g.K}x{g.N}");
+        if (g.M == 0 || g.N == 0) return;
+        // Every bound is checked here, once; the loops below index by pointer.
+        if (g.K > 0)
+        {
+            CheckOperand(g.A.Length, g.ALayout, g.M, g.K, "A");
+            CheckOperand(g.B.Length, g.BLayout, g.K, g.N, "B");
+        }
+        CheckOperand(g.C.Length, new GemmLayout(g.COffset, g.Ldc, 1), g.M, g.N, "C");
+        if (g.Ldc < g.N) throw new JitShapeException($"packed GEMM: leading dimension {g.Ldc} of C is below its {g.N} columns");
+        if (!g.RowBias.IsEmpty && g.RowBias.Length < g.M) throw new JitShapeException($"packed GEMM: row bias of {g.RowBias.Length} for {g.M} rows");
+        if (!g.ColBias.IsEmpty && g.ColBias.Length < g.N) throw new JitShapeException($"packed GEMM: column bias of {g.ColBias.Length} for {g.N} columns");
+        var blk = GemmBlocking.For(kind, sizeof(T));
+        fixed (T* a = g.A, b = g.B, c = g.C, rowBias = g.RowBias, colBias = g.ColBias)
+        {
+            var job = new Job<T>
+            {
+                A = a + g.ALayout.Offset, Ars = g.ALayout.RowStride, Acs = g.ALayout.ColStride,
+                B = b + g.BLayout.Offset, Brs = g.BLayout.RowStride, Bcs = g.BLayout.ColStride,
+                C = c + g.COffset, Ldc = g.Ldc, M = g.M, N = g.N, K = g.K, Blk = blk,
+                Epilogue = new GemmEpilogue<T>
+                {
+                    Alpha = g.Alpha, Beta = g.Beta, Relu = g.Relu,
+                    RowBias = g.RowBias.IsEmpty ? null : rowBias,
+                    ColBias = g.ColBias.IsEmpty ? null : colBias,
+                },
+            };
+            Split<T, TM>(job, threads);
+        }
+    }
+
+    private static void CheckOperand(int length, GemmLayout l, int rows, int cols, string name)
+    {
+        long last = l.Offset + (rows - 1) * l.RowStride + (cols - 1) * l.ColStride;
+        if (l.Offset < 0 || l.RowStride < 0 || l.ColStride < 0 || last >= length)
+            throw new JitShapeException($"packed GEMM: operand {name} [{rows}, {cols}] with offset {l.Offset} and strides ({l.RowStride}, {l.ColStride}) exceeds its {length} elements");
+    }
+
+    /// <summary>Cuts C into at most <paramref name="threads"/> tile-aligned ranges along its longer tile dimension.</summary>
+    private static void Split<T, TM>(Job<T> job, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        var blk = job.Blk;
+        int rowTiles = (job.M + blk.MR - 1) / blk.MR, colTiles = (job.N + blk.NR - 1) / blk.NR;
+        bool byRows = rowTiles >= colTiles;
+        int tiles = byRows ? rowTiles : colTiles;
+        int parts = (long)job.M * job.N * Math.Max(job.K, 1) < ParallelWork ? 1 : Math.Min(Math.Max(threads, 1), tiles);
+        if (parts == 1)
+        {
+            Block<T, TM>(job, 0, job.M, 0, job.N);
+            return;
+        }
+        int unit = byRows ? blk.MR : blk.NR, extent = byRows ? job.M : job.N;
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            int from = (int)((long)tiles * part / parts) * unit;
+            int to = Math.Min((int)((long)tiles * (part + 1) / parts) * unit, extent);
+            if (byRows) Block<T, TM>(job, from, to, 0, job.N);
+            else Block<T, TM>(job, 0, job.M, from, to);
+        });
+    }
+
+    /// <summary>The five blocked loops over C[r0..r1, c0..c1) on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block<T, TM>(Job<T> job, int r0, int r1, int c0, int c1)
+        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        var blk = job.Blk;
+        int mr = blk.MR, nr = blk.NR;
+        int kBlocks = job.K == 0 ? 1 : (job.K + blk.KC - 1) / blk.KC;
+        int kcMax = Math.Min(blk.KC, job.K);
+        int mcMax = Math.Min(blk.MC, RoundUp(r1 - r0, mr)), ncMax = Math.Min(blk.NC, RoundUp(c1 - c0, nr));
+        T* packA = GemmWorkspace<T>.PackedA((long)mcMax * kcMax);
+        T* packB = GemmWorkspace<T>.PackedB((long)ncMax * kcMax);
+        T* tile = GemmWorkspace<T>.Tile((long)mr * nr);
+        for (int i0 = r0; i0 < r1; i0 += blk.MC)
+        {
+            int mc = Math.Min(blk.MC, r1 - i0);
+            for (int pb = 0; pb < kBlocks; pb++)
+            {
+                int p0 = pb * blk.KC, kc = Math.Min(blk.KC, job.K - p0);
+                bool first = pb == 0, last = pb == kBlocks - 1;
+                GemmPacking.PackA(job.A + i0 * job.Ars + p0 * job.Acs, job.Ars, job.Acs, mc, kc, mr, packA);
+                for (int j0 = c0; j0 < c1; j0 += blk.NC)
+                {
+                    int nc = Math.Min(blk.NC, c1 - j0);
+                    GemmPacking.PackB(job.B + p0 * job.Brs + j0 * job.Bcs, job.Brs, job.Bcs, kc, nc, nr, packB);
+                    for (int ir = 0; ir < mc; ir += mr)
+                    {
+                        T* aPanel = packA + (long)ir * kc;
+                        int rows = Math.Min(mr, mc - ir);
+                        for (int jr = 0; jr < nc; jr += nr)
+                        {
+                            Tile<T, TM>(blk.Kind, kc, aPanel, packB + (long)jr * kc, tile);
+                            job.Epilogue.Apply(tile, nr, rows, Math.Min(nr, nc - jr), job.C, job.Ldc, i0 + ir, j0 + jr, first, last);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Tile<T, TM>(GemmKernelKind kind, int kc, T* a, T* b, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        switch (kind)
+        {
+            case GemmKernelKind.Vector512: GemmMicroKernels.Tile512<T, TM>(kc, a, b, tile); break;
+            case GemmKernelKind.Vector256: GemmMicroKernels.Tile256<T, TM>(kc, a, b, tile); break;
+            default: GemmMicroKernels.TileScalar(kc, a, b, tile); break;
+        }
+    }
+
+    private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
+
+    private struct Job<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* A, B, C;
+        public long Ars, Acs, Brs, Bcs, Ldc;
+        public int M, N, K;
+        public GemmBlocking Blk;
+        public GemmEpilogue<T> Epilogue;
+    }
+}
