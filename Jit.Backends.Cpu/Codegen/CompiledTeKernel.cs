@@ -151,7 +151,8 @@ public sealed class CompiledTeKernel
                 temps[k] = (nint)NativeMemory.AlignedAlloc((nuint)Math.Max(span * b.DType.ElementSize(), 64), 64);
                 slots[nTensors + k] = temps[k];
             }
-            var context = new TeRunContext(_regions, work, _options.ParallelMinElements);
+            bool overlap = !outputs.Any(o => inputs.Any(t => ReferenceEquals(t.Storage, o.Storage)));
+            var context = new TeRunContext(_regions, work, _options.ParallelMinElements, overlap);
             fixed (nint* s = slots)
             fixed (long* p = prms)
             {

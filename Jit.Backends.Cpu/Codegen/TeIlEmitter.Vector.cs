@@ -27,6 +27,12 @@ internal sealed partial class TeIlEmitter
         public LocalBuilder Index { get; } = index;
         public Dictionary<Expr, LocalBuilder> Bases { get; } = bases;
         public Dictionary<Expr, LocalBuilder> Invariants { get; } = invariants;
+
+        /// <summary>How often each distinct loop-dependent subexpression occurs (counted once per distinct parent).</summary>
+        public Dictionary<Expr, int> Uses { get; } = [];
+
+        /// <summary>Repeated subexpressions already computed in this iteration, and the local holding them.</summary>
+        public Dictionary<Expr, (LocalBuilder Local, Type Lane)> Shared { get; } = [];
     }
 
     private void EmitVectorPrefix(TeVectorPlan plan, ForStmt f, LocalBuilder i, LocalBuilder start, LocalBuilder stop)
@@ -79,7 +85,12 @@ internal sealed partial class TeIlEmitter
 
         var state = new VectorState(vec, i, bases, new Dictionary<Expr, LocalBuilder>());
         var checker = TeVectorPlan.DependsOn(plan.Index);
-        foreach (var (s, _) in plan.Stmts) Hoist(state, checker, s is StoreStmt st ? st.Value : ((ReduceStmt)s).Value);
+        foreach (var (s, _) in plan.Stmts)
+        {
+            var value = s is StoreStmt st ? st.Value : ((ReduceStmt)s).Value;
+            Hoist(state, checker, value);
+            CountUses(state, checker, value);
+        }
         var accumulators = new Dictionary<ReduceStmt, LocalBuilder>();
         foreach (var (s, mode) in plan.Stmts)
         {
@@ -98,6 +109,62 @@ internal sealed partial class TeIlEmitter
         var done = _il.DefineLabel();
         _il.Emit(OpCodes.Br, cond);
         _il.MarkLabel(body);
+        EmitVectorBody(plan, state, checker, accumulators, i, esize);
+        _il.Emit(OpCodes.Ldloc, i);
+        _il.Emit(OpCodes.Ldc_I8, (long)lanes);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Stloc, i);
+        _il.MarkLabel(cond);
+        _il.Emit(OpCodes.Ldloc, i);
+        _il.Emit(OpCodes.Ldc_I8, (long)lanes);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Ldloc, stop);
+        _il.Emit(OpCodes.Ble, body);
+        _il.MarkLabel(done);
+
+        // A store-only loop finishes with one more vector ending exactly at stop, overlapping
+        // elements already written with the same values (no scalar tail), unless an output
+        // shares storage with an input (then recomputing could read a written element).
+        if (accumulators.Count == 0 && plan.Stmts.All(p => p.Stmt is StoreStmt))
+        {
+            _il.Emit(OpCodes.Ldloc, i);
+            _il.Emit(OpCodes.Ldloc, stop);
+            _il.Emit(OpCodes.Bge, tail);
+            _il.Emit(OpCodes.Ldarg_2);
+            _il.Emit(OpCodes.Callvirt, typeof(TeRunContext).GetProperty(nameof(TeRunContext.OverlapTail))!.GetMethod!);
+            _il.Emit(OpCodes.Brfalse, tail);
+            _il.Emit(OpCodes.Ldloc, stop);
+            _il.Emit(OpCodes.Ldc_I8, (long)lanes);
+            _il.Emit(OpCodes.Sub);
+            _il.Emit(OpCodes.Stloc, i);
+            EmitVectorBody(plan, state, checker, accumulators, i, esize);
+            _il.Emit(OpCodes.Ldloc, stop);
+            _il.Emit(OpCodes.Stloc, i);
+        }
+
+        foreach (var (r, acc) in accumulators)
+        {
+            string kind = r.Reducer.Kind switch { ReduceKind.Sum => "Sum", ReduceKind.Prod => "Prod", ReduceKind.Max => "Max", _ => "Min" };
+            var rt = ClrStackType(r.Buffer.DType);
+            var folded = _il.DeclareLocal(rt);
+            _il.Emit(OpCodes.Ldloc, acc);
+            _il.Emit(OpCodes.Call, vec.Horizontal(kind, rt));
+            _il.Emit(OpCodes.Stloc, folded);
+            EmitReduce(r, () => _il.Emit(OpCodes.Ldloc, folded));
+        }
+        _il.Emit(OpCodes.Br, tail);
+        _il.MarkLabel(scalarInit);
+        _il.Emit(OpCodes.Ldloc, start);
+        _il.Emit(OpCodes.Stloc, i);
+        _il.MarkLabel(tail);
+    }
+
+    private void EmitVectorBody(TeVectorPlan plan, VectorState state, Func<Expr, bool> checker,
+        Dictionary<ReduceStmt, LocalBuilder> accumulators, LocalBuilder i, int esize)
+    {
+        var vec = state.Vec;
+        // Repeated subexpressions are computed at their first use in this copy of the body.
+        state.Shared.Clear();
         foreach (var (s, mode) in plan.Stmts)
         {
             if (s is StoreStmt st)
@@ -127,33 +194,6 @@ internal sealed partial class TeIlEmitter
                 _il.Emit(OpCodes.Call, vec.Store(rt));
             }
         }
-        _il.Emit(OpCodes.Ldloc, i);
-        _il.Emit(OpCodes.Ldc_I8, (long)lanes);
-        _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Stloc, i);
-        _il.MarkLabel(cond);
-        _il.Emit(OpCodes.Ldloc, i);
-        _il.Emit(OpCodes.Ldc_I8, (long)lanes);
-        _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Ldloc, stop);
-        _il.Emit(OpCodes.Ble, body);
-        _il.MarkLabel(done);
-
-        foreach (var (r, acc) in accumulators)
-        {
-            string kind = r.Reducer.Kind switch { ReduceKind.Sum => "Sum", ReduceKind.Prod => "Prod", ReduceKind.Max => "Max", _ => "Min" };
-            var rt = ClrStackType(r.Buffer.DType);
-            var folded = _il.DeclareLocal(rt);
-            _il.Emit(OpCodes.Ldloc, acc);
-            _il.Emit(OpCodes.Call, vec.Horizontal(kind, rt));
-            _il.Emit(OpCodes.Stloc, folded);
-            EmitReduce(r, () => _il.Emit(OpCodes.Ldloc, folded));
-        }
-        _il.Emit(OpCodes.Br, tail);
-        _il.MarkLabel(scalarInit);
-        _il.Emit(OpCodes.Ldloc, start);
-        _il.Emit(OpCodes.Stloc, i);
-        _il.MarkLabel(tail);
     }
 
     /// <summary>base + i * elementSize for a unit-stride access.</summary>
@@ -190,6 +230,27 @@ internal sealed partial class TeIlEmitter
         }
     }
 
+    /// <summary>
+    /// Counts repeated loop-dependent subexpressions: a lowered chain refers to an intermediate
+    /// (say <c>a = tanh(x) * sigmoid(y)</c>) from several places, and each use would otherwise
+    /// recompute it. Computed once per iteration at its first use (vector code has no branches,
+    /// so the first use always runs first).
+    /// </summary>
+    private static void CountUses(VectorState state, Func<Expr, bool> depends, Expr e)
+    {
+        if (!depends(e)) return;
+        state.Uses[e] = state.Uses.GetValueOrDefault(e) + 1;
+        if (state.Uses[e] > 1) return;
+        switch (e)
+        {
+            case BinaryExpr b: CountUses(state, depends, b.A); CountUses(state, depends, b.B); break;
+            case UnaryExpr u: CountUses(state, depends, u.X); break;
+            case CastExpr c: CountUses(state, depends, c.X); break;
+            case SelectExpr s: CountUses(state, depends, s.Cond); CountUses(state, depends, s.IfTrue); CountUses(state, depends, s.IfFalse); break;
+            case CallExpr c: foreach (var a in c.Args) CountUses(state, depends, a); break;
+        }
+    }
+
     /// <summary>acc (below) combined with the vector on top, lane by lane.</summary>
     private void EmitVectorCombine(VectorIl vec, ReduceKind kind, Type lane) =>
         _il.Emit(OpCodes.Call, vec.Generic(kind switch
@@ -203,12 +264,30 @@ internal sealed partial class TeIlEmitter
     /// <summary>Pushes <paramref name="e"/> as a vector; returns its lane type (a mask's for bool values).</summary>
     private Type EmitVector(VectorState state, Func<Expr, bool> depends, Expr e)
     {
-        var vec = state.Vec;
         if (!depends(e))
         {
             _il.Emit(OpCodes.Ldloc, state.Invariants[e]);
             return ClrStackType(e.DType);
         }
+        if (state.Shared.TryGetValue(e, out var shared))
+        {
+            _il.Emit(OpCodes.Ldloc, shared.Local);
+            return shared.Lane;
+        }
+        var lane = EmitVectorNode(state, depends, e);
+        if (state.Uses.GetValueOrDefault(e) > 1 && e is not LoadExpr)
+        {
+            var local = _il.DeclareLocal(state.Vec.VectorOf(lane));
+            _il.Emit(OpCodes.Dup);
+            _il.Emit(OpCodes.Stloc, local);
+            state.Shared[e] = (local, lane);
+        }
+        return lane;
+    }
+
+    private Type EmitVectorNode(VectorState state, Func<Expr, bool> depends, Expr e)
+    {
+        var vec = state.Vec;
         switch (e)
         {
             case LoadExpr l:

@@ -6,8 +6,11 @@ namespace Jit.Backends.Cpu.Codegen;
 /// Per-call state the generated IL reaches through its context argument: the outlined parallel
 /// loops and the call's size, which decides whether a parallel loop is worth threads.
 /// </summary>
-internal sealed class TeRunContext(TeRegionEntry[] regions, long workElements, long parallelMinElements)
+internal sealed class TeRunContext(TeRegionEntry[] regions, long workElements, long parallelMinElements, bool overlapTail)
 {
+    /// <summary>Whether vector loops may finish with an overlapping last vector (no output aliases an input).</summary>
+    public bool OverlapTail { get; } = overlapTail;
+
     /// <summary>
     /// Runs region <paramref name="region"/> over <c>[start, stop)</c>: split into contiguous
     /// chunks across <see cref="CpuThreads.Count"/> threads, or inline when the call is small.

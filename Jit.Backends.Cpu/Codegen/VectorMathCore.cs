@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Jit.Backends.Cpu.Codegen;
 
 /// <summary>
@@ -21,6 +23,7 @@ internal static class VectorMathCore
     private static TV IsNan<TV, O>(TV x) where TV : struct where O : IVecF<TV> =>
         O.Xor(O.Eq(x, x), O.Splat(BitConverter.Int32BitsToSingle(-1)));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Exp<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         // Clamp first so the exponent arithmetic stays in range; the selects below restore
@@ -44,6 +47,7 @@ internal static class VectorMathCore
         return O.Select(IsNan<TV, O>(x), x, res);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Log<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         // Denormals are scaled into the normal range first; the exponent is corrected after.
@@ -75,6 +79,7 @@ internal static class VectorMathCore
         return O.Select(IsNan<TV, O>(x), x, res);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Log1p<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         // Goldberg's trick: log(u) * x / (u - 1) with u = 1 + x cancels the rounding of u.
@@ -87,6 +92,7 @@ internal static class VectorMathCore
         return O.Select(O.Eq(u, O.Splat(0f)), O.Splat(float.NegativeInfinity), res);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Tanh<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         var ax = AbsOf<TV, O>(x);
@@ -104,6 +110,7 @@ internal static class VectorMathCore
         return O.Select(O.Lt(ax, O.Splat(0.625f)), small, large);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Sigmoid<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         // e = exp(-|x|) never overflows: 1/(1+e) for x >= 0, e/(1+e) for x < 0.
@@ -112,6 +119,7 @@ internal static class VectorMathCore
         return O.Select(O.Lt(x, O.Splat(0f)), O.Mul(e, r), r);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Erf<TV, O>(TV a) where TV : struct where O : IVecF<TV>
     {
         var t = AbsOf<TV, O>(a);
@@ -139,10 +147,13 @@ internal static class VectorMathCore
         return O.Select(O.Gt(t, O.Splat(0.927734375f)), large, small);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Sin<TV, O>(TV x) where TV : struct where O : IVecF<TV> => SinCos<TV, O>(x, cos: false);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Cos<TV, O>(TV x) where TV : struct where O : IVecF<TV> => SinCos<TV, O>(x, cos: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV SinCos<TV, O>(TV x, bool cos) where TV : struct where O : IVecF<TV>
     {
         // x = q * pi/2 + r with a three-part pi/2 (exact products for |q| < 2^15), |r| <= pi/4.
@@ -179,6 +190,7 @@ internal static class VectorMathCore
         return res;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Pow<TV, O>(TV x, TV y) where TV : struct where O : IVecF<TV>
     {
         // exp(y log x) for finite x > 0 and finite y; the rest of pow's case table (zero,

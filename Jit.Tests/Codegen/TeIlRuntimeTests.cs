@@ -106,6 +106,24 @@ public sealed class TeIlRuntimeTests
     }
 
     [Fact]
+    public void InPlaceOutputAliasingAnInputStaysCorrect()
+    {
+        // out = x * 2 + 1 written over x itself: the overlapping last vector must not run.
+        var b = new TeBuilder("inplace");
+        var n = b.Size("n");
+        var x = b.Input("x", DType.Float32, [n]);
+        b.Compute("out", DType.Float32, [n], i => x.Load(i[0]) * 2.0 + 1.0);
+        var k = b.Build();
+        foreach (int bits in CodegenAssert.Widths)
+        {
+            var t = CodegenAssert.Random(new Random(bits + 10), DType.Float32, -1, 1, 37);
+            var expected = TeEvaluator.Run(k, [t])[0];
+            TeIlCompiler.Compile(k, new TeCompileOptions { VectorBits = bits }).Run([t], [t]);
+            CodegenAssert.AssertClose(expected, t, 0, 0, $"in place, width {bits}");
+        }
+    }
+
+    [Fact]
     public void FusedKernelCompilerBindsTensorInputsAndDeclinesWhatDoesNotLower()
     {
         var graph = new Graph();
