@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
-using Jit.Errors;
 using Jit.TensorExpr;
 using Jit.Tensors;
 
@@ -24,105 +23,18 @@ internal static class TeScalarOps
     /// <summary>Truncation toward zero, NaN to 0; the caller wraps to the target width.</summary>
     public static long FloatToLong(double x) => double.IsNaN(x) ? 0 : (long)Math.Truncate(x);
 
-    public static long DivI(long p, long q) => q == 0 ? throw DivByZero() : q == -1 ? unchecked(-p) : p / q;
-    public static long ModI(long p, long q) => q == 0 ? throw DivByZero() : q == -1 ? 0 : p % q;
+    // The rest delegate to the evaluator's ScalarMath so the semantics live in one place.
+
+    /// <summary>C division (truncating; MIN / -1 wraps; division by zero throws JitRuntimeException).</summary>
+    public static long DivI(long p, long q) => ScalarMath.Binary(BinaryOp.Div, DType.Int64, Scalar.Of(p), Scalar.Of(q)).I;
+
+    public static long ModI(long p, long q) => ScalarMath.Binary(BinaryOp.Mod, DType.Int64, Scalar.Of(p), Scalar.Of(q)).I;
 
     /// <summary>A floating intrinsic in double (the caller rounds to the dtype).</summary>
-    public static double CallF(double x, double y, int fn) => (Intrinsic)fn switch
-    {
-        Intrinsic.Exp => Math.Exp(x),
-        Intrinsic.Exp2 => Math.Pow(2, x),
-        Intrinsic.Log => Math.Log(x),
-        Intrinsic.Log2 => Math.Log2(x),
-        Intrinsic.Log10 => Math.Log10(x),
-        Intrinsic.Log1p => SpecialFunctions.Log1p(x),
-        Intrinsic.Expm1 => SpecialFunctions.Expm1(x),
-        Intrinsic.Sqrt => Math.Sqrt(x),
-        Intrinsic.Rsqrt => 1 / Math.Sqrt(x),
-        Intrinsic.Sin => Math.Sin(x),
-        Intrinsic.Cos => Math.Cos(x),
-        Intrinsic.Tan => Math.Tan(x),
-        Intrinsic.Asin => Math.Asin(x),
-        Intrinsic.Acos => Math.Acos(x),
-        Intrinsic.Atan => Math.Atan(x),
-        Intrinsic.Sinh => Math.Sinh(x),
-        Intrinsic.Cosh => Math.Cosh(x),
-        Intrinsic.Tanh => Math.Tanh(x),
-        Intrinsic.Erf => SpecialFunctions.Erf(x),
-        Intrinsic.Erfc => 1 - SpecialFunctions.Erf(x),
-        Intrinsic.Sigmoid => 1 / (1 + Math.Exp(-x)),
-        Intrinsic.Abs => Math.Abs(x),
-        Intrinsic.Floor => Math.Floor(x),
-        Intrinsic.Ceil => Math.Ceiling(x),
-        Intrinsic.Round => Math.Round(x, MidpointRounding.ToEven),
-        Intrinsic.Trunc => Math.Truncate(x),
-        Intrinsic.Pow => Math.Pow(x, y),
-        Intrinsic.Atan2 => Math.Atan2(x, y),
-        Intrinsic.Fmod => x % y,
-        Intrinsic.Remainder => FloatRemainder(x, y),
-        Intrinsic.FloorDiv => Math.Floor(x / y),
-        _ => throw new JitRuntimeException($"{(Intrinsic)fn} is not a floating-point intrinsic"),
-    };
+    public static double CallF(double x, double y, int fn) => ScalarMath.Call((Intrinsic)fn, DType.Float64, Scalar.Of(x), Scalar.Of(y)).F;
 
-    private static double FloatRemainder(double x, double y)
-    {
-        double m = x % y;
-        if (m != 0 && (y < 0) != (m < 0)) m += y;
-        return m;
-    }
-
-    /// <summary>An integer intrinsic, wrapped to <paramref name="dtype"/> (the evaluator's IntCall).</summary>
-    public static long CallI(long x, long y, int fn, int dtype)
-    {
-        var t = (DType)dtype;
-        switch ((Intrinsic)fn)
-        {
-            case Intrinsic.Abs: return Wrap(t, unchecked(x < 0 ? -x : x));
-            case Intrinsic.Floor or Intrinsic.Ceil or Intrinsic.Round or Intrinsic.Trunc: return x;
-            case Intrinsic.Fmod: return ModI(x, y);
-            case Intrinsic.Remainder:
-            {
-                long m = ModI(x, y);
-                return m != 0 && (y < 0) != (m < 0) ? m + y : m;
-            }
-            case Intrinsic.FloorDiv:
-            {
-                if (y == 0) throw DivByZero();
-                if (y == -1) return Wrap(t, unchecked(-x));
-                long q = x / y;
-                return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q;
-            }
-            case Intrinsic.Pow:
-            {
-                if (y < 0)
-                {
-                    if (x == 1) return 1;
-                    if (x == -1) return (y & 1) == 0 ? 1 : -1;
-                    throw new JitRuntimeException("integers to negative integer powers are not allowed");
-                }
-                long r = 1, p = x;
-                for (long e = y; e > 0; e >>= 1)
-                {
-                    if ((e & 1) != 0) r = Wrap(t, unchecked(r * p));
-                    p = Wrap(t, unchecked(p * p));
-                }
-                return r;
-            }
-            default: throw new JitRuntimeException($"{(Intrinsic)fn} is not defined on {t.PythonName()}");
-        }
-    }
-
-    private static long Wrap(DType t, long v) => t switch
-    {
-        DType.Int32 => unchecked((int)v),
-        DType.Int16 => unchecked((short)v),
-        DType.Int8 => unchecked((sbyte)v),
-        DType.UInt8 => unchecked((byte)v),
-        DType.Bool => v != 0 ? 1 : 0,
-        _ => v,
-    };
-
-    private static JitRuntimeException DivByZero() => new("integer division by zero");
+    /// <summary>An integer intrinsic, wrapped to <paramref name="dtype"/>.</summary>
+    public static long CallI(long x, long y, int fn, int dtype) => ScalarMath.Call((Intrinsic)fn, (DType)dtype, Scalar.Of(x), Scalar.Of(y)).I;
 
     // Horizontal reductions of a vector accumulator. Sum adds lanes pairwise (Vector.Sum); the
     // others fold lanes in order with NaN-propagating min/max, as the scalar combiner does.

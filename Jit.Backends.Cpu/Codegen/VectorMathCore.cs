@@ -7,7 +7,9 @@ namespace Jit.Backends.Cpu.Codegen;
 /// Cephes-style argument reduction and minimax polynomials (exp, log, tanh, sin, cos) and
 /// N. Juffa's erff split; every special input (NaN, ±inf, ±0, denormals) is handled by lane
 /// selects, rare huge trig arguments by a per-lane scalar fallback. Measured errors are listed on
-/// <see cref="VectorMath"/> and asserted by VectorMathTests.
+/// <see cref="VectorMath"/> and asserted by VectorMathTests. Each function is compiled fully
+/// optimized at first use and called, not inlined: inlining a dozen of them into one generated
+/// kernel measured slower (register pressure, a huge method).
 /// </summary>
 internal static class VectorMathCore
 {
@@ -23,7 +25,7 @@ internal static class VectorMathCore
     private static TV IsNan<TV, O>(TV x) where TV : struct where O : IVecF<TV> =>
         O.Xor(O.Eq(x, x), O.Splat(BitConverter.Int32BitsToSingle(-1)));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TV Exp<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         // Clamp first so the exponent arithmetic stays in range; the selects below restore
@@ -47,7 +49,7 @@ internal static class VectorMathCore
         return O.Select(IsNan<TV, O>(x), x, res);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TV Log<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         // Denormals are scaled into the normal range first; the exponent is corrected after.
@@ -79,7 +81,7 @@ internal static class VectorMathCore
         return O.Select(IsNan<TV, O>(x), x, res);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TV Log1p<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         // Goldberg's trick: log(u) * x / (u - 1) with u = 1 + x cancels the rounding of u.
@@ -92,7 +94,7 @@ internal static class VectorMathCore
         return O.Select(O.Eq(u, O.Splat(0f)), O.Splat(float.NegativeInfinity), res);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TV Tanh<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         var ax = AbsOf<TV, O>(x);
@@ -110,7 +112,7 @@ internal static class VectorMathCore
         return O.Select(O.Lt(ax, O.Splat(0.625f)), small, large);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TV Sigmoid<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         // e = exp(-|x|) never overflows: 1/(1+e) for x >= 0, e/(1+e) for x < 0.
@@ -119,7 +121,7 @@ internal static class VectorMathCore
         return O.Select(O.Lt(x, O.Splat(0f)), O.Mul(e, r), r);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TV Erf<TV, O>(TV a) where TV : struct where O : IVecF<TV>
     {
         var t = AbsOf<TV, O>(a);
@@ -147,13 +149,13 @@ internal static class VectorMathCore
         return O.Select(O.Gt(t, O.Splat(0.927734375f)), large, small);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TV Sin<TV, O>(TV x) where TV : struct where O : IVecF<TV> => SinCos<TV, O>(x, cos: false);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TV Cos<TV, O>(TV x) where TV : struct where O : IVecF<TV> => SinCos<TV, O>(x, cos: true);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TV SinCos<TV, O>(TV x, bool cos) where TV : struct where O : IVecF<TV>
     {
         // x = q * pi/2 + r with a three-part pi/2 (exact products for |q| < 2^15), |r| <= pi/4.
@@ -190,7 +192,7 @@ internal static class VectorMathCore
         return res;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TV Pow<TV, O>(TV x, TV y) where TV : struct where O : IVecF<TV>
     {
         // exp(y log x) for finite x > 0 and finite y; the rest of pow's case table (zero,
