@@ -1,0 +1,48 @@
+using Jit.Errors;
+using Jit.Ir;
+using Jit.Runtime;
+using Jit.TensorExpr;
+using Jit.Tensors;
+
+namespace Jit.Backends.Cpu.Codegen;
+
+/// <summary>
+/// The CPU backend's <see cref="IFusedKernelCompiler"/>: lowers a fusion group's subgraph to a
+/// <see cref="TeKernel"/> with the given <c>lower</c> function (TeLowering.LowerGroup), compiles
+/// it through a <see cref="TeKernelCache"/>, and returns an <see cref="OpKernel"/> that binds the
+/// group's tensor inputs in order (any strides) to the kernel inputs and allocates its outputs.
+/// A group that does not lower, or a kernel the IL compiler rejects, gives null so the
+/// interpreter runs the subgraph itself.
+/// </summary>
+public sealed class CpuFusedKernelCompiler(Func<Graph, TeKernel?> lower, TeKernelCache? cache = null) : IFusedKernelCompiler
+{
+    private readonly TeKernelCache _cache = cache ?? TeKernelCache.Shared;
+
+    public OpKernel? TryCompile(Graph subgraph)
+    {
+        TeKernel? kernel = lower(subgraph);
+        if (kernel is null) return null;
+        CompiledTeKernel compiled;
+        try
+        {
+            compiled = _cache.GetOrCompile(kernel);
+        }
+        catch (JitRuntimeException)
+        {
+            return null;
+        }
+        return (inputs, outputs) =>
+        {
+            // Non-tensor inputs (scalars the lowering folded into the kernel) are not bound.
+            var tensors = new List<Tensor>(inputs.Length);
+            foreach (var v in inputs)
+            {
+                if (v.IsTensor) tensors.Add(v.AsTensor);
+            }
+            var results = compiled.Run(tensors);
+            if (results.Length != outputs.Length)
+                throw new JitRuntimeException($"fused kernel {kernel.Name} produced {results.Length} outputs, the group has {outputs.Length}");
+            for (int i = 0; i < results.Length; i++) outputs[i] = IValue.FromTensor(results[i]);
+        };
+    }
+}

@@ -1,0 +1,37 @@
+using Jit.Backends.Cpu.Kernels;
+
+namespace Jit.Backends.Cpu.Codegen;
+
+/// <summary>
+/// Per-call state the generated IL reaches through its context argument: the outlined parallel
+/// loops and the call's size, which decides whether a parallel loop is worth threads.
+/// </summary>
+internal sealed class TeRunContext(TeRegionEntry[] regions, long workElements, long parallelMinElements, bool overlapTail)
+{
+    /// <summary>Whether vector loops may finish with an overlapping last vector (no output aliases an input).</summary>
+    public bool OverlapTail { get; } = overlapTail;
+
+    /// <summary>
+    /// Runs region <paramref name="region"/> over <c>[start, stop)</c>: split into contiguous
+    /// chunks across <see cref="CpuThreads.Count"/> threads, or inline when the call is small.
+    /// Every iteration runs the same code whatever the split, so results do not depend on it.
+    /// </summary>
+    public unsafe void RunParallel(int region, byte** buffers, long* parameters, long start, long stop)
+    {
+        var fn = regions[region];
+        long n = stop - start;
+        int threads = CpuThreads.Count;
+        if (threads <= 1 || n < 2 || workElements < parallelMinElements)
+        {
+            fn(buffers, parameters, this, start, stop);
+            return;
+        }
+        long chunks = Math.Min(n, threads * 4L);
+        nint b = (nint)buffers, p = (nint)parameters;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        {
+            long lo = start + n * c / chunks, hi = start + n * (c + 1) / chunks;
+            fn((byte**)b, (long*)p, this, lo, hi);
+        });
+    }
+}
