@@ -1,5 +1,6 @@
 using Jit.Errors;
 using Jit.Runtime;
+using Jit.TensorExpr.Lowering;
 
 namespace Jit.Backends.Cpu;
 
@@ -19,6 +20,13 @@ public sealed class CpuBackend : IBackend
 
     public Device Device { get; }
     public KernelTable Kernels => SharedKernels.Value;
+
+    /// <summary>Fusion groups are lowered to tensor-expression kernels and compiled to IL; a group that
+    /// cannot be lowered runs interpreted (the compiler returns null for it).</summary>
+    public IFusedKernelCompiler? FusedKernelCompiler => SharedFusedCompiler.Value;
+
+    private static readonly Lazy<IFusedKernelCompiler> SharedFusedCompiler =
+        new(() => new Codegen.CpuFusedKernelCompiler(g => TeLowering.TryLowerGroup(g, out _)));
 
     /// <summary>Reseeds the generator behind rand/randn (values differ from PyTorch's generator whatever the seed).</summary>
     public static void ManualSeed(int seed) => Jit.Backends.Cpu.Kernels.RandomKernels.Seed(seed);

@@ -10,7 +10,7 @@ using Jit.Runtime;
 namespace Jit.Cli;
 
 /// <summary>
-/// <c>jit bench FILE --device D --input a.npy … [--threads N] [--callers N] [--interpreter] [--json]</c>:
+/// <c>jit bench FILE --device D --input a.npy … [--threads N] [--callers N] [--interpreter] [--no-fusion] [--json]</c>:
 /// warms up, then times single runs for at least a second per calling thread and reports the median,
 /// min and max latency, the managed bytes one run allocates, and the arena the memory planner chose.
 /// <c>--threads</c> is the intra-op thread count the kernels use (<see cref="CpuThreads.Count"/>) for
@@ -31,13 +31,15 @@ public static class BenchCommand
         var callers = new Option<int>("--callers", "-c") { Description = "threads calling the model at once (one shared compiled module)", DefaultValueFactory = _ => 1 };
         var interpreter = new Option<bool>("--interpreter") { Description = "time the reference interpreter instead of the static runtime" };
         var json = new Option<bool>("--json") { Description = "print the results as one JSON object on the last line" };
-        var command = new Command("bench", "time a model's runs on .npy inputs") { file, device, inputs, threads, callers, interpreter, json };
+        var noFusion = new Option<bool>("--no-fusion") { Description = "run unfused even where the backend compiles fusion groups (to compare)" };
+        var command = new Command("bench", "time a model's runs on .npy inputs") { file, device, inputs, threads, callers, interpreter, json, noFusion };
         command.SetAction(r => output.Guard(() => Execute(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [],
-            r.GetValue(threads), r.GetValue(callers), r.GetValue(interpreter), r.GetValue(json))));
+            r.GetValue(threads), r.GetValue(callers), r.GetValue(interpreter), r.GetValue(json), r.GetValue(noFusion))));
         return command;
     }
 
-    private static int Execute(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json)
+    private static int Execute(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json,
+        bool noFusion)
     {
         if (threads < 1) throw new JitException($"--threads must be at least 1, got {threads}");
         if (callers < 1) throw new JitException($"--callers must be at least 1, got {callers}");
@@ -45,7 +47,7 @@ public static class BenchCommand
         CpuThreads.Count = threads;
         try
         {
-            return Time(output, file, deviceText, inputPaths, threads, callers, interpreter, json);
+            return Time(output, file, deviceText, inputPaths, threads, callers, interpreter, json, noFusion);
         }
         finally
         {
@@ -53,7 +55,8 @@ public static class BenchCommand
         }
     }
 
-    private static int Time(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json)
+    private static int Time(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json,
+        bool noFusion)
     {
         var device = Device.Parse(deviceText);
         var model = ModelFile.Load(file);
@@ -75,7 +78,7 @@ public static class BenchCommand
         }
         else
         {
-            compiled = RunCommand.Compile(model, backend);
+            compiled = RunCommand.Compile(model, backend, fuse: !noFusion);
             var user = model.Self is null ? inputs : inputs[1..];
             arena = compiled.PlanFor(user).Memory.ArenaBytes;
             // Each thread keeps its output tensors as destinations, the zero-allocation way to call.

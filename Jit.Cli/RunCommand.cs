@@ -8,10 +8,10 @@ namespace Jit.Cli;
 
 /// <summary>
 /// <c>jit run FILE --device D --input a.npy … --output out.npy [--interpreter] [--no-fusion]</c>.
-/// By default the static runtime runs the optimized graph, planned for the inputs. With
-/// <c>--interpreter</c> the reference interpreter runs it instead; there, fusion is on where the
-/// backend has a fused-kernel compiler (<see cref="IBackend.FusedKernelCompiler"/>), and
-/// <c>--no-fusion</c> turns it off to compare.
+/// By default the static runtime runs the optimized graph, planned for the inputs, with
+/// elementwise groups fused into kernels where the backend compiles them
+/// (<see cref="IBackend.FusedKernelCompiler"/>; the CPU does). <c>--interpreter</c> runs the
+/// reference interpreter instead (fused the same way); <c>--no-fusion</c> turns fusion off to compare.
 /// </summary>
 public static class RunCommand
 {
@@ -37,7 +37,7 @@ public static class RunCommand
 
         var registry = new BackendRegistry().AddCpu();
         using var backend = registry.Open(device);
-        var results = interpreter ? RunInterpreted(model, backend, inputs, fuse: !noFusion) : RunStatic(model, backend, inputs);
+        var results = interpreter ? RunInterpreted(model, backend, inputs, fuse: !noFusion) : RunStatic(model, backend, inputs, fuse: !noFusion);
         var result = results.Length == 1 ? results[0] : IValue.FromTuple(results);
 
         if (outputPath is null)
@@ -66,14 +66,17 @@ public static class RunCommand
     }
 
     /// <summary>The static runtime: the optimized graph, planned for these inputs (<paramref name="inputs"/> include a bound self).</summary>
-    internal static IValue[] RunStatic(ModelFile model, IBackend backend, IValue[] inputs)
+    internal static IValue[] RunStatic(ModelFile model, IBackend backend, IValue[] inputs, bool fuse)
     {
-        using var compiled = Compile(model, backend);
+        using var compiled = Compile(model, backend, fuse);
         return compiled.Run(model.Self is null ? inputs : inputs[1..]);
     }
 
-    internal static Jit.Modules.CompiledModule Compile(ModelFile model, IBackend backend) =>
-        model.Module is { } module ? module.Compile(backend) : Jit.Modules.CompiledModule.Create(model.Graph, backend, model.Self);
+    internal static Jit.Modules.CompiledModule Compile(ModelFile model, IBackend backend, bool fuse)
+    {
+        var options = new Jit.Modules.CompiledModuleOptions { Fusion = fuse };
+        return model.Module is { } module ? module.Compile(backend, options) : Jit.Modules.CompiledModule.Create(model.Graph, backend, model.Self, options);
+    }
 
     private static string Describe(IValue v) => v.Tag switch
     {

@@ -33,12 +33,10 @@ public sealed class CpuFusedKernelCompiler(Func<Graph, TeKernel?> lower, TeKerne
         }
         return (inputs, outputs) =>
         {
-            // Non-tensor inputs (scalars the lowering folded into the kernel) are not bound.
+            // The lowering makes every group input a buffer: numbers become 0-dim int64/float64/bool tensors.
             var tensors = new List<Tensor>(inputs.Length);
             foreach (var v in inputs)
-            {
-                if (v.IsTensor) tensors.Add(v.AsTensor);
-            }
+                tensors.Add(v.IsTensor ? v.AsTensor : Jit.Runtime.Host.ConversionKernels.NumberToTensor(v));
             var results = compiled.Run(tensors);
             if (results.Length != outputs.Length)
                 throw new JitRuntimeException($"fused kernel {kernel.Name} produced {results.Length} outputs, the group has {outputs.Length}");

@@ -133,7 +133,7 @@ public sealed class CompiledModule : IDisposable
             var plans = manageOutputs ? _managedPlans : _plans;
             foreach (var p in plans)
                 if (p.Signature.Matches(inputs)) return p;
-            var plan = StaticModule.Create(Graph, _backend, inputs, _self, manageOutputs, _options.MaxPooledRuntimes);
+            var plan = StaticModule.Create(Graph, _backend, inputs, _self, manageOutputs, _options.MaxPooledRuntimes, _options.Fusion);
             var next = plans.Length >= _options.MaxPlans ? plans[1..] : plans;
             if (plans.Length >= _options.MaxPlans) plans[0].Dispose();
             next = [.. next, plan];

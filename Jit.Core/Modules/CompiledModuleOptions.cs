@@ -20,6 +20,13 @@ public sealed class CompiledModuleOptions
     /// <summary>Runtimes each plan keeps for reuse; more run at once if needed, and the extra ones are dropped.</summary>
     public int MaxPooledRuntimes { get; init; } = Math.Max(4, Environment.ProcessorCount * 2);
 
+    /// <summary>
+    /// Fuse elementwise and reduction groups into kernels the backend compiles (the CPU compiles them
+    /// to SIMD IL). Off by default for now: fused groups allocate their outputs each run (their kernels
+    /// have no out-variant yet), which would break the zero-allocation steady state. <c>jit run</c> turns it on.
+    /// </summary>
+    public bool Fusion { get; init; }
+
     /// <summary>Plans kept, one per input signature; past this the oldest plan is dropped (and re-planned if it comes back).</summary>
     public int MaxPlans { get; init; } = 64;
 }

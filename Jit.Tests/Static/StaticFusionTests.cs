@@ -20,7 +20,7 @@ public sealed class StaticFusionTests
         var f = ModelFixture.Get(name);
         var module = JitModule.Load(f.ModelPath);
         using var backend = new FusingBackend();
-        using var compiled = module.Compile(backend);
+        using var compiled = module.Compile(backend, new CompiledModuleOptions { Fusion = true });
         var inputs = f.Inputs(module);
         for (int run = 0; run < 3; run++)
         {
@@ -31,5 +31,28 @@ public sealed class StaticFusionTests
         int afterFirstPlan = backend.Compiler.Compiled;
         compiled.Run(inputs);
         Assert.Equal(afterFirstPlan, backend.Compiler.Compiled);
+    }
+
+    [Theory]
+    [InlineData("elementwise")]
+    [InlineData("int_bool")]
+    [InlineData("resnet_block")]
+    [InlineData("control_flow")]
+    public void TheCpuCompilesEveryFusionGroupToIlAndMatchesPyTorch(string name)
+    {
+        var f = ModelFixture.Get(name);
+        var module = JitModule.Load(f.ModelPath);
+        using var cpu = new CpuBackend(Device.Cpu);
+        using var compiled = module.Compile(cpu, new CompiledModuleOptions { Fusion = true });
+        var inputs = f.Inputs(module);
+        var outputs = compiled.Run(inputs);
+        f.AssertMatches(outputs.Length == 1 ? outputs[0] : IValue.FromTuple(outputs));
+        var groups = compiled.PlanFor(inputs).Graph.AllNodes().Where(n => n.Kind == Interpreter.TensorExprGroupKind).ToList();
+        Assert.NotEmpty(groups);
+        foreach (var g in groups)
+        {
+            var subgraph = (Graph)g.GetAttribute(Jit.Ir.Text.IrPrinter.SubgraphAttribute)!.Value;
+            Assert.NotNull(cpu.FusedKernelCompiler!.TryCompile(subgraph));
+        }
     }
 }

@@ -48,9 +48,11 @@ public sealed class StaticModule : IDisposable
     /// With <paramref name="manageOutputs"/>, outputs live in the arena too: valid until the next
     /// run on the same runtime.
     /// </summary>
+    /// <param name="fuse">Fuse elementwise groups into kernels the backend compiles (where it has a
+    /// fused-kernel compiler). Fused groups allocate their outputs: their kernels have no out-variant yet.</param>
     public static StaticModule Create(Graph graph, IBackend backend, ReadOnlySpan<IValue> inputs, IValue? self = null,
-        bool manageOutputs = false, int maxPooledRuntimes = 16) =>
-        new(StaticModuleBuilder.Build(graph, backend, inputs, self, manageOutputs), maxPooledRuntimes);
+        bool manageOutputs = false, int maxPooledRuntimes = 16, bool fuse = false) =>
+        new(StaticModuleBuilder.Build(graph, backend, inputs, self, manageOutputs, fuse), maxPooledRuntimes);
 
     /// <summary>The graph this plan runs: specialized to <see cref="Signature"/>, every value's type complete where shapes are static.</summary>
     public Graph Graph { get; }

@@ -30,7 +30,7 @@ internal sealed class StaticModuleBuilder
         _backend = backend;
     }
 
-    public static StaticModuleParts Build(Graph optimized, IBackend backend, ReadOnlySpan<IValue> inputs, IValue? self, bool manageOutputs)
+    public static StaticModuleParts Build(Graph optimized, IBackend backend, ReadOnlySpan<IValue> inputs, IValue? self, bool manageOutputs, bool fuse)
     {
         var signature = InputSignature.Of(inputs);
         var full = new List<IValue>(inputs.Length + 1);
@@ -42,7 +42,7 @@ internal sealed class StaticModuleBuilder
         for (int i = 0; i < full.Count; i++)
             ValueTypes.Check(full[i], optimized.Inputs[i].Type, $"input {i} (%{optimized.Inputs[i].DisplayName})");
 
-        var graph = Specialize(optimized, full, backend);
+        var graph = Specialize(optimized, full, backend, fuse);
         var b = new StaticModuleBuilder(graph, backend);
         return b.Finish(signature, full, self is not null, manageOutputs);
     }
@@ -53,14 +53,14 @@ internal sealed class StaticModuleBuilder
     /// fold to constants, the shape checks they feed (<c>if x.dim() != 4: raise</c>) fold away, and
     /// types are propagated again over what is left.
     /// </summary>
-    private static Graph Specialize(Graph optimized, List<IValue> inputs, IBackend backend)
+    private static Graph Specialize(Graph optimized, List<IValue> inputs, IBackend backend, bool fuse)
     {
         var graph = optimized.Copy();
         ShapeAnalysis.PropagateComplete(graph, inputs);
         if (new PassManager([new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode()]).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs);
         // Fusion pays only where the backend compiles groups; the shapes are complete here.
-        if (backend.FusedKernelCompiler is not null) new TensorExprFuser().Run(graph);
+        if (fuse && backend.FusedKernelCompiler is not null) new TensorExprFuser().Run(graph);
         return graph;
     }
 
