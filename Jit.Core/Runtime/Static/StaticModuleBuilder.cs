@@ -53,14 +53,20 @@ internal sealed class StaticModuleBuilder
     /// fold to constants, the shape checks they feed (<c>if x.dim() != 4: raise</c>) fold away, and
     /// types are propagated again over what is left.
     /// </summary>
+    /// <summary>Ops a group must replace before the static runtime fuses it (see <see cref="Specialize"/>).</summary>
+    internal const int StaticMinFusionGroup = 8;
+
     private static Graph Specialize(Graph optimized, List<IValue> inputs, IBackend backend, bool fuse)
     {
         var graph = optimized.Copy();
         ShapeAnalysis.PropagateComplete(graph, inputs);
         if (new PassManager([new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode()]).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs);
-        // Fusion pays only where the backend compiles groups; the shapes are complete here.
-        if (fuse && backend.FusedKernelCompiler is not null) new TensorExprFuser().Run(graph);
+        // Fusion pays only where the backend compiles groups; the shapes are complete here. A compiled
+        // group costs about 15 µs per call today (binding, pinning, temporaries: see the closing note
+        // of the fusion work), more than a few planned out-variant ops, so only large groups are fused.
+        if (fuse && backend.FusedKernelCompiler is not null)
+            new TensorExprFuser(new TensorExprFuserOptions { MinGroupSize = StaticMinFusionGroup }).Run(graph);
         return graph;
     }
 
