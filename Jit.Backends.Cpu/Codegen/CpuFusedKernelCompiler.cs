@@ -22,6 +22,7 @@ public sealed class CpuFusedKernelCompiler(Func<Graph, TeKernel?> lower, TeKerne
     {
         TeKernel? kernel = lower(subgraph);
         if (kernel is null) return null;
+        kernel = ParallelizeOuterLoops(kernel);
         CompiledTeKernel compiled;
         try
         {
@@ -42,5 +43,21 @@ public sealed class CpuFusedKernelCompiler(Func<Graph, TeKernel?> lower, TeKerne
                 throw new JitRuntimeException($"fused kernel {kernel.Name} produced {results.Length} outputs, the group has {outputs.Length}");
             for (int i = 0; i < results.Length; i++) outputs[i] = IValue.FromTensor(results[i]);
         };
+    }
+
+    /// <summary>
+    /// The default CPU schedule of a lowered group: each top-level loop nest is split across cores
+    /// (the IL runs it in parallel only when the call is big enough and every store is indexed by that
+    /// loop, so reductions over it stay serial); the innermost loops vectorize by themselves.
+    /// </summary>
+    internal static TeKernel ParallelizeOuterLoops(TeKernel kernel)
+    {
+        var stmts = kernel.Body is BlockStmt block ? block.Stmts : [kernel.Body];
+        foreach (var stmt in stmts)
+        {
+            if (stmt is ForStmt { Annotation.Kind: LoopKind.Serial } loop)
+                kernel = TeSchedule.Parallel(kernel, loop.Index);
+        }
+        return kernel;
     }
 }

@@ -56,4 +56,34 @@ public sealed class StaticFusionTests
             Assert.NotNull(cpu.FusedKernelCompiler!.TryCompile(subgraph));
         }
     }
+
+    [Fact]
+    public void FusedGroupsSplitAcrossCoresGiveTheSameBits()
+    {
+        // Big enough (64 x 1024) for the compiled group's outer loop to run in parallel.
+        var module = JitModule.Load(ModelFixture.Get("elementwise").ModelPath);
+        var rng = new Random(11);
+        IValue Input()
+        {
+            var t = Jit.Tensors.Tensor.Empty(Jit.Tensors.DType.Float32, 64, 1024);
+            for (long i = 0; i < t.NumElements; i++) t.SetDouble(i, rng.NextDouble() * 4 - 2);
+            return IValue.FromTensor(t);
+        }
+        var inputs = new[] { Input(), Input() };
+        using var cpu = new CpuBackend(Device.Cpu);
+        using var compiled = module.Compile(cpu, new CompiledModuleOptions { Fusion = true });
+        int saved = Jit.Backends.Cpu.Kernels.CpuThreads.Count;
+        try
+        {
+            Jit.Backends.Cpu.Kernels.CpuThreads.Count = 1;
+            var one = compiled.Run(inputs)[0].AsTensor.ToDoubleArray();
+            Jit.Backends.Cpu.Kernels.CpuThreads.Count = 2;
+            var two = compiled.Run(inputs)[0].AsTensor.ToDoubleArray();
+            Assert.Equal(one, two);
+        }
+        finally
+        {
+            Jit.Backends.Cpu.Kernels.CpuThreads.Count = saved;
+        }
+    }
 }
