@@ -28,7 +28,10 @@ public sealed class CompiledTeKernel
         _options = options;
         VectorBits = vectorBits;
         VectorizedLoops = vectorizedLoops;
+        _binding = new TeParamBinding(kernel, temps);
     }
+
+    private readonly TeParamBinding _binding;
 
     public TeKernel Kernel { get; }
 
@@ -44,9 +47,11 @@ public sealed class CompiledTeKernel
     /// <summary>Runs with freshly allocated contiguous outputs; returns them.</summary>
     public Tensor[] Run(IReadOnlyList<Tensor> inputs, IReadOnlyDictionary<string, long>? parameters = null)
     {
-        var vars = BindParams(inputs, null, parameters);
-        var outputs = Kernel.Outputs.Select(b => Allocate(b, vars)).ToArray();
-        Execute(inputs, outputs, vars);
+        var prms = BindParams(inputs, null, parameters);
+        int n = Kernel.Inputs.Count;
+        var outputs = new Tensor[Kernel.Outputs.Count];
+        for (int i = 0; i < outputs.Length; i++) outputs[i] = Allocate(n + i, Kernel.Outputs[i], prms);
+        Execute(inputs, outputs, prms);
         return outputs;
     }
 
@@ -58,46 +63,20 @@ public sealed class CompiledTeKernel
         Execute(inputs, outputs, BindParams(inputs, outputs, parameters));
     }
 
-    private Dictionary<Var, long> BindParams(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor>? outputs, IReadOnlyDictionary<string, long>? parameters)
+    private long[] BindParams(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor>? outputs, IReadOnlyDictionary<string, long>? parameters)
     {
         if (inputs.Count != Kernel.Inputs.Count)
             throw new JitRuntimeException($"kernel {Kernel.Name} takes {Kernel.Inputs.Count} inputs, got {inputs.Count}");
-        var vars = new Dictionary<Var, long>();
-        if (parameters is not null)
-        {
-            foreach (var p in Kernel.Params)
-            {
-                if (parameters.TryGetValue(p.Name, out long v)) vars[p] = v;
-            }
-        }
-        for (int i = 0; i < inputs.Count; i++) Infer(Kernel.Inputs[i], inputs[i], vars);
-        if (outputs is not null)
-        {
-            for (int i = 0; i < outputs.Count; i++) Infer(Kernel.Outputs[i], outputs[i], vars);
-        }
-        foreach (var p in Kernel.Params)
-        {
-            if (!vars.ContainsKey(p)) throw new JitRuntimeException($"kernel {Kernel.Name}: param {p.Name} is not bound and cannot be inferred");
-        }
-        return vars;
+        return _binding.Bind(inputs, outputs, parameters);
     }
 
-    private static void Infer(TeBuffer b, Tensor t, Dictionary<Var, long> vars)
+    private void Check(int index, TeBuffer b, Tensor t, long[] prms)
     {
+        if (t.DType != b.DType) throw new JitRuntimeException($"buffer {b.Name} is {b.DType.PythonName()}, tensor is {t.DType.PythonName()}");
         if (t.Rank != b.Rank) throw new JitRuntimeException($"buffer {b.Name} has rank {b.Rank}, tensor {t} has rank {t.Rank}");
         for (int d = 0; d < b.Rank; d++)
         {
-            if (b.Sizes[d] is Var sv) vars.TryAdd(sv, t.Sizes[d]);
-            if (b.Strides[d] is Var tv) vars.TryAdd(tv, t.Strides[d]);
-        }
-    }
-
-    private static void Check(TeBuffer b, Tensor t, Dictionary<Var, long> vars)
-    {
-        if (t.DType != b.DType) throw new JitRuntimeException($"buffer {b.Name} is {b.DType.PythonName()}, tensor is {t.DType.PythonName()}");
-        for (int d = 0; d < b.Rank; d++)
-        {
-            long size = TeHostIndex.Eval(b.Sizes[d], vars), stride = TeHostIndex.Eval(b.Strides[d], vars);
+            long size = _binding.Size(index, d, prms), stride = _binding.Stride(index, d, prms);
             // A dim of size 0 or 1 is only read at index 0 (or never), so its stride is irrelevant.
             if (size != t.Sizes[d] || (size > 1 && stride != t.Strides[d]))
                 throw new JitRuntimeException(
@@ -105,10 +84,15 @@ public sealed class CompiledTeKernel
         }
     }
 
-    private static Tensor Allocate(TeBuffer b, Dictionary<Var, long> vars)
+    private Tensor Allocate(int index, TeBuffer b, long[] prms)
     {
-        var sizes = b.Sizes.Select(e => TeHostIndex.Eval(e, vars)).ToArray();
-        var strides = b.Strides.Select(e => TeHostIndex.Eval(e, vars)).ToArray();
+        var sizes = new long[b.Rank];
+        var strides = new long[b.Rank];
+        for (int d = 0; d < b.Rank; d++)
+        {
+            sizes[d] = _binding.Size(index, d, prms);
+            strides[d] = _binding.Stride(index, d, prms);
+        }
         return new Tensor(new TensorStorage(Math.Max(Span(b, sizes, strides), 1) * b.DType.ElementSize()), b.DType, sizes, strides);
     }
 
@@ -125,33 +109,43 @@ public sealed class CompiledTeKernel
         return span;
     }
 
-    private unsafe void Execute(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs, Dictionary<Var, long> vars)
+    private unsafe void Execute(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs, long[] prms)
     {
-        for (int i = 0; i < inputs.Count; i++) Check(Kernel.Inputs[i], inputs[i], vars);
-        for (int i = 0; i < outputs.Count; i++) Check(Kernel.Outputs[i], outputs[i], vars);
-        var prms = Kernel.Params.Select(p => vars[p]).ToArray();
-        int nTensors = inputs.Count + outputs.Count;
+        int nIn = inputs.Count;
+        for (int i = 0; i < nIn; i++) Check(i, Kernel.Inputs[i], inputs[i], prms);
+        for (int i = 0; i < outputs.Count; i++) Check(nIn + i, Kernel.Outputs[i], outputs[i], prms);
+        int nTensors = nIn + outputs.Count;
         var handles = new MemoryHandle[nTensors];
         var temps = new nint[_temps.Length];
         var slots = new nint[nTensors + _temps.Length];
         long work = 0;
+        bool overlap = true;
         try
         {
             for (int k = 0; k < nTensors; k++)
             {
-                var t = k < inputs.Count ? inputs[k] : outputs[k - inputs.Count];
+                var t = k < nIn ? inputs[k] : outputs[k - nIn];
                 handles[k] = t.Storage.Bytes.Pin();
                 slots[k] = (nint)((byte*)handles[k].Pointer + t.StorageOffset * t.DType.ElementSize());
                 work += t.NumElements;
+                if (k >= nIn)
+                    for (int i = 0; i < nIn; i++)
+                        if (ReferenceEquals(inputs[i].Storage, t.Storage)) overlap = false;
             }
             for (int k = 0; k < _temps.Length; k++)
             {
                 var b = _temps[k];
-                long span = Span(b, b.Sizes.Select(e => TeHostIndex.Eval(e, vars)).ToArray(), b.Strides.Select(e => TeHostIndex.Eval(e, vars)).ToArray());
+                var sizes = new long[b.Rank];
+                var strides = new long[b.Rank];
+                for (int d = 0; d < b.Rank; d++)
+                {
+                    sizes[d] = _binding.Size(nTensors + k, d, prms);
+                    strides[d] = _binding.Stride(nTensors + k, d, prms);
+                }
+                long span = Span(b, sizes, strides);
                 temps[k] = (nint)NativeMemory.AlignedAlloc((nuint)Math.Max(span * b.DType.ElementSize(), 64), 64);
                 slots[nTensors + k] = temps[k];
             }
-            bool overlap = !outputs.Any(o => inputs.Any(t => ReferenceEquals(t.Storage, o.Storage)));
             var context = new TeRunContext(_regions, work, _options.ParallelMinElements, overlap);
             fixed (nint* s = slots)
             fixed (long* p = prms)

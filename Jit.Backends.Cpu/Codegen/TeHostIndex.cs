@@ -19,7 +19,7 @@ internal static class TeHostIndex
 
     private static bool IsFloatingPointDType(this Jit.Tensors.DType t) => Jit.Tensors.DTypeInfo.IsFloatingPoint(t);
 
-    private static long Binary(BinaryOp op, long p, long q) => op switch
+    internal static long Binary(BinaryOp op, long p, long q) => op switch
     {
         BinaryOp.Add => p + q,
         BinaryOp.Sub => p - q,

@@ -1,0 +1,105 @@
+using Jit.Errors;
+using Jit.TensorExpr;
+using Jit.Tensors;
+
+namespace Jit.Backends.Cpu.Codegen;
+
+/// <summary>
+/// How a compiled kernel's params are found and its buffers' sizes and strides computed, worked out
+/// once per kernel: each param is read off a bound tensor (the first buffer whose size or stride is
+/// exactly that param, inputs before outputs, as <see cref="TeEvaluator"/> infers them), and every
+/// size or stride expression becomes a delegate over the param array. A call then binds in a few
+/// array reads instead of walking expression trees through dictionaries.
+/// </summary>
+internal sealed class TeParamBinding
+{
+    // For param k: where to read it (buffer number over inputs then outputs, dim, stride or size); -1 = none.
+    private readonly (int Buffer, int Dim, bool Stride)[] _sources;
+    private readonly Func<long[], long>[][] _sizes;
+    private readonly Func<long[], long>[][] _strides;
+    private readonly TeKernel _kernel;
+
+    public TeParamBinding(TeKernel kernel, IReadOnlyList<TeBuffer> temps)
+    {
+        _kernel = kernel;
+        var slots = new Dictionary<Var, int>();
+        for (int k = 0; k < kernel.Params.Count; k++) slots[kernel.Params[k]] = k;
+        var buffers = kernel.Inputs.Concat(kernel.Outputs).Concat(temps).ToArray();
+        _sources = Enumerable.Repeat((-1, 0, false), kernel.Params.Count).ToArray();
+        int bound = kernel.Inputs.Count + kernel.Outputs.Count;
+        for (int b = bound - 1; b >= 0; b--)
+        {
+            var buf = buffers[b];
+            for (int d = buf.Rank - 1; d >= 0; d--)
+            {
+                // Walking backwards leaves the first occurrence in place.
+                if (buf.Strides[d] is Var sv && slots.TryGetValue(sv, out int ks)) _sources[ks] = (b, d, true);
+                if (buf.Sizes[d] is Var zv && slots.TryGetValue(zv, out int kz)) _sources[kz] = (b, d, false);
+            }
+        }
+        _sizes = buffers.Select(buf => buf.Sizes.Select(e => Compile(e, slots)).ToArray()).ToArray();
+        _strides = buffers.Select(buf => buf.Strides.Select(e => Compile(e, slots)).ToArray()).ToArray();
+    }
+
+    /// <summary>Param values for tensors bound to the inputs (and outputs, when given) plus explicit values by name.</summary>
+    public long[] Bind(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor>? outputs, IReadOnlyDictionary<string, long>? explicitValues)
+    {
+        var prms = new long[_sources.Length];
+        for (int k = 0; k < prms.Length; k++)
+        {
+            if (explicitValues is not null && explicitValues.TryGetValue(_kernel.Params[k].Name, out long given))
+            {
+                prms[k] = given;
+                continue;
+            }
+            var (b, d, stride) = _sources[k];
+            Tensor? t = b < 0 ? null : b < inputs.Count ? inputs[b] : outputs is not null && b - inputs.Count < outputs.Count ? outputs[b - inputs.Count] : null;
+            if (t is null)
+                throw new JitRuntimeException($"kernel {_kernel.Name}: param {_kernel.Params[k].Name} is not bound and cannot be inferred");
+            if (d >= t.Rank) throw new JitRuntimeException($"kernel {_kernel.Name}: a tensor of rank {t.Rank} is bound where rank {d + 1} or more is needed");
+            prms[k] = stride ? t.Stride(d) : t.Size(d);
+        }
+        return prms;
+    }
+
+    public long Size(int buffer, int dim, long[] prms) => _sizes[buffer][dim](prms);
+    public long Stride(int buffer, int dim, long[] prms) => _strides[buffer][dim](prms);
+
+    private static Func<long[], long> Compile(Expr e, Dictionary<Var, int> slots)
+    {
+        switch (e)
+        {
+            case IntImm i:
+            {
+                long v = i.Value;
+                return _ => v;
+            }
+            case Var v when slots.TryGetValue(v, out int k):
+                return p => p[k];
+            case BinaryExpr b:
+            {
+                var x = Compile(b.A, slots);
+                var y = Compile(b.B, slots);
+                var op = b.Op;
+                return p => TeHostIndex.Binary(op, x(p), y(p));
+            }
+            case UnaryExpr { Op: UnaryOp.Neg } u:
+            {
+                var x = Compile(u.X, slots);
+                return p => -x(p);
+            }
+            case CastExpr c when !c.X.DType.IsFloatingPoint():
+                return Compile(c.X, slots);
+            case SelectExpr s:
+            {
+                var c = Compile(s.Cond, slots);
+                var t = Compile(s.IfTrue, slots);
+                var f = Compile(s.IfFalse, slots);
+                return p => c(p) != 0 ? t(p) : f(p);
+            }
+            default:
+                // Left to fail only if a call needs it, with the same message the host evaluator gives.
+                return _ => throw new JitRuntimeException($"cannot evaluate size expression {e} on the host");
+        }
+    }
+}
