@@ -10,7 +10,7 @@ namespace Jit.Tests.Static;
 
 /// <summary>
 /// Where the backend compiles fusion groups, the static runtime plans fused graphs and runs the groups
-/// through it. It fuses only groups of at least 8 ops (the other fixtures' groups are smaller; the
+/// through it. It fuses only groups of at least 4 ops (the other fixtures' groups are smaller; the
 /// fuser and lowering tests cover those through the interpreter).
 /// </summary>
 public sealed class StaticFusionTests

@@ -54,7 +54,7 @@ internal sealed class StaticModuleBuilder
     /// types are propagated again over what is left.
     /// </summary>
     /// <summary>Ops a group must replace before the static runtime fuses it (see <see cref="Specialize"/>).</summary>
-    internal const int StaticMinFusionGroup = 8;
+    internal const int StaticMinFusionGroup = 4;
 
     private static Graph Specialize(Graph optimized, List<IValue> inputs, IBackend backend, bool fuse)
     {
@@ -63,8 +63,8 @@ internal sealed class StaticModuleBuilder
         if (new PassManager([new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode()]).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs);
         // Fusion pays only where the backend compiles groups; the shapes are complete here. A compiled
-        // group costs about 15 µs per call today (binding, pinning, temporaries: see the closing note
-        // of the fusion work), more than a few planned out-variant ops, so only large groups are fused.
+        // group still costs a few µs per call (output allocation, pinning, temporaries), more than two
+        // or three planned out-variant ops, so small groups stay unfused.
         if (fuse && backend.FusedKernelCompiler is not null)
             new TensorExprFuser(new TensorExprFuserOptions { MinGroupSize = StaticMinFusionGroup }).Run(graph);
         return graph;
