@@ -196,25 +196,19 @@ internal static class PoolKernels
             {
                 for (long ox = 0; ox < g.OW; ox++)
                 {
-                    long y0 = oy * g.SH - g.PH, x0 = ox * g.SW - g.PW;
-                    long y1 = Math.Min(y0 + g.KH, h + g.PH), x1 = Math.Min(x0 + g.KW, w + g.PW);
-                    long poolSize = (y1 - y0) * (x1 - x0);
-                    y0 = Math.Max(y0, 0);
-                    x0 = Math.Max(x0, 0);
-                    y1 = Math.Min(y1, h);
-                    x1 = Math.Min(x1, w);
+                    var win = AvgPoolWindow.At(oy, ox, g.SH, g.SW, g.PH, g.PW, g.KH, g.KW, h, w);
                     long o = outBase + oy * g.OW + ox;
-                    if (y0 >= y1 || x0 >= x1)
+                    if (win.IsEmpty)
                     {
                         outp[(int)o] = T.Zero;
                         continue;
                     }
                     T sum = T.Zero;
-                    for (long y = y0; y < y1; y++)
+                    for (long y = win.Y0; y < win.Y1; y++)
                     {
-                        for (long x = x0; x < x1; x++) sum += inp[(int)(src + y * st[0] + x * st[1])];
+                        for (long x = win.X0; x < win.X1; x++) sum += inp[(int)(src + y * st[0] + x * st[1])];
                     }
-                    long div = divisor ?? (includePad ? poolSize : (y1 - y0) * (x1 - x0));
+                    long div = win.Divisor(divisor, includePad);
                     outp[(int)o] = sum / T.CreateChecked(div);
                 }
             }

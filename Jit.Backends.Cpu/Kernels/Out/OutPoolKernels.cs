@@ -1,3 +1,4 @@
+using Jit.Backends.Cpu.Kernels.Common;
 using Jit.Runtime;
 using Jit.Tensors;
 using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
@@ -93,23 +94,16 @@ internal static class OutPoolKernels
             {
                 for (long ox = 0; ox < ow; ox++)
                 {
-                    long y0 = oy * g.SH - g.PH, x0 = ox * g.SW - g.PW;
-                    long y1 = Math.Min(y0 + g.KH, h + g.PH), x1 = Math.Min(x0 + g.KW, w + g.PW);
-                    long poolSize = (y1 - y0) * (x1 - x0);
-                    y0 = Math.Max(y0, 0);
-                    x0 = Math.Max(x0, 0);
-                    y1 = Math.Min(y1, h);
-                    x1 = Math.Min(x1, w);
-                    if (y0 >= y1 || x0 >= x1)
+                    var win = AvgPoolWindow.At(oy, ox, g.SH, g.SW, g.PH, g.PW, g.KH, g.KW, h, w);
+                    if (win.IsEmpty)
                     {
                         dst[(int)(oy * ow + ox)] = 0;
                         continue;
                     }
                     float sum = 0;
-                    for (long yy = y0; yy < y1; yy++)
-                        for (long xx = x0; xx < x1; xx++) sum += src[(int)(yy * w + xx)];
-                    long div = divisor != 0 ? divisor : includePad ? poolSize : (y1 - y0) * (x1 - x0);
-                    dst[(int)(oy * ow + ox)] = sum / div;
+                    for (long yy = win.Y0; yy < win.Y1; yy++)
+                        for (long xx = win.X0; xx < win.X1; xx++) sum += src[(int)(yy * w + xx)];
+                    dst[(int)(oy * ow + ox)] = sum / win.Divisor(divisor != 0 ? divisor : null, includePad);
                 }
             }
         }
