@@ -32,22 +32,24 @@ public static class BenchCommand
         var interpreter = new Option<bool>("--interpreter") { Description = "time the reference interpreter instead of the static runtime" };
         var json = new Option<bool>("--json") { Description = "print the results as one JSON object on the last line" };
         var noFusion = new Option<bool>("--no-fusion") { Description = "run unfused even where the backend compiles fusion groups (to compare)" };
-        var command = new Command("bench", "time a model's runs on .npy inputs") { file, device, inputs, threads, callers, interpreter, json, noFusion };
+        var profile = new Option<bool>("--profile") { Description = "also time each step of the static runtime's plan and print where the time goes" };
+        var command = new Command("bench", "time a model's runs on .npy inputs") { file, device, inputs, threads, callers, interpreter, json, noFusion, profile };
         command.SetAction(r => output.Guard(() => Execute(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [],
-            r.GetValue(threads), r.GetValue(callers), r.GetValue(interpreter), r.GetValue(json), r.GetValue(noFusion))));
+            r.GetValue(threads), r.GetValue(callers), r.GetValue(interpreter), r.GetValue(json), r.GetValue(noFusion), r.GetValue(profile))));
         return command;
     }
 
     private static int Execute(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json,
-        bool noFusion)
+        bool noFusion, bool profile)
     {
+        if (profile && interpreter) throw new JitException("--profile times the static runtime's steps; it cannot be combined with --interpreter");
         if (threads < 1) throw new JitException($"--threads must be at least 1, got {threads}");
         if (callers < 1) throw new JitException($"--callers must be at least 1, got {callers}");
         int savedThreads = CpuThreads.Count;
         CpuThreads.Count = threads;
         try
         {
-            return Time(output, file, deviceText, inputPaths, threads, callers, interpreter, json, noFusion);
+            return Time(output, file, deviceText, inputPaths, threads, callers, interpreter, json, noFusion, profile);
         }
         finally
         {
@@ -56,7 +58,7 @@ public static class BenchCommand
     }
 
     private static int Time(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json,
-        bool noFusion)
+        bool noFusion, bool profile)
     {
         var device = Device.Parse(deviceText);
         var model = ModelFile.Load(file);
@@ -106,6 +108,9 @@ public static class BenchCommand
             output.Out.WriteLine($"{Path.GetFileName(file)} on {backend.Device} ({runtime}, {Plural(threads, "thread")}, {Plural(callers, "caller")}): " +
                 $"median {median.ToString("F1", inv)} µs, min {latencies[0].ToString("F1", inv)} µs, max {latencies[^1].ToString("F1", inv)} µs over {latencies.Count} runs");
             output.Out.WriteLine($"allocated {allocated} bytes per run; arena {arena} bytes");
+            var steps = profile ? ProfileSteps(compiled!, model.Self is null ? inputs : inputs[1..]) : [];
+            foreach (var (description, us) in steps.OrderByDescending(s => s.Us))
+                output.Out.WriteLine($"{us.ToString("F2", CultureInfo.InvariantCulture),9} µs {100 * us / steps.Sum(s => s.Us),5:F1}%  {OneLine(description)}");
             if (json)
             {
                 output.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
@@ -121,6 +126,7 @@ public static class BenchCommand
                     ["max_us"] = Math.Round(latencies[^1], 2),
                     ["allocated_bytes_per_run"] = allocated,
                     ["arena_bytes"] = arena,
+                    ["steps"] = steps.Select(s => new Dictionary<string, object> { ["step"] = s.Step, ["mean_us"] = Math.Round(s.Us, 3) }).ToArray(),
                 }));
             }
             return 0;
@@ -129,6 +135,38 @@ public static class BenchCommand
         {
             compiled?.Dispose();
         }
+    }
+
+    /// <summary>Each top-level step's mean µs over runs for at least <see cref="MeasureFor"/>, in plan order.</summary>
+    private static List<(string Step, double Us)> ProfileSteps(Jit.Modules.CompiledModule compiled, IValue[] inputs)
+    {
+        var plan = compiled.PlanFor(inputs);
+        var runtime = plan.Rent();
+        try
+        {
+            var outputs = new IValue[compiled.OutputCount];
+            var ticks = new long[plan.StepDescriptions.Count];
+            for (int i = 0; i < WarmupRuns; i++) runtime.RunProfiled(inputs, outputs, ticks);
+            Array.Clear(ticks);
+            int runs = 0;
+            var sw = Stopwatch.StartNew();
+            while (sw.Elapsed < MeasureFor || runs < 10)
+            {
+                runtime.RunProfiled(inputs, outputs, ticks);
+                runs++;
+            }
+            return [.. plan.StepDescriptions.Select((d, i) => (d, ticks[i] * 1e6 / Stopwatch.Frequency / runs))];
+        }
+        finally
+        {
+            plan.Return(runtime);
+        }
+    }
+
+    private static string OneLine(string s)
+    {
+        s = s.ReplaceLineEndings(" ");
+        return s.Length > 140 ? s[..140] + "…" : s;
     }
 
     private static string Plural(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";

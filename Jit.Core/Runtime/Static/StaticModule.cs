@@ -65,6 +65,9 @@ public sealed class StaticModule : IDisposable
     public int OutVariantNodes { get; }
     public IReadOnlyList<string> KernelNodes { get; }
 
+    /// <summary>The top-level steps in run order, each as its node (what <see cref="StaticRuntime.RunProfiled"/> times).</summary>
+    public IReadOnlyList<string> StepDescriptions => [.. Steps.Select(s => s.Description)];
+
     public int InputCount => InputSlots.Length;
     public int OutputCount => OutputSlots.Length;
 

@@ -72,7 +72,22 @@ public sealed class StaticRuntime
     /// into (with no copy when an out-variant produces it); None receives the result. With managed
     /// outputs the results are arena tensors of this runtime, overwritten by its next run.
     /// </summary>
-    public void Run(ReadOnlySpan<IValue> inputs, Span<IValue> outputs)
+    public void Run(ReadOnlySpan<IValue> inputs, Span<IValue> outputs) => Run(inputs, outputs, default);
+
+    /// <summary>
+    /// Runs as <see cref="Run(ReadOnlySpan{IValue}, Span{IValue})"/> and adds each top-level step's
+    /// elapsed <see cref="System.Diagnostics.Stopwatch"/> ticks to <paramref name="stepTicks"/> (one
+    /// entry per <see cref="StaticModule.StepDescriptions"/>): where a plan's time goes, as PyTorch's
+    /// static runtime <c>benchmark_individual_ops</c>. An If or Loop counts as one step.
+    /// </summary>
+    public void RunProfiled(ReadOnlySpan<IValue> inputs, Span<IValue> outputs, Span<long> stepTicks)
+    {
+        if (stepTicks.Length != Module.Steps.Length)
+            throw new JitRuntimeException($"the plan has {Module.Steps.Length} steps but {stepTicks.Length} tick counters were given");
+        Run(inputs, outputs, stepTicks);
+    }
+
+    private void Run(ReadOnlySpan<IValue> inputs, Span<IValue> outputs, Span<long> stepTicks)
     {
         var m = Module;
         if (!m.Signature.Matches(inputs))
@@ -89,7 +104,7 @@ public sealed class StaticRuntime
         }
         try
         {
-            StaticStep.RunAll(m.Steps, this);
+            StaticStep.RunAll(m.Steps, this, stepTicks);
             for (int i = 0; i < outputs.Length; i++)
             {
                 var result = frame[m.OutputSlots[i]];

@@ -21,15 +21,22 @@ internal abstract class StaticStep
 
     public abstract void Run(StaticRuntime runtime);
 
-    /// <summary>Runs <paramref name="steps"/> in order, adding the failing node to an error (as the interpreter does).</summary>
-    public static void RunAll(StaticStep[] steps, StaticRuntime runtime)
+    /// <summary>
+    /// Runs <paramref name="steps"/> in order, adding the failing node to an error (as the interpreter
+    /// does). A non-empty <paramref name="stepTicks"/> (one per step) gets each step's elapsed
+    /// <see cref="System.Diagnostics.Stopwatch"/> ticks added.
+    /// </summary>
+    public static void RunAll(StaticStep[] steps, StaticRuntime runtime, Span<long> stepTicks = default)
     {
+        bool timed = !stepTicks.IsEmpty;
         for (int i = 0; i < steps.Length; i++)
         {
             var step = steps[i];
             try
             {
+                long start = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 step.Run(runtime);
+                if (timed) stepTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
             }
             catch (JitException e)
             {
