@@ -28,6 +28,23 @@ internal static class ConvKernels
         // _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups, ...)
         t.Add("aten::_convolution", (i, o) => o[0] = Convolution(i));
         t.Add("aten::_convolution.deprecated", (i, o) => o[0] = Convolution(i));
+        // PyTorch's fused forms (what FuseConvAddRelu rewrites to): relu(conv2d(x, w, b)) and relu(conv2d(x, w, b) + alpha·z).
+        t.Add("aten::cudnn_convolution_relu", (i, o) => o[0] = ConvFused(i[0].AsTensor, i[1].AsTensor, i[2].AsTensorOrNull, null, default,
+            i[3], i[4], i[5], i[6].AsInt, "aten::cudnn_convolution_relu"));
+        t.Add("aten::cudnn_convolution_add_relu", (i, o) => o[0] = ConvFused(i[0].AsTensor, i[1].AsTensor, i[4].AsTensorOrNull, i[2].AsTensor, i[3],
+            i[5], i[6], i[7], i[8].AsInt, "aten::cudnn_convolution_add_relu"));
+    }
+
+    /// <summary>A batched 2-D conv, then "+ alpha·z" (z of the output's sizes; alpha None is 1), then relu.</summary>
+    private static Tensor ConvFused(Tensor input, Tensor weight, Tensor? bias, Tensor? z, IValue alpha,
+        IValue stride, IValue padding, IValue dilation, long groups, string op)
+    {
+        if (input.Rank != 4 || weight.Rank != 4)
+            throw new JitShapeException($"{op}: expected a 4-D input and weight, got input {ShapeUtil.Format(input.Sizes)} and weight {ShapeUtil.Format(weight.Sizes)}");
+        if (input.DType != weight.DType)
+            throw new JitTypeException($"{op}: input type ({input.DType.PythonName()}) and weight type ({weight.DType.PythonName()}) should be the same");
+        return Conv2d(input, weight, bias, ShapeArgs.IntsN(stride, 2, op, "stride"), Pad(padding, 2, op), ShapeArgs.IntsN(dilation, 2, op, "dilation"),
+            groups, op, relu: true, z, alpha.IsNone ? IValue.FromInt(1) : alpha);
     }
 
     internal static Tensor Convolution(ReadOnlySpan<IValue> i)
@@ -101,24 +118,8 @@ internal static class ConvKernels
         return unbatched ? ShapeViews.Squeeze(r, 0) : r;
     }
 
-    /// <summary>
-    /// conv2d(input [N,C,H,W], weight, bias) followed by relu when <paramref name="fuseRelu"/>:
-    /// the entry the static runtime calls for a conv whose only use is a relu. Padding is
-    /// (top, bottom, left, right).
-    /// </summary>
-    internal static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] pad, long[] dilation, long groups, bool fuseRelu)
-    {
-        const string op = "aten::conv2d";
-        if (input.Rank != 4 || weight.Rank != 4)
-            throw new JitShapeException($"{op}: expected 4-D input and weight, got input {ShapeUtil.Format(input.Sizes)} and weight {ShapeUtil.Format(weight.Sizes)}");
-        if (input.DType != weight.DType)
-            throw new JitTypeException($"{op}: input type ({input.DType.PythonName()}) and weight type ({weight.DType.PythonName()}) should be the same");
-        if (stride.Length != 2 || pad.Length != 4 || dilation.Length != 2)
-            throw new JitShapeException($"{op}: expected 2 strides, 4 paddings and 2 dilations, got {stride.Length}, {pad.Length} and {dilation.Length}");
-        return Conv2d(input, weight, bias, stride, pad, dilation, groups, op, fuseRelu);
-    }
-
-    private static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] pad, long[] dilation, long groups, string op, bool relu = false)
+    private static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] pad, long[] dilation, long groups, string op,
+        bool relu = false, Tensor? addend = null, IValue alpha = default)
     {
         long n = input.Sizes[0], c = input.Sizes[1], h = input.Sizes[2], w = input.Sizes[3];
         long oc = weight.Sizes[0], cg = weight.Sizes[1], kh = weight.Sizes[2], kw = weight.Sizes[3];
@@ -141,8 +142,15 @@ internal static class ConvKernels
         if (output.NumElements == 0) return output;
         if (bias is not null && bias.DType != input.DType)
             throw new JitTypeException($"{op}: bias type ({bias.DType.PythonName()}) should be the same as input type ({input.DType.PythonName()})");
-        if (input.DType == DType.Float32) return ConvFloat<float>(input, weight, bias, output, stride, pad, dilation, groups, relu);
-        if (input.DType == DType.Float64) return ConvFloat<double>(input, weight, bias, output, stride, pad, dilation, groups, relu);
+        if (addend is not null)
+        {
+            if (addend.DType != input.DType || !addend.Sizes.SequenceEqual(output.Sizes))
+                throw new JitShapeException($"{op}: z must be a {input.DType.PythonName()} tensor of the output's shape {ShapeUtil.Format(output.Sizes)}, got {addend.DType.PythonName()}{ShapeUtil.Format(addend.Sizes)} ({shapes})");
+            if (!alpha.IsInt && !alpha.IsDouble)
+                throw new JitTypeException($"{op}: alpha must be a number, got {alpha.TagName} ({shapes})");
+        }
+        if (input.DType == DType.Float32) return ConvFloat<float>(input, weight, bias, Scaled(addend, alpha), output, stride, pad, dilation, groups, relu);
+        if (input.DType == DType.Float64) return ConvFloat<double>(input, weight, bias, Scaled(addend, alpha), output, stride, pad, dilation, groups, relu);
         long ocg = oc / groups, rows = cg * kh * kw, plane = oh * ow;
         var wc = ShapeCopy.ToContiguous(weight, weight.DType);
         bool direct = kh == 1 && kw == 1 && stride[0] == 1 && stride[1] == 1 && pad.All(p => p == 0);
@@ -169,6 +177,8 @@ internal static class ConvKernels
         }
         if (bias is not null)
             ShapeEpilogue.AddScaled(output, ShapeViews.View(bias, [oc, 1, 1], op), IValue.FromInt(1), IValue.FromInt(1), op);
+        if (addend is not null)
+            ShapeEpilogue.AddScaled(output, addend, IValue.FromInt(1), alpha, op);
         if (relu)
         {
             // Integer and half dtypes: the fused entry's relu as a separate pass.
@@ -178,46 +188,37 @@ internal static class ConvKernels
         return output;
     }
 
-    /// <summary>Float32/float64: depthwise directly, 1x1 in place, the rest through im2col; bias and relu in the GEMM epilogue.</summary>
-    private static Tensor ConvFloat<T>(Tensor input, Tensor weight, Tensor? bias, Tensor output, long[] stride, long[] pad, long[] dilation, long groups, bool relu)
+    /// <summary>Float32/float64 through <see cref="ConvGemm"/>: bias and relu in the GEMM epilogue.</summary>
+    private static Tensor ConvFloat<T>(Tensor input, Tensor weight, Tensor? bias, Tensor? addend, Tensor output, long[] stride, long[] pad, long[] dilation, long groups, bool relu)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var dtype = input.DType;
         var x = ShapeCopy.ToContiguous(input, dtype);
-        var wc = ShapeCopy.ToContiguous(weight, dtype);
-        var bc = bias is null ? null : ShapeCopy.ToContiguous(bias, dtype);
-        long n = x.Sizes[0], c = x.Sizes[1], h = x.Sizes[2], w = x.Sizes[3];
-        long oc = wc.Sizes[0], cg = wc.Sizes[1], kh = wc.Sizes[2], kw = wc.Sizes[3];
-        long oh = output.Sizes[2], ow = output.Sizes[3];
-        if (groups == c && cg == 1 && oc == c)
-        {
-            ConvDepthwise.Run<T>(x, wc, bc, output, stride, pad, dilation, relu, CpuThreads.Count);
-            return output;
-        }
-        long ocg = oc / groups, rows = cg * kh * kw, plane = oh * ow;
-        bool direct = kh == 1 && kw == 1 && stride[0] == 1 && stride[1] == 1 && pad.All(p => p == 0);
-        var cols = direct ? null : Tensor.Empty(dtype, rows, plane);
-        for (long b = 0; b < n; b++)
-        {
-            for (long g = 0; g < groups; g++)
-            {
-                Tensor bMatrix;
-                if (cols is null)
-                {
-                    bMatrix = x.AsStrided([cg, plane], [h * w, 1], x.StorageOffset + (b * c + g * cg) * h * w);
-                }
-                else
-                {
-                    Im2Col(ShapeViews.Narrow(ShapeViews.Select(x, 0, b, "aten::conv2d"), 0, g * cg, cg, "aten::conv2d"), cols, kh, kw, stride, pad, dilation, oh, ow);
-                    bMatrix = cols;
-                }
-                var wg = wc.AsStrided([ocg, rows], [rows, 1], wc.StorageOffset + g * ocg * rows);
-                var og = output.AsStrided([ocg, plane], [plane, 1], (b * oc + g * ocg) * plane);
-                var rowBias = bc?.AsStrided([ocg], [1], bc.StorageOffset + g * ocg);
-                PackedGemm.RunAny(GemmTensors.Args(wg, bMatrix, og, T.One, T.Zero, rowBias, null, relu), CpuThreads.Count);
-            }
-        }
+        var w = ShapeCopy.ToContiguous(weight, dtype);
+        var b = bias is null ? null : ShapeCopy.ToContiguous(bias, dtype);
+        var z = addend is null ? null : ShapeCopy.ToContiguous(addend, dtype);
+        ConvGemm.Run<T>(Shape(x, w, output, stride, pad, dilation, groups), x, w, b, z, output, relu, CpuThreads.Count);
         return output;
+    }
+
+    // alpha·z for a float conv's fused addend; alpha 1 (what the fusion pass makes) leaves z as it is.
+    private static Tensor? Scaled(Tensor? z, IValue alpha)
+    {
+        if (z is null || alpha.AsDouble == 1) return z;
+        var r = Tensor.Empty(z.DType, z.Sizes);
+        ShapeCopy.Copy(z, r);
+        for (long e = 0; e < r.NumElements; e++) r.WriteDouble(e, alpha.AsDouble * r.ReadDouble(e));
+        return r;
+    }
+
+    /// <summary>The geometry of input x, weight w and output y (sizes already checked); padding (top, bottom, left, right).</summary>
+    internal static Conv2dShape Shape(Tensor x, Tensor w, Tensor y, long[] stride, long[] pad, long[] dilation, long groups)
+    {
+        long[] all = [.. x.Sizes, .. w.Sizes, .. y.Sizes, .. stride, .. pad, .. dilation, groups, w.Sizes[1] * w.Sizes[2] * w.Sizes[3] * y.Sizes[2] * y.Sizes[3]];
+        if (all.Any(v => v > int.MaxValue))
+            throw new JitShapeException($"aten::conv2d: sizes, strides, paddings or dilations beyond {int.MaxValue} (input {ShapeUtil.Format(x.Sizes)}, weight {ShapeUtil.Format(w.Sizes)}, stride {ShapeUtil.Format(stride)}, padding {ShapeUtil.Format(pad)}, dilation {ShapeUtil.Format(dilation)})");
+        return new((int)x.Sizes[0], (int)x.Sizes[1], (int)x.Sizes[2], (int)x.Sizes[3], (int)w.Sizes[0], (int)groups, (int)w.Sizes[2], (int)w.Sizes[3],
+            (int)stride[0], (int)stride[1], (int)pad[0], (int)pad[2], (int)dilation[0], (int)dilation[1], (int)y.Sizes[2], (int)y.Sizes[3]);
     }
 
     /// <summary>

@@ -24,6 +24,7 @@ public static class PassCatalog
         (nameof(LoopUnrolling), _ => new LoopUnrolling()),
         (nameof(Peephole), _ => new Peephole()),
         (nameof(FoldConvBatchNorm), _ => new FoldConvBatchNorm()),
+        (nameof(FuseConvAddRelu), _ => new FuseConvAddRelu()),
         (nameof(PropagateShapes), _ => new PropagateShapes()),
         // Not in DefaultPipeline: fusion pays only where a backend compiles the groups (see RunCommand).
         (nameof(TensorExprFuser), _ => new TensorExprFuser()),
@@ -43,7 +44,8 @@ public static class PassCatalog
         // leave repeats the first CSE could not merge.
         nameof(Peephole), "ConstantPropagation", nameof(FoldConvBatchNorm), "ConstantPooling", "EliminateDeadCode",
         "EliminateCommonSubexpression",
-        nameof(PropagateShapes),
+        // After shapes, which prove a residual's sizes equal to the conv output's.
+        nameof(PropagateShapes), nameof(FuseConvAddRelu),
     ];
 
     /// <summary>The names of every pass in the table, in table order.</summary>

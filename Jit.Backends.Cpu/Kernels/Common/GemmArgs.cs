@@ -8,7 +8,8 @@ internal readonly record struct GemmLayout(long Offset, long RowStride, long Col
 /// <summary>
 /// One product C[M,N] = alpha·A[M,K]·B[K,N] + beta·C (+ row or column bias, then relu), with C
 /// row-major at <see cref="COffset"/> with leading dimension <see cref="Ldc"/>. C must not
-/// overlap A or B. Empty bias spans mean no bias.
+/// overlap A or B. Empty bias spans mean no bias. A non-empty <see cref="Addend"/> (read at C's
+/// offset and leading dimension) is added after the bias and before relu: a conv's fused residual.
 /// </summary>
 internal ref struct GemmArgs<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -26,5 +27,6 @@ internal ref struct GemmArgs<T> where T : unmanaged, IFloatingPointIeee754<T>
     public T Beta;
     public ReadOnlySpan<T> RowBias;
     public ReadOnlySpan<T> ColBias;
+    public ReadOnlySpan<T> Addend;
     public bool Relu;
 }

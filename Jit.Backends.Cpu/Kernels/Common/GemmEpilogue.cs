@@ -7,7 +7,8 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// Folds one k-block's tile into C. The first block writes alpha·acc + beta·C (C is not read
 /// when beta is 0, so NaN there does not leak, as BLAS and PyTorch); later blocks add
 /// alpha·acc; the last block adds the row bias (conv: one per output channel) or column bias
-/// (linear: one per output feature) and applies relu. The vector and scalar loops perform the
+/// (linear: one per output feature), then the addend (a residual laid out as C), and applies relu
+/// as "v &lt; 0 ? 0 : v", which keeps NaN as the relu kernel does. The vector and scalar loops perform the
 /// same IEEE operations per element (no fused multiply-add here), so an element's value does
 /// not depend on whether it fell into a full or an edge tile.
 /// </summary>
@@ -17,6 +18,7 @@ internal unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPointIeee75
     public T Beta;
     public T* RowBias;
     public T* ColBias;
+    public T* Addend;
     public bool Relu;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -31,6 +33,7 @@ internal unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPointIeee75
             T* t = tile + r * tileLd;
             T* cr = c + (i + r) * ldc + j;
             T* cb = ColBias == null ? null : ColBias + j;
+            T* za = Addend == null || !last ? null : Addend + (i + r) * ldc + j;
             bool rowBias = last && RowBias != null;
             T rb = rowBias ? RowBias[i + r] : T.Zero;
             int x = 0;
@@ -49,7 +52,8 @@ internal unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPointIeee75
                     {
                         if (rowBias) v += new Vector<T>(rb);
                         if (cb != null) v += Vector.Load(cb + x);
-                        if (Relu) v = Vector.Max(v, Vector<T>.Zero);
+                        if (za != null) v += Vector.Load(za + x);
+                        if (Relu) v = Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), Vector<T>.Zero, v);
                     }
                     v.Store(cr + x);
                 }
@@ -67,7 +71,8 @@ internal unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPointIeee75
                 {
                     if (rowBias) v += rb;
                     if (cb != null) v += cb[x];
-                    if (Relu) v = T.Max(v, T.Zero);
+                    if (za != null) v += za[x];
+                    if (Relu && v < T.Zero) v = T.Zero;
                 }
                 cr[x] = v;
             }

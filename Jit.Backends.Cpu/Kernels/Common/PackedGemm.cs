@@ -50,8 +50,9 @@ internal static unsafe class PackedGemm
         if (g.Ldc < g.N) throw new JitShapeException($"packed GEMM: leading dimension {g.Ldc} of C is below its {g.N} columns");
         if (!g.RowBias.IsEmpty && g.RowBias.Length < g.M) throw new JitShapeException($"packed GEMM: row bias of {g.RowBias.Length} for {g.M} rows");
         if (!g.ColBias.IsEmpty && g.ColBias.Length < g.N) throw new JitShapeException($"packed GEMM: column bias of {g.ColBias.Length} for {g.N} columns");
+        if (!g.Addend.IsEmpty) CheckOperand(g.Addend.Length, new GemmLayout(g.COffset, g.Ldc, 1), g.M, g.N, "addend");
         var blk = GemmBlocking.For(kind, sizeof(T));
-        fixed (T* a = g.A, b = g.B, c = g.C, rowBias = g.RowBias, colBias = g.ColBias)
+        fixed (T* a = g.A, b = g.B, c = g.C, rowBias = g.RowBias, colBias = g.ColBias, addend = g.Addend)
         {
             var job = new Job<T>
             {
@@ -63,6 +64,7 @@ internal static unsafe class PackedGemm
                     Alpha = g.Alpha, Beta = g.Beta, Relu = g.Relu,
                     RowBias = g.RowBias.IsEmpty ? null : rowBias,
                     ColBias = g.ColBias.IsEmpty ? null : colBias,
+                    Addend = g.Addend.IsEmpty ? null : addend + g.COffset,
                 },
             };
             Split<T, TM>(job, threads);
@@ -85,11 +87,15 @@ internal static unsafe class PackedGemm
         bool byRows = rowTiles >= colTiles;
         int tiles = byRows ? rowTiles : colTiles;
         int parts = (long)job.M * job.N * Math.Max(job.K, 1) < ParallelWork ? 1 : Math.Min(Math.Max(threads, 1), tiles);
-        if (parts == 1)
-        {
-            Block<T, TM>(job, 0, job.M, 0, job.N);
-            return;
-        }
+        if (parts == 1) Block<T, TM>(job, 0, job.M, 0, job.N);
+        else SplitAcross<T, TM>(job, parts, tiles, byRows);
+    }
+
+    // Apart from Split so the closure is allocated only when threads are used: a single-thread call allocates nothing.
+    private static void SplitAcross<T, TM>(Job<T> job, int parts, int tiles, bool byRows)
+        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        var blk = job.Blk;
         int unit = byRows ? blk.MR : blk.NR, extent = byRows ? job.M : job.N;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {

@@ -34,6 +34,9 @@ public static partial class OpTable
         Op("aten::dot(Tensor self, Tensor tensor) -> Tensor", OpKind.Extern, SameDTypes(0, 1), Scalar),
         Op("aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2] padding=0, int[2] dilation=1, int groups=1) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), Conv(2, 3, 4, 5, 6)),
         Op("aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, str padding=\"valid\", int[2] dilation=1, int groups=1) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), Conv(2, 3, 4, 5, 6)),
+        // The fused conv forms PyTorch's FuseFrozenConvAddRelu pass makes (CUDA there; any device here): relu(conv(x, w, b) [+ alpha·z]).
+        Op("aten::cudnn_convolution_relu(Tensor self, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int groups) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), Conv(0, 3, 4, 5, 6)),
+        Op("aten::cudnn_convolution_add_relu(Tensor self, Tensor weight, Tensor z, Scalar? alpha, Tensor? bias, int[] stride, int[] padding, int[] dilation, int groups) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2, 4), Conv(0, 5, 6, 7, 8)),
         Op("aten::addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), AddMatMul(0, 1, 2, 2)),
         Op("aten::baddbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor", OpKind.Extern, SameDTypes(0, 1, 2), AddMatMul(0, 1, 2, 3)),
         Op("aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enabled=True) -> Tensor", OpKind.Reduction, SameDType(0), SameAs(0)),

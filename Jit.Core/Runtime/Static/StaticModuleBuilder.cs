@@ -60,7 +60,8 @@ internal sealed class StaticModuleBuilder
     {
         var graph = optimized.Copy();
         ShapeAnalysis.PropagateComplete(graph, inputs);
-        if (new PassManager([new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode()]).Run(graph))
+        // Complete sizes may prove residual adds the symbolic pass could not fuse into their conv.
+        if (new PassManager([new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode(), new FuseConvAddRelu()]).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs);
         // Fusion pays only where the backend compiles groups; the shapes are complete here. A compiled
         // group still costs a few µs per call (output allocation, pinning, temporaries), more than two

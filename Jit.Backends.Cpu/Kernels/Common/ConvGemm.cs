@@ -1,0 +1,81 @@
+using System.Buffers;
+using System.Numerics;
+using Jit.Tensors;
+
+namespace Jit.Backends.Cpu.Kernels.Common;
+
+/// <summary>
+/// Float32/float64 conv2d into a given output: depthwise convs run directly
+/// (<see cref="ConvDepthwise"/>); the rest are, per sample and group, im2col into a pooled buffer
+/// (none for a pointwise conv, whose input already is the GEMM's B) and one packed GEMM
+/// weight × columns whose epilogue adds the bias, then an optional addend (a fused residual, laid
+/// out as the output), then relu. The ordinary kernel and the out-variant both run this, so the
+/// static runtime and the interpreter agree bit for bit.
+/// </summary>
+internal static unsafe class ConvGemm
+{
+    /// <summary>Every tensor contiguous; <paramref name="addend"/>, when given, has the output's sizes.</summary>
+    public static void Run<T>(in Conv2dShape s, Tensor x, Tensor w, Tensor? bias, Tensor? addend, Tensor y, bool relu, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (s.IsDepthwise)
+        {
+            ConvDepthwise.Run<T>(x, w, bias, y, [s.SH, s.SW], [s.PadTop, 0, s.PadLeft, 0], [s.DH, s.DW], relu && addend is null, threads);
+            if (addend is not null) AddRelu(y.ContiguousSpan<T>(), addend.ContiguousSpan<T>(), relu);
+            return;
+        }
+        int rows = s.Rows, plane = s.Plane, cg = s.ChannelsPerGroup, ocg = s.OutChannelsPerGroup;
+        var xs = x.ContiguousSpan<T>();
+        var ws = w.ContiguousSpan<T>();
+        var bs = bias is null ? default : bias.ContiguousSpan<T>();
+        var zs = addend is null ? default : addend.ContiguousSpan<T>();
+        var ys = y.ContiguousSpan<T>();
+        T[]? cols = s.IsPointwise ? null : ArrayPool<T>.Shared.Rent(checked(rows * plane));
+        try
+        {
+            fixed (T* xp = xs, cp = cols)
+            {
+                for (int b = 0; b < s.N; b++)
+                {
+                    for (int g = 0; g < s.Groups; g++)
+                    {
+                        long input = ((long)b * s.C + (long)g * cg) * s.H * s.W;
+                        ReadOnlySpan<T> bMatrix = xs;
+                        var bLayout = new GemmLayout(input, plane, 1);
+                        if (cols is not null)
+                        {
+                            ConvIm2Col.Fill(s, xp + input, cg, cp);
+                            bMatrix = cols.AsSpan(0, rows * plane);
+                            bLayout = new GemmLayout(0, plane, 1);
+                        }
+                        PackedGemm.RunAny(new GemmArgs<T>
+                        {
+                            M = ocg, N = plane, K = rows,
+                            A = ws, ALayout = new GemmLayout((long)g * ocg * rows, rows, 1),
+                            B = bMatrix, BLayout = bLayout,
+                            C = ys, COffset = ((long)b * s.OC + (long)g * ocg) * plane, Ldc = plane,
+                            Alpha = T.One, Beta = T.Zero,
+                            RowBias = bs.IsEmpty ? default : bs.Slice(g * ocg, ocg),
+                            Addend = zs,
+                            Relu = relu,
+                        }, threads);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (cols is not null) ArrayPool<T>.Shared.Return(cols);
+        }
+    }
+
+    // The depthwise path's residual: the same "+ addend, then relu" as the GEMM epilogue.
+    private static void AddRelu<T>(Span<T> y, ReadOnlySpan<T> z, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int k = 0; k < y.Length; k++)
+        {
+            T v = y[k] + z[k];
+            y[k] = relu && v < T.Zero ? T.Zero : v;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using Jit.Backends.Cpu;
+using Jit.Runtime;
+using Jit.Tensors;
+
+namespace Jit.Benchmarks;
+
+/// <summary>
+/// <c>-- conv [--runs R]</c>: times the out-variant of conv2d (with the relu the fixtures fuse into
+/// it) on the convolutions of the cnn and resnet_block fixtures, through the CPU kernel table as
+/// the static runtime calls it, and prints "shape µs GFLOP/s" lines (median of R samples, each a
+/// few milliseconds of back-to-back calls).
+/// </summary>
+public static class ConvTimer
+{
+    // N, C, H, W, OC, K, stride, padding: every conv of the two fixtures.
+    private static readonly (int N, int C, int H, int W, int OC, int K, int S, int P)[] Shapes =
+    [
+        (2, 3, 16, 16, 8, 3, 1, 1), (2, 8, 8, 8, 16, 3, 2, 1),
+        (1, 3, 12, 12, 8, 3, 1, 1), (1, 8, 12, 12, 8, 3, 1, 1), (1, 8, 12, 12, 16, 3, 2, 1), (1, 16, 6, 6, 16, 3, 1, 1), (1, 8, 12, 12, 16, 1, 2, 0),
+        (1, 64, 56, 56, 64, 3, 1, 1),
+    ];
+
+    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    {
+        int runs = 9;
+        for (int i = 0; i < args.Count; i++)
+            if (args[i] == "--runs") runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
+        using var cpu = new CpuBackend(Device.Cpu);
+        cpu.Kernels.TryGetOut("aten::cudnn_convolution_relu", out var conv);
+        foreach (var s in Shapes)
+        {
+            var x = Filled(1, s.N, s.C, s.H, s.W);
+            var w = Filled(2, s.OC, s.C, s.K, s.K);
+            var b = Filled(3, s.OC);
+            int oh = (s.H + 2 * s.P - s.K) / s.S + 1, ow = (s.W + 2 * s.P - s.K) / s.S + 1;
+            var y = Tensor.Empty(DType.Float32, s.N, s.OC, oh, ow);
+            IValue[] ins = [x, w, b, Ints(s.S), Ints(s.P), Ints(1), 1];
+            IValue[] outs = [y];
+            double flops = 2.0 * s.N * s.OC * oh * ow * s.C * s.K * s.K;
+            int reps = Math.Max(1, (int)(2e7 / flops));
+            var warm = Stopwatch.StartNew();
+            while (warm.Elapsed.TotalSeconds < 0.2) conv(ins, outs);
+            var samples = new double[runs];
+            for (int r = 0; r < runs; r++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                for (int i = 0; i < reps; i++) conv(ins, outs);
+                samples[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / reps;
+            }
+            Array.Sort(samples);
+            double us = samples[runs / 2];
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{s.N}x{s.C}x{s.H}x{s.W} -> {s.OC} k{s.K} s{s.S} p{s.P}: {us:F2} µs {flops / us / 1e3:F1} GFLOP/s"));
+        }
+        return 0;
+    }
+
+    private static IValue Ints(long v) => IValue.FromList(new IValueList(Jit.Ir.IntType.Instance, [IValue.FromInt(v), IValue.FromInt(v)]));
+
+    private static Tensor Filled(int seed, params long[] sizes)
+    {
+        var rng = new Random(seed);
+        var t = Tensor.Empty(DType.Float32, sizes);
+        var span = t.ContiguousSpan<float>();
+        for (int i = 0; i < span.Length; i++) span[i] = (float)(rng.NextDouble() * 2 - 1);
+        return t;
+    }
+}
