@@ -23,6 +23,9 @@ public sealed class ConvFusedKernelTests
         { "grouped", 1, 8, 9, 9, 12, 3, 1, 1, 4 },
         { "depthwise", 2, 6, 10, 11, 6, 3, 1, 1, 6 },
         { "wide", 1, 4, 40, 40, 20, 5, 1, 2, 1 },
+        { "stride 3", 1, 5, 17, 14, 7, 3, 3, 1, 1 },
+        { "5x5 strided", 2, 3, 19, 23, 9, 5, 2, 2, 1 },
+        { "deep (K past one k-block: im2col)", 1, 64, 6, 6, 8, 3, 1, 1, 1 },
     };
 
     private static IValue Call(string op, params IValue[] args)
@@ -71,6 +74,29 @@ public sealed class ConvFusedKernelTests
         AssertBitwise(addRelu, CallOut("aten::cudnn_convolution_add_relu", Tensor.Empty(DType.Float32, conv.Sizes), x, wt, z, IValue.None, b, stride, padding, dilation, groups),
             name + " add relu out-variant");
         AssertBitwise(conv, CallOut("aten::conv2d", Tensor.Empty(DType.Float32, conv.Sizes), x, wt, b, stride, padding, dilation, groups), name + " conv out-variant");
+    }
+
+    [Theory]
+    [InlineData(1, 16, 40, 40, 32, 3, 1, 1)]
+    [InlineData(2, 8, 30, 30, 24, 3, 2, 1)]
+    public void ThreadCountsGiveTheSameBits(long n, long c, long h, long w, long oc, long k, long s, long p)
+    {
+        var x = Random(DType.Float32, 1, n, c, h, w);
+        var wt = Random(DType.Float32, 2, oc, c, k, k);
+        var b = Random(DType.Float32, 3, oc);
+        IValue[] args = [x, wt, b, Ints(s, s), Ints(p, p), Ints(1, 1), 1];
+        int saved = Jit.Backends.Cpu.Kernels.CpuThreads.Count;
+        try
+        {
+            Jit.Backends.Cpu.Kernels.CpuThreads.Count = 1;
+            var one = Call("aten::cudnn_convolution_relu", args).AsTensor;
+            Jit.Backends.Cpu.Kernels.CpuThreads.Count = 3;
+            AssertBitwise(one, Call("aten::cudnn_convolution_relu", args).AsTensor, "3 threads");
+        }
+        finally
+        {
+            Jit.Backends.Cpu.Kernels.CpuThreads.Count = saved;
+        }
     }
 
     [Fact]

@@ -40,6 +40,8 @@ public sealed class ConvKernelTests
     [InlineData(1, 4, 12, 12, 8, 3, 2, 3, 2, 2, 1, 2, 3, 2)]
     [InlineData(3, 2, 5, 6, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1)]
     [InlineData(1, 3, 16, 16, 5, 5, 5, 1, 1, 2, 2, 1, 1, 1)]
+    [InlineData(2, 6, 17, 15, 4, 3, 2, 2, 3, 1, 0, 2, 2, 2)]
+    [InlineData(1, 3, 9, 20, 5, 1, 3, 1, 2, 0, 3, 1, 3, 1)]
     public void MatchesDirectConvolution(long n, long c, long h, long w, long oc, long kh, long kw,
         long sh, long sw, long ph, long pw, long dh, long dw, long groups)
     {

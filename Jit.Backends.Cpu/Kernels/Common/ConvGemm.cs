@@ -6,10 +6,11 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 
 /// <summary>
 /// Float32/float64 conv2d into a given output: depthwise convs run directly
-/// (<see cref="ConvDepthwise"/>); the rest are, per sample and group, im2col into a pooled buffer
+/// (<see cref="ConvDepthwise"/>), the rest without im2col where K fits one GEMM k-block
+/// (<see cref="ConvDirect"/>); larger ones are, per sample and group, im2col into a pooled buffer
 /// (none for a pointwise conv, whose input already is the GEMM's B) and one packed GEMM
-/// weight × columns whose epilogue adds the bias, then an optional addend (a fused residual, laid
-/// out as the output), then relu. The ordinary kernel and the out-variant both run this, so the
+/// weight × columns. Either way the epilogue adds the bias, then an optional addend (a fused
+/// residual, laid out as the output), then applies relu. The ordinary kernel and the out-variant both run this, so the
 /// static runtime and the interpreter agree bit for bit.
 /// </summary>
 internal static unsafe class ConvGemm
@@ -22,6 +23,11 @@ internal static unsafe class ConvGemm
         {
             ConvDepthwise.Run<T>(x, w, bias, y, [s.SH, s.SW], [s.PadTop, 0, s.PadLeft, 0], [s.DH, s.DW], relu && addend is null, threads);
             if (addend is not null) AddRelu(y.ContiguousSpan<T>(), addend.ContiguousSpan<T>(), relu);
+            return;
+        }
+        if (ConvDirect.Handles<T>(s))
+        {
+            ConvDirect.Run<T>(s, x, w, bias, addend, y, relu, threads);
             return;
         }
         int rows = s.Rows, plane = s.Plane, cg = s.ChannelsPerGroup, ocg = s.OutChannelsPerGroup;

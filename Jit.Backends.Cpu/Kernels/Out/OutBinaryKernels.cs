@@ -1,3 +1,4 @@
+using System.Numerics;
 using Jit.Runtime;
 using Jit.Tensors;
 using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
@@ -12,11 +13,35 @@ namespace Jit.Backends.Cpu.Kernels.Out;
 /// </summary>
 internal static class OutBinaryKernels
 {
-    private interface IZip { double Apply(double x, double y); }
+    /// <summary>
+    /// Vector: the same op in float32, used only where it gives the double path's bits: one IEEE
+    /// operation on floats, correctly rounded either way (double carries more than 2·24+2 bits).
+    /// </summary>
+    private interface IZip
+    {
+        double Apply(double x, double y);
+        bool ExactInFloat { get; }
+        Vector<float> Apply(Vector<float> x, Vector<float> y);
+    }
 
-    private readonly struct AddOp(double alpha) : IZip { public double Apply(double x, double y) => x + alpha * y; }
-    private readonly struct MulOp : IZip { public double Apply(double x, double y) => x * y; }
-    private readonly struct DivOp : IZip { public double Apply(double x, double y) => x / y; }
+    private readonly struct AddOp(double alpha) : IZip
+    {
+        public double Apply(double x, double y) => x + alpha * y;
+        public bool ExactInFloat => alpha is 1 or -1;
+        public Vector<float> Apply(Vector<float> x, Vector<float> y) => alpha == 1 ? x + y : x - y;
+    }
+    private readonly struct MulOp : IZip
+    {
+        public double Apply(double x, double y) => x * y;
+        public bool ExactInFloat => true;
+        public Vector<float> Apply(Vector<float> x, Vector<float> y) => x * y;
+    }
+    private readonly struct DivOp : IZip
+    {
+        public double Apply(double x, double y) => x / y;
+        public bool ExactInFloat => true;
+        public Vector<float> Apply(Vector<float> x, Vector<float> y) => x / y;
+    }
 
     public static void Register(KernelTable t)
     {
@@ -89,7 +114,11 @@ internal static class OutBinaryKernels
         if (x.Row == z.Length && y.Row == z.Length)
         {
             // Both full: the common elementwise case, without per-element dispatch.
-            for (int k = 0; k < z.Length; k++) z[k] = (float)op.Apply(x.Data[k], y.Data[k]);
+            int k = 0;
+            if (op.ExactInFloat)
+                for (; k + Vector<float>.Count <= z.Length; k += Vector<float>.Count)
+                    op.Apply(new Vector<float>(x.Data.Slice(k)), new Vector<float>(y.Data.Slice(k))).CopyTo(z.Slice(k));
+            for (; k < z.Length; k++) z[k] = (float)op.Apply(x.Data[k], y.Data[k]);
             return true;
         }
         if (x.Row != z.Length && y.Row != z.Length) return false; // the output is larger than both: the kernel broadcasts

@@ -42,38 +42,36 @@ internal static class OutPoolKernels
         return g.DH > 0 && g.DW > 0;
     }
 
-    private static bool MaxPool(Tensor x, Geometry g, Tensor y)
+    // NaN wins (v > m fails for it, IsNaN catches it) and, once the maximum, stays: PyTorch's rule.
+    private static unsafe bool MaxPool(Tensor x, Geometry g, Tensor y)
     {
         long h = x.Sizes[2], w = x.Sizes[3], oh = y.Sizes[2], ow = y.Sizes[3];
-        var xs = F32(x);
-        var ys = F32(y);
         long planes = x.Sizes[0] * x.Sizes[1];
-        for (long p = 0; p < planes; p++)
+        fixed (float* xs = F32(x), ys = F32(y))
         {
-            var src = xs.Slice((int)(p * h * w), (int)(h * w));
-            var dst = ys.Slice((int)(p * oh * ow), (int)(oh * ow));
-            for (long oy = 0; oy < oh; oy++)
+            for (long p = 0; p < planes; p++)
             {
-                long y0 = oy * g.SH - g.PH, y1 = Math.Min(y0 + (g.KH - 1) * g.DH + 1, h);
-                while (y0 < 0) y0 += g.DH;
-                for (long ox = 0; ox < ow; ox++)
+                float* src = xs + p * h * w, dst = ys + p * oh * ow;
+                for (long oy = 0; oy < oh; oy++)
                 {
-                    long x0 = ox * g.SW - g.PW, x1 = Math.Min(x0 + (g.KW - 1) * g.DW + 1, w);
-                    while (x0 < 0) x0 += g.DW;
-                    float m = float.NegativeInfinity;
-                    for (long yy = y0; yy < y1 && !float.IsNaN(m); yy += g.DH)
+                    long y0 = oy * g.SH - g.PH, y1 = Math.Min(y0 + (g.KH - 1) * g.DH + 1, h);
+                    while (y0 < 0) y0 += g.DH;
+                    for (long ox = 0; ox < ow; ox++)
                     {
-                        for (long xx = x0; xx < x1; xx += g.DW)
+                        long x0 = ox * g.SW - g.PW, x1 = Math.Min(x0 + (g.KW - 1) * g.DW + 1, w);
+                        while (x0 < 0) x0 += g.DW;
+                        float m = float.NegativeInfinity;
+                        for (long yy = y0; yy < y1; yy += g.DH)
                         {
-                            float v = src[(int)(yy * w + xx)];
-                            if (v > m || float.IsNaN(v))
+                            float* row = src + yy * w;
+                            for (long xx = x0; xx < x1; xx += g.DW)
                             {
-                                m = v;
-                                if (float.IsNaN(v)) break;
+                                float v = row[xx];
+                                if (v > m || float.IsNaN(v)) m = v;
                             }
                         }
+                        dst[oy * ow + ox] = m;
                     }
-                    dst[(int)(oy * ow + ox)] = m;
                 }
             }
         }

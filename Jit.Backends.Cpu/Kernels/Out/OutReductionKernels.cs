@@ -54,6 +54,17 @@ internal static class OutReductionKernels
         if (y.NumElements != s) return false;
         var xs = F32(x);
         var ys = F32(y);
+        if (SuffixReduced(reduced, rank))
+        {
+            // Each output reduces one contiguous run: the same storage order, without the odometer.
+            for (int k = 0; k < ys.Length; k++)
+            {
+                double a = 0;
+                foreach (float v in xs.Slice((int)(k * count), (int)count)) a += v;
+                ys[k] = (float)(mean ? a / count : a);
+            }
+            return true;
+        }
         var acc = ArrayPool<double>.Shared.Rent((int)s);
         try
         {
@@ -80,6 +91,14 @@ internal static class OutReductionKernels
         {
             ArrayPool<double>.Shared.Return(acc);
         }
+        return true;
+    }
+
+    private static bool SuffixReduced(ReadOnlySpan<bool> reduced, int rank)
+    {
+        int d = rank;
+        while (d > 0 && reduced[d - 1]) d--;
+        for (int k = 0; k < d; k++) if (reduced[k]) return false;
         return true;
     }
 }

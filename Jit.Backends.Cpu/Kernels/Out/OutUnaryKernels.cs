@@ -1,3 +1,4 @@
+using System.Numerics;
 using Jit.Runtime;
 using Jit.Tensors;
 using static Jit.Backends.Cpu.Kernels.Common.StridedMathFunctions;
@@ -26,10 +27,25 @@ internal static class OutUnaryKernels
     private readonly struct Cos : IMap { public double Apply(double x) => Math.Cos(x); }
     private readonly struct Tanh : IMap { public double Apply(double x) => Math.Tanh(x); }
     private readonly struct SigmoidOp : IMap { public double Apply(double x) => Sigmoid(x); }
-    private readonly struct Neg : IMap { public double Apply(double x) => -x; }
-    private readonly struct Abs : IMap { public double Apply(double x) => Math.Abs(x); }
+    private readonly struct Neg : IExactMap
+    {
+        public double Apply(double x) => -x;
+        public Vector<float> Apply(Vector<float> x) => -x;
+    }
+    private readonly struct Abs : IExactMap
+    {
+        public double Apply(double x) => Math.Abs(x);
+        public Vector<float> Apply(Vector<float> x) => Vector.Abs(x);
+    }
+    /// <summary>An op exact in float32 (no rounding), so a float vector computes the same bits as the double path.</summary>
+    private interface IExactMap : IMap { Vector<float> Apply(Vector<float> x); }
+
     // "x < 0 ? 0 : x" keeps NaN, as PyTorch's relu does.
-    private readonly struct Relu : IMap { public double Apply(double x) => x < 0 ? 0 : x; }
+    private readonly struct Relu : IExactMap
+    {
+        public double Apply(double x) => x < 0 ? 0 : x;
+        public Vector<float> Apply(Vector<float> x) => Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), Vector<float>.Zero, x);
+    }
     private readonly struct Silu : IMap { public double Apply(double x) => x * Sigmoid(x); }
     private readonly struct GeluErf : IMap { public double Apply(double x) => 0.5 * x * (1 + Erf(x / Sqrt2)); }
     private readonly struct GeluTanh : IMap
@@ -61,9 +77,9 @@ internal static class OutUnaryKernels
         Add(t, "aten::cos", (i, o) => Map(i[0], o, new Cos()));
         Add(t, "aten::tanh", (i, o) => Map(i[0], o, new Tanh()));
         Add(t, "aten::sigmoid", (i, o) => Map(i[0], o, new SigmoidOp()));
-        Add(t, "aten::neg", (i, o) => Map(i[0], o, new Neg()));
-        Add(t, "aten::abs", (i, o) => Map(i[0], o, new Abs()));
-        Add(t, "aten::relu", (i, o) => Map(i[0], o, new Relu()));
+        Add(t, "aten::neg", (i, o) => MapExact(i[0], o, new Neg()));
+        Add(t, "aten::abs", (i, o) => MapExact(i[0], o, new Abs()));
+        Add(t, "aten::relu", (i, o) => MapExact(i[0], o, new Relu()));
         Add(t, "aten::silu", (i, o) => Map(i[0], o, new Silu()));
         Add(t, "aten::gelu", (i, o) => i[1].AsString switch
         {
@@ -87,6 +103,19 @@ internal static class OutUnaryKernels
         if (!(min.IsNone || min.IsDouble || min.IsInt) || !(max.IsNone || max.IsDouble || max.IsInt)) return false;
         if (!min.IsNone) lo = round ? (float)min.AsDouble : min.AsDouble;
         if (!max.IsNone) hi = round ? (float)max.AsDouble : max.AsDouble;
+        return true;
+    }
+
+    private static bool MapExact<TOp>(IValue input, Tensor output, TOp op) where TOp : struct, IExactMap
+    {
+        var x = input.AsTensor;
+        if (!IsF32(x) || !IsF32(output) || !x.Sizes.SequenceEqual(output.Sizes)) return false;
+        var xs = F32(x);
+        var ys = F32(output);
+        int k = 0;
+        for (; k + Vector<float>.Count <= ys.Length; k += Vector<float>.Count)
+            op.Apply(new Vector<float>(xs.Slice(k))).CopyTo(ys.Slice(k));
+        for (; k < ys.Length; k++) ys[k] = (float)op.Apply(xs[k]);
         return true;
     }
 

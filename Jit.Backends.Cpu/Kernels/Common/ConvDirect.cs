@@ -1,0 +1,212 @@
+using System.Buffers;
+using System.Numerics;
+using Jit.Tensors;
+
+namespace Jit.Backends.Cpu.Kernels.Common;
+
+/// <summary>
+/// Convolution without im2col. The padded input is split into stride phases (for stride s, the
+/// s×s planes of rows ≡ u and columns ≡ v mod s; one plane at stride 1), each of Ha × Wb elements.
+/// In those planes every kernel tap (c, i, j) reads, for output row oy, a contiguous run starting
+/// at a fixed offset: pixel (oy, ox) of tap k sits at offsets[k] + oy·Wb + ox. Counting output
+/// pixels on the phase planes' row length Wb ("virtual" pixels, the last Wb − OW of each row
+/// wasted), B[k, p] = phases[offsets[k] + p], so the micro-kernel loads its B rows straight from
+/// the input (<see cref="ConvMicroKernels"/>) and the epilogue stores only the real pixels. One
+/// pass over the input replaces im2col's KH·KW and the packing copy; the sum order per element
+/// is the packed GEMM's (one k-block), so results match it bit for bit.
+/// </summary>
+internal static unsafe class ConvDirect
+{
+    private const long ParallelWork = 1L << 21;
+
+    /// <summary>Whether <see cref="Run{T}"/> takes this conv: K fits one k-block, the machine has a vector micro-kernel, the phases fit one buffer.</summary>
+    public static bool Handles<T>(in Conv2dShape s) where T : unmanaged
+    {
+        var blk = GemmBlocking.For(GemmBlocking.Best, sizeof(T));
+        long ha = s.OH + (long)(s.KH - 1) * s.DH / s.SH, wb = s.OW + (long)(s.KW - 1) * s.DW / s.SW;
+        return blk.Kind != GemmKernelKind.Scalar && s.Rows <= blk.KC && (long)s.C * ha * wb * s.SH * s.SW < int.MaxValue / 2;
+    }
+
+    /// <summary>Tensors contiguous, the shape checked; see <see cref="ConvGemm.Run{T}"/>.</summary>
+    public static void Run<T>(in Conv2dShape s, Tensor x, Tensor w, Tensor? bias, Tensor? addend, Tensor y, bool relu, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var blk = GemmBlocking.For(GemmBlocking.Best, sizeof(T));
+        int ha = s.OH + (s.KH - 1) * s.DH / s.SH, wb = s.OW + (s.KW - 1) * s.DW / s.SW;
+        long phasePlane = (long)ha * wb, perChannel = phasePlane * s.SH * s.SW;
+        int panels = (s.OH * wb + blk.NR - 1) / blk.NR;
+        // Reads run at most a row and two panels past the last plane (for wasted pixels only).
+        long length = checked(s.C * perChannel + wb + 2 * blk.NR);
+        var phases = ArrayPool<T>.Shared.Rent((int)length);
+        int k = s.Rows;
+        int* offsets = stackalloc int[k];
+        for (int c = 0, r = 0; c < s.ChannelsPerGroup; c++)
+            for (int i = 0; i < s.KH; i++)
+                for (int j = 0; j < s.KW; j++, r++)
+                {
+                    int u = i * s.DH % s.SH, di = i * s.DH / s.SH, v = j * s.DW % s.SW, dj = j * s.DW / s.SW;
+                    offsets[r] = checked((int)((c * perChannel) + (u * s.SW + v) * phasePlane + di * wb + dj));
+                }
+        try
+        {
+            fixed (T* xp = x.ContiguousSpan<T>(), wp = w.ContiguousSpan<T>(), yp = y.ContiguousSpan<T>(), qp = phases)
+            fixed (T* bp = bias is null ? default : bias.ContiguousSpan<T>(), zp = addend is null ? default : addend.ContiguousSpan<T>())
+            {
+                int ocg = s.OutChannelsPerGroup, mr = blk.MR;
+                T* packA = GemmWorkspace<T>.PackedA((long)(ocg + mr - 1) / mr * mr * k);
+                for (int b = 0; b < s.N; b++)
+                {
+                    Split(s, xp + (long)b * s.C * s.H * s.W, qp, ha, wb, length);
+                    for (int g = 0; g < s.Groups; g++)
+                    {
+                        GemmPacking.PackA(wp + (long)g * ocg * k, k, 1, ocg, k, mr, packA);
+                        long outOffset = ((long)b * s.OC + (long)g * ocg) * s.Plane;
+                        var job = new Job<T>
+                        {
+                            Shape = s, Blocking = blk, Wb = wb, Offsets = offsets, PackedA = packA,
+                            Phases = qp + g * s.ChannelsPerGroup * perChannel,
+                            Epilogue = new GemmEpilogue<T>
+                            {
+                                Alpha = T.One, Beta = T.Zero, Relu = relu,
+                                RowBias = bias is null ? null : bp + (long)g * ocg,
+                                Addend = addend is null ? null : zp + outOffset,
+                            },
+                            Output = yp + outOffset,
+                        };
+                        int parts = threads <= 1 || (long)ocg * s.Plane * k < ParallelWork ? 1 : Math.Min(threads, panels);
+                        if (parts == 1) job.Panels(0, panels);
+                        else RunParallel(job, panels, parts);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(phases);
+        }
+    }
+
+    // Apart so the closure is allocated only when threads are used.
+    private static void RunParallel<T>(Job<T> job, int panels, int parts) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
+            part => job.Panels((int)((long)panels * part / parts), (int)((long)panels * (part + 1) / parts)));
+
+    /// <summary>Zero-padded stride phases of one sample: [C][u][v][Ha][Wb], plane (u, v) holding padded rows a·SH + u, columns b·SW + v.</summary>
+    private static void Split<T>(in Conv2dShape s, T* x, T* q, int ha, int wb, long length) where T : unmanaged
+    {
+        new Span<T>(q, (int)length).Clear();
+        long phasePlane = (long)ha * wb;
+        for (int c = 0; c < s.C; c++)
+        {
+            T* plane = x + (long)c * s.H * s.W;
+            for (int u = 0; u < s.SH; u++)
+            {
+                if (!Reads(u, s.KH, s.DH, s.SH)) continue; // no tap reads this phase (a 1x1 strided conv reads one of four)
+                var (a0, a1) = ConvDepthwise.Valid(u - s.PadTop, s.SH, s.H, ha);
+                for (int v = 0; v < s.SW; v++)
+                {
+                    if (!Reads(v, s.KW, s.DW, s.SW)) continue;
+                    var (b0, b1) = ConvDepthwise.Valid(v - s.PadLeft, s.SW, s.W, wb);
+                    T* dst = q + ((long)(c * s.SH + u) * s.SW + v) * phasePlane;
+                    for (int a = a0; a < a1; a++)
+                    {
+                        T* src = plane + (long)(a * s.SH + u - s.PadTop) * s.W + (b0 * s.SW + v - s.PadLeft);
+                        T* d = dst + (long)a * wb;
+                        if (s.SW == 1) new ReadOnlySpan<T>(src, b1 - b0).CopyTo(new Span<T>(d + b0, b1 - b0));
+                        else for (int b = b0; b < b1; b++) d[b] = src[(long)(b - b0) * s.SW];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether some tap i of <paramref name="taps"/> falls on phase <paramref name="phase"/>: i·dilation ≡ phase (mod stride).</summary>
+    private static bool Reads(int phase, int taps, int dilation, int stride)
+    {
+        for (int i = 0; i < taps; i++) if (i * dilation % stride == phase) return true;
+        return false;
+    }
+
+    /// <summary>One sample and group: panels of virtual pixels through the micro-kernel and the epilogue.</summary>
+    private struct Job<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public Conv2dShape Shape;
+        public GemmBlocking Blocking;
+        public int Wb;
+        public int* Offsets;
+        public T* PackedA, Phases, Output;
+        public GemmEpilogue<T> Epilogue;
+
+        public readonly void Panels(int from, int to)
+        {
+            int mr = Blocking.MR, nr = Blocking.NR, k = Shape.Rows, ocg = Shape.OutChannelsPerGroup;
+            int ow = Shape.OW, virtualPlane = Shape.OH * Wb;
+            T* tile = stackalloc T[mr * nr + Vector<T>.Count]; // StoreRow's loads may run a vector past a row
+            for (int q = from; q < to; q++)
+            {
+                int p0 = q * nr, p1 = Math.Min(p0 + nr, virtualPlane);
+                for (int ir = 0; ir < ocg; ir += mr)
+                {
+                    if (Blocking.Kind == GemmKernelKind.Vector512)
+                        Kernel512(k, PackedA + (long)ir * k, Phases + p0, Offsets, tile);
+                    else
+                        Kernel256(k, PackedA + (long)ir * k, Phases + p0, Offsets, tile);
+                    int rows = Math.Min(mr, ocg - ir);
+                    for (int r = 0; r < rows; r++) StoreRow(tile + r * nr, ir + r, p0, p1, ow);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Output channel <paramref name="channel"/>'s real pixels of virtual pixels [p0, p1): tile
+        /// value + bias, + addend, relu, as <see cref="GemmEpilogue{T}"/> computes them. A pixel run
+        /// is stored in whole vectors while they end inside this panel's own output range: what spills
+        /// past a run lands on the next run's pixels, which are stored after it.
+        /// </summary>
+        private readonly void StoreRow(T* tile, int channel, int p0, int p1, int ow)
+        {
+            int plane = Shape.Plane, w = Vector<T>.Count;
+            T* y = Output + (long)channel * plane;
+            T* z = Epilogue.Addend == null ? null : Epilogue.Addend + (long)channel * plane;
+            var bias = new Vector<T>(Epilogue.RowBias == null ? T.Zero : Epilogue.RowBias[channel]);
+            T b = Epilogue.RowBias == null ? T.Zero : Epilogue.RowBias[channel];
+            int lastOy = (p1 - 1) / Wb, lastOx = Math.Min(p1 - 1 - lastOy * Wb, ow - 1);
+            int end = lastOy * ow + lastOx + 1; // one past the panel's last real pixel
+            for (int p = p0; p < p1;)
+            {
+                int oy = p / Wb, ox = p - oy * Wb, run = Math.Min(Wb - ox, p1 - p);
+                if (ox < ow)
+                {
+                    int len = Math.Min(run, ow - ox), j = oy * ow + ox, x = 0;
+                    T* t = tile + (p - p0);
+                    for (; x < len && j + x + w <= end; x += w)
+                    {
+                        var v = Vector.Load(t + x) + bias;
+                        if (z != null) v += Vector.Load(z + j + x);
+                        if (Epilogue.Relu) v = Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), Vector<T>.Zero, v);
+                        v.Store(y + j + x);
+                    }
+                    for (; x < len; x++)
+                    {
+                        T v = t[x] + b;
+                        if (z != null) v += z[j + x];
+                        y[j + x] = Epilogue.Relu && v < T.Zero ? T.Zero : v;
+                    }
+                }
+                p += run;
+            }
+        }
+
+        private static void Kernel512(int k, T* a, T* b, int* offsets, T* tile)
+        {
+            if (typeof(T) == typeof(float)) ConvMicroKernels.Tile512<float, GemmF32>(k, (float*)a, (float*)b, offsets, (float*)tile);
+            else ConvMicroKernels.Tile512<double, GemmF64>(k, (double*)a, (double*)b, offsets, (double*)tile);
+        }
+
+        private static void Kernel256(int k, T* a, T* b, int* offsets, T* tile)
+        {
+            if (typeof(T) == typeof(float)) ConvMicroKernels.Tile256<float, GemmF32>(k, (float*)a, (float*)b, offsets, (float*)tile);
+            else ConvMicroKernels.Tile256<double, GemmF64>(k, (double*)a, (double*)b, offsets, (double*)tile);
+        }
+    }
+}
