@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Jit.Backends.Cpu.Kernels.Common;
 using Jit.Runtime;
 using Jit.Tensors;
@@ -49,6 +51,12 @@ internal static class OutPoolKernels
         long planes = x.Sizes[0] * x.Sizes[1];
         fixed (float* xs = F32(x), ys = F32(y))
         {
+            if (g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 } && Sse.IsSupported && oh * 2 <= h && ow * 2 <= w)
+            {
+                for (long p = 0; p < planes * oh; p++)
+                    MaxPool2x2Row(xs + (p / oh * h + p % oh * 2) * w, w, ys + p * ow, (int)ow);
+                return true;
+            }
             for (long p = 0; p < planes; p++)
             {
                 float* src = xs + p * h * w, dst = ys + p * oh * ow;
@@ -77,6 +85,39 @@ internal static class OutPoolKernels
         }
         return true;
     }
+
+    /// <summary>
+    /// One output row of the 2x2, stride-2 window over input rows r and r + 1, four outputs per
+    /// step: the even and odd columns of each row deinterleaved, then visited in the window's
+    /// order (r even, r odd, r+1 even, r+1 odd) with the scalar loop's update rule in every lane.
+    /// </summary>
+    private static unsafe void MaxPool2x2Row(float* top, long w, float* dst, int ow)
+    {
+        float* bottom = top + w;
+        int o = 0;
+        for (; o + 4 <= ow; o += 4)
+        {
+            var t0 = Sse.LoadVector128(top + 2 * o);
+            var t1 = Sse.LoadVector128(top + 2 * o + 4);
+            var b0 = Sse.LoadVector128(bottom + 2 * o);
+            var b1 = Sse.LoadVector128(bottom + 2 * o + 4);
+            var m = Sse.Shuffle(t0, t1, 0b10_00_10_00);
+            m = NanMax(m, Sse.Shuffle(t0, t1, 0b11_01_11_01));
+            m = NanMax(m, Sse.Shuffle(b0, b1, 0b10_00_10_00));
+            m = NanMax(m, Sse.Shuffle(b0, b1, 0b11_01_11_01));
+            Sse.Store(dst + o, m);
+        }
+        for (; o < ow; o++)
+        {
+            float m = top[2 * o];
+            foreach (float v in (ReadOnlySpan<float>)[top[2 * o + 1], bottom[2 * o], bottom[2 * o + 1]])
+                if (v > m || float.IsNaN(v)) m = v;
+            dst[o] = m;
+        }
+    }
+
+    private static Vector128<float> NanMax(Vector128<float> m, Vector128<float> v) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThan(v, m) | ~Vector128.Equals(v, v), v, m);
 
     private static bool AvgPool(Tensor x, Geometry g, bool includePad, long divisor, Tensor y)
     {
