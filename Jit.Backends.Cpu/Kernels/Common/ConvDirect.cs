@@ -47,23 +47,29 @@ internal static unsafe class ConvDirect
                     int u = i * s.DH % s.SH, di = i * s.DH / s.SH, v = j * s.DW % s.SW, dj = j * s.DW / s.SW;
                     offsets[r] = checked((int)((c * perChannel) + (u * s.SW + v) * phasePlane + di * wb + dj));
                 }
+        int ocg = s.OutChannelsPerGroup, mr = blk.MR;
+        long groupPanels = (long)(ocg + mr - 1) / mr * mr * k;
+        var cached = PackedWeightCache<T>.Get(w, k, s.Groups, mr);
         try
         {
-            fixed (T* xp = x.ContiguousSpan<T>(), wp = w.ContiguousSpan<T>(), yp = y.ContiguousSpan<T>(), qp = phases)
+            fixed (T* xp = x.ContiguousSpan<T>(), wp = w.ContiguousSpan<T>(), yp = y.ContiguousSpan<T>(), qp = phases, packed = cached)
             fixed (T* bp = bias is null ? default : bias.ContiguousSpan<T>(), zp = addend is null ? default : addend.ContiguousSpan<T>())
             {
-                int ocg = s.OutChannelsPerGroup, mr = blk.MR;
-                T* packA = GemmWorkspace<T>.PackedA((long)(ocg + mr - 1) / mr * mr * k);
+                T* packA = packed;
+                if (packA == null)
+                {
+                    packA = GemmWorkspace<T>.PackedA(groupPanels * s.Groups);
+                    for (int g = 0; g < s.Groups; g++) GemmPacking.PackA(wp + (long)g * ocg * k, k, 1, ocg, k, mr, packA + g * groupPanels);
+                }
                 for (int b = 0; b < s.N; b++)
                 {
                     Split(s, xp + (long)b * s.C * s.H * s.W, qp, ha, wb, length);
                     for (int g = 0; g < s.Groups; g++)
                     {
-                        GemmPacking.PackA(wp + (long)g * ocg * k, k, 1, ocg, k, mr, packA);
                         long outOffset = ((long)b * s.OC + (long)g * ocg) * s.Plane;
                         var job = new Job<T>
                         {
-                            Shape = s, Blocking = blk, Wb = wb, Offsets = offsets, PackedA = packA,
+                            Shape = s, Blocking = blk, Wb = wb, Offsets = offsets, PackedA = packA + g * groupPanels,
                             Phases = qp + g * s.ChannelsPerGroup * perChannel,
                             Epilogue = new GemmEpilogue<T>
                             {
