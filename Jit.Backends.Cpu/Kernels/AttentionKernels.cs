@@ -50,9 +50,9 @@ internal static class AttentionKernels
         var dtype = AttentionMath.ComputeType(query.DType);
         var output = Tensor.Empty(dtype, d.B, d.T, w.ProjWeight.Sizes[0]);
         var weights = !needWeights ? null : average ? Tensor.Empty(dtype, d.B, d.T, d.T) : Tensor.Empty(dtype, d.B, d.H, d.T, d.T);
-        var q = AttentionMath.Prepared(query, dtype);
-        var k = same ? q : AttentionMath.Prepared(key, dtype);
-        var v = same ? q : AttentionMath.Prepared(value, dtype);
+        var q = ShapeCopy.ToContiguous(query, dtype);
+        var k = same ? q : ShapeCopy.ToContiguous(key, dtype);
+        var v = same ? q : ShapeCopy.ToContiguous(value, dtype);
         var pw = w.Prepared(dtype);
         if (dtype == DType.Float64)
             AttentionMath.MultiHead<double>(q.ContiguousSpan<double>(), k.ContiguousSpan<double>(), v.ContiguousSpan<double>(), same, pw, d, keep,
@@ -62,8 +62,6 @@ internal static class AttentionKernels
             AttentionMath.MultiHead<float>(q.ContiguousSpan<float>(), k.ContiguousSpan<float>(), v.ContiguousSpan<float>(), same, pw, d, keep,
                 AttentionWorkspace<float>.Take(AttentionMath.MultiHeadScratch(d)), output.ContiguousSpan<float>(),
                 weights is null ? [] : weights.ContiguousSpan<float>(), average);
-        return (AsDType(output, query.DType), weights is null ? null : AsDType(weights, query.DType));
+        return (ShapeCopy.ToContiguous(output, query.DType), weights is null ? null : ShapeCopy.ToContiguous(weights, query.DType));
     }
-
-    private static Tensor AsDType(Tensor t, DType dtype) => t.DType == dtype ? t : ShapeCopy.ToContiguous(t, dtype);
 }

@@ -41,6 +41,25 @@ public sealed class AttentionOutVariantTests
         Assert.True(e.ToDoubleArray().SequenceEqual(strided.ToDoubleArray()), description + " (strided destination)");
     }
 
+    [Theory]
+    [InlineData(DType.Float64, 1e-4)]
+    [InlineData(DType.Float16, 1e-2)] // computed in float32, rounded to half at both ends
+    public void OtherFloatTypesMatchPyTorch(DType dtype, double tolerance)
+    {
+        // PyTorch's float32 results for inputs exactly representable in every float type.
+        foreach (var c in Cases.Value.Where(c => c.Inputs[0].AsTensor.NumElements > 0))
+        {
+            var inputs = c.Inputs.Select(v => v.IsTensor && v.AsTensor.DType == DType.Float32
+                ? IValue.FromTensor(Backends.Cpu.Kernels.Common.ShapeCopy.ToContiguous(v.AsTensor, dtype)) : v).ToArray();
+            Assert.True(Kernels.TryGet(Op, out var kernel));
+            var actual = new IValue[1];
+            kernel(inputs, actual);
+            Assert.Equal(dtype, actual[0].AsTensor.DType);
+            var asFloat = Backends.Cpu.Kernels.Common.ShapeCopy.ToContiguous(actual[0].AsTensor, DType.Float32);
+            ValueAssert.TensorClose(c.Outputs[0].AsTensor, asFloat, tolerance, tolerance, c.ToString());
+        }
+    }
+
     [Fact]
     public void ADestinationOfOtherSizesIsAClearError()
     {

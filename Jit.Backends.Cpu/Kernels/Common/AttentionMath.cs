@@ -17,9 +17,6 @@ internal static class AttentionMath
     /// </summary>
     public static DType ComputeType(DType dtype) => dtype == DType.Float64 ? DType.Float64 : DType.Float32;
 
-    /// <summary><paramref name="t"/> as a contiguous tensor of <paramref name="dtype"/>: itself when it already is one.</summary>
-    public static Tensor Prepared(Tensor t, DType dtype) => t.DType == dtype && t.IsContiguous ? t : ShapeCopy.ToContiguous(t, dtype);
-
     /// <summary>Scratch elements <see cref="MultiHead"/> needs: the [B·T, 3E] projection, one head's [T, T] scores, the [B·T, E] context.</summary>
     public static long MultiHeadScratch(AttentionDims d) => d.B * d.T * 4 * d.E + d.T * d.T;
 

@@ -7,6 +7,6 @@ internal readonly record struct AttentionWeights(Tensor QkvWeight, Tensor QkvBia
 {
     /// <summary>The same weights, each contiguous and of <paramref name="dtype"/> (copied only where they are not).</summary>
     public AttentionWeights Prepared(DType dtype) =>
-        new(AttentionMath.Prepared(QkvWeight, dtype), AttentionMath.Prepared(QkvBias, dtype),
-            AttentionMath.Prepared(ProjWeight, dtype), AttentionMath.Prepared(ProjBias, dtype));
+        new(ShapeCopy.ToContiguous(QkvWeight, dtype), ShapeCopy.ToContiguous(QkvBias, dtype),
+            ShapeCopy.ToContiguous(ProjWeight, dtype), ShapeCopy.ToContiguous(ProjBias, dtype));
 }

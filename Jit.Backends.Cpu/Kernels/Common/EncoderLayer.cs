@@ -76,18 +76,15 @@ internal readonly record struct EncoderLayer(
             throw new JitShapeException($"{Op}: expected `{name}` of {size} elements, got {ShapeUtil.Format(t.Sizes)}");
     }
 
-    private EncoderLayer Prepared(DType dtype)
+    /// <summary>Every tensor contiguous and of <paramref name="dtype"/> (copied only where it is not); the mask is read as it is.</summary>
+    private EncoderLayer Prepared(DType dtype) => this with
     {
-        static Tensor P(Tensor t, DType dtype) => AttentionMath.Prepared(t, dtype);
-        return this with
-        {
-            Src = P(Src, dtype), Attention = Attention.Prepared(dtype),
-            Norm1Weight = P(Norm1Weight, dtype), Norm1Bias = P(Norm1Bias, dtype),
-            Norm2Weight = P(Norm2Weight, dtype), Norm2Bias = P(Norm2Bias, dtype),
-            Ffn1Weight = P(Ffn1Weight, dtype), Ffn1Bias = P(Ffn1Bias, dtype),
-            Ffn2Weight = P(Ffn2Weight, dtype), Ffn2Bias = P(Ffn2Bias, dtype),
-        };
-    }
+        Src = ShapeCopy.ToContiguous(Src, dtype), Attention = Attention.Prepared(dtype),
+        Norm1Weight = ShapeCopy.ToContiguous(Norm1Weight, dtype), Norm1Bias = ShapeCopy.ToContiguous(Norm1Bias, dtype),
+        Norm2Weight = ShapeCopy.ToContiguous(Norm2Weight, dtype), Norm2Bias = ShapeCopy.ToContiguous(Norm2Bias, dtype),
+        Ffn1Weight = ShapeCopy.ToContiguous(Ffn1Weight, dtype), Ffn1Bias = ShapeCopy.ToContiguous(Ffn1Bias, dtype),
+        Ffn2Weight = ShapeCopy.ToContiguous(Ffn2Weight, dtype), Ffn2Bias = ShapeCopy.ToContiguous(Ffn2Bias, dtype),
+    };
 
     /// <summary>The layer over prepared operands into <paramref name="y"/> [B·T, E]; y doubles as the residual.</summary>
     private void Compute<T>(AttentionDims d, AttentionMask mask, int ffn, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
