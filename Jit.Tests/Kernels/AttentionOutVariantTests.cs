@@ -61,6 +61,21 @@ public sealed class AttentionOutVariantTests
     }
 
     [Fact]
+    public void TheInputAsItsOwnDestination()
+    {
+        var c = Cases.Value[0];
+        Assert.True(Kernels.TryGet(Op, out var kernel));
+        Assert.True(Kernels.TryGetOut(Op, out var outKernel));
+        var expected = new IValue[1];
+        kernel(c.Inputs, expected);
+        var inputs = c.Inputs.ToArray();
+        var src = inputs[0].AsTensor.Clone();
+        inputs[0] = src;
+        outKernel(inputs, [src]);
+        Assert.Equal(expected[0].AsTensor.ToDoubleArray(), src.ToDoubleArray());
+    }
+
+    [Fact]
     public void ADestinationOfOtherSizesIsAClearError()
     {
         var c = Cases.Value[0];

@@ -5,9 +5,10 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 
 /// <summary>
 /// The steps of the fused attention kernels over contiguous row-major spans (rows are the B·T
-/// tokens), allocation-free: products on <see cref="PackedGemm"/> with their bias (and relu) in
-/// its epilogue, the heads read and written in place in the packed [B·T, 3E] q/k/v projection
-/// and the merged [B·T, E] context through GEMM strides instead of split and merged copies.
+/// tokens), allocation-free: projections on <see cref="PackedGemm"/> with their bias (and relu)
+/// in its epilogue; each head read in place from the packed [B·T, 3E] q/k/v projection and
+/// written in place into the merged [B·T, E] context (<see cref="AttentionHeadProducts"/>),
+/// instead of ATen's split and merged copies.
 /// </summary>
 internal static class AttentionMath
 {

@@ -42,7 +42,8 @@ internal readonly record struct EncoderLayer(
         long ffn = CheckFeedForward(d);
         var dtype = AttentionMath.ComputeType(Src.DType);
         var prepared = Prepared(dtype);
-        bool direct = output.DType == dtype && output.IsContiguous;
+        // src is read again after the output is first written (the residual): never write over it.
+        bool direct = output.DType == dtype && output.IsContiguous && !ReferenceEquals(output.Storage, Src.Storage);
         var y = direct ? output : Tensor.Empty(dtype, Src.Sizes);
         if (dtype == DType.Float64) prepared.Compute(d, mask, (int)ffn, y.ContiguousSpan<double>());
         else prepared.Compute(d, mask, (int)ffn, y.ContiguousSpan<float>());
