@@ -59,12 +59,15 @@ internal static class ActivationKernels
     {
         Func<double, double> f = approximate switch
         {
-            "none" => v => 0.5 * v * (1 + Erf(v / Sqrt2)),
+            "none" => GeluErf,
             "tanh" => v => 0.5 * v * (1 + Math.Tanh(Sqrt2OverPi * (v + 0.044715 * v * v * v))),
             _ => throw new JitRuntimeException($"gelu: approximate argument must be either none or tanh, got '{approximate}'"),
         };
         return FloatOnly("gelu", x, f);
     }
+
+    /// <summary>gelu(v) with approximate="none": v·Φ(v), Φ by erf. The fused encoder layer applies it too.</summary>
+    internal static double GeluErf(double v) => 0.5 * v * (1 + Erf(v / Sqrt2));
 
     private static Tensor FloatOnly(string op, Tensor x, Func<double, double> f)
     {

@@ -15,6 +15,8 @@ public static class PassCatalog
         (nameof(Freeze), c => c.Module is { } m ? new Freeze(m.Object) : null),
         (nameof(ConstantPropagation), c => new ConstantPropagation(c.ConstantFoldingBackend)),
         (nameof(RemoveTensorMutation), _ => new RemoveTensorMutation()),
+        // Not in DefaultPipeline (nor in PyTorch's freezing pipeline); the static runtime runs it when it plans.
+        (nameof(RemoveListMutation), _ => new RemoveListMutation()),
         (nameof(EliminateNoOpSlice), _ => new EliminateNoOpSlice()),
         (nameof(RemoveDropout), _ => new RemoveDropout()),
         (nameof(EliminateDeadCode), _ => new EliminateDeadCode()),

@@ -107,20 +107,14 @@ public sealed partial class Interpreter
             case "prim::dtype":
                 env[node.Output()] = (long)(sbyte)env[node.Input(0)].AsTensor.DType;
                 return true;
-            case "prim::device":
-                env[node.Output()] = IValue.FromDevice(_backend.Device);
+            case "prim::device" or "prim::is_cuda" or "prim::is_cpu":
+                env[node.Output()] = Passes.FoldDeviceQueries.Answer(node.Kind, _backend.Device)!.Value;
                 return true;
             case "prim::layout":
                 env[node.Output()] = 0L; // torch.strided
                 return true;
             case "prim::requires_grad":
                 env[node.Output()] = false; // inference: nothing requires grad
-                return true;
-            case "prim::is_cuda":
-                env[node.Output()] = _backend.Device.Kind == DeviceKind.Cuda;
-                return true;
-            case "prim::is_cpu":
-                env[node.Output()] = _backend.Device.Kind == DeviceKind.Cpu;
                 return true;
             case "aten::__is__" or "aten::__isnot__":
             {

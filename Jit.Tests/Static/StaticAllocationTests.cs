@@ -15,9 +15,10 @@ public sealed class StaticAllocationTests
     /// <summary>
     /// Fixtures every op of which runs through an out-variant or a precomputed view. The others
     /// allocate by design: tuple_out and int_bool build a tuple (and chunk a list); control_flow
-    /// builds a list in a loop; transformer runs attention kernels that have no out-variant.
+    /// builds a list in a loop. transformer runs its one op through an out-variant
+    /// (<see cref="TheTransformerRunsItsEncoderLayerThroughTheOutVariant"/>).
     /// </summary>
-    public static TheoryData<string> ZeroAllocationModels() => new(["mlp", "elementwise", "cnn", "resnet_block", "shared_submodule"]);
+    public static TheoryData<string> ZeroAllocationModels() => new(["mlp", "elementwise", "cnn", "resnet_block", "shared_submodule", "transformer"]);
 
     private const int Runs = 20;
 
@@ -69,6 +70,22 @@ public sealed class StaticAllocationTests
         // Managed outputs are the same arena tensor every run.
         Assert.Same(arenaOutput, outputs[0].AsTensor);
         Assert.True(compiled.PlanFor(inputs, manageOutputs: true).Memory.ArenaBytes > 0);
+    }
+
+    [Fact]
+    public void TheTransformerRunsItsEncoderLayerThroughTheOutVariant()
+    {
+        // The device checks in front of nn.TransformerEncoderLayer's fast path fold when the plan
+        // is made, leaving the fused op as the one top-level step, writing into the caller's output.
+        var f = ModelFixture.Get("transformer");
+        var module = JitModule.Load(f.ModelPath);
+        var inputs = f.Inputs(module);
+        using var compiled = StaticFixtureTests.Compile(module);
+        var plan = compiled.PlanFor(inputs);
+        Assert.Equal(1, plan.OutVariantNodes);
+        Assert.Empty(plan.KernelNodes);
+        Assert.Single(plan.StepDescriptions);
+        Assert.Contains("aten::_transformer_encoder_layer_fwd", plan.StepDescriptions[0]);
     }
 
     [Fact]

@@ -26,13 +26,27 @@ internal readonly record struct AttentionDims(long B, long T, long E, long H)
         if (qb.Sizes[0] != 3 * embedDim) throw Shape(op, $"expected `qkv_bias` of size 3x embed_dim ({3 * embedDim}), got {ShapeUtil.Format(qb.Sizes)}");
         if (numHeads <= 0 || embedDim % numHeads != 0)
             throw Shape(op, $"`embed_dim` must divide evenly by `num_heads` (embed_dim {embedDim}, num_heads {numHeads})");
-        foreach (var (name, t) in new[] { ("key", key), ("value", value), ("qkv_weight", qw), ("qkv_bias", qb), ("proj_weight", w.ProjWeight), ("proj_bias", w.ProjBias) })
-        {
-            if (t.DType != query.DType)
-                throw new JitTypeException($"{op}: expected `{name}` to have the query's dtype {query.DType.PythonName()}, got {t.DType.PythonName()}");
-        }
+        // One check per tensor, not a loop over a fresh array: this runs on every call.
+        SameDType(op, "key", key, query);
+        SameDType(op, "value", value, query);
+        SameDType(op, "qkv_weight", qw, query);
+        SameDType(op, "qkv_bias", qb, query);
+        SameDType(op, "proj_weight", w.ProjWeight, query);
+        SameDType(op, "proj_bias", w.ProjBias, query);
+        var pw = w.ProjWeight;
+        if (pw.Rank != 2 || pw.Sizes[1] != embedDim)
+            throw Shape(op, $"expected `proj_weight` of shape [out, embed_dim ({embedDim})], got {ShapeUtil.Format(pw.Sizes)}");
+        if (w.ProjBias.Rank != 1 || w.ProjBias.Sizes[0] != pw.Sizes[0])
+            throw Shape(op, $"expected `proj_bias` of shape [{pw.Sizes[0]}] to match `proj_weight` {ShapeUtil.Format(pw.Sizes)}, got {ShapeUtil.Format(w.ProjBias.Sizes)}");
         ShapeArgs.RequireFloat(query, op);
         return new AttentionDims(query.Sizes[0], query.Sizes[1], embedDim, numHeads);
+    }
+
+    /// <summary>A tensor argument must have the query's dtype, as ATen's kernels require.</summary>
+    public static void SameDType(string op, string name, Tensor t, Tensor query)
+    {
+        if (t.DType != query.DType)
+            throw new JitTypeException($"{op}: expected `{name}` to have the query's dtype {query.DType.PythonName()}, got {t.DType.PythonName()}");
     }
 
     private static JitShapeException Shape(string op, string message) => new($"{op}: {message}");

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Jit.Errors;
 using Jit.Tensors;
 
@@ -9,13 +10,18 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// broadcast over heads and queries, whatever mask_type says; any other mask must already be
 /// [B, H, T, T]. mask_type must then be given: 0 (src_mask) is rejected on CPU, 1 and 2 both
 /// mean "true masks the key". These are 1.13's rules (checked against it), not those of later
-/// releases, where mask_type 0 takes an [L, L] mask and 2 broadcasts.
+/// releases, where mask_type 0 takes an [L, L] mask and 2 broadcasts. No mask masks nothing.
 /// </summary>
-internal static class AttentionMask
+internal readonly struct AttentionMask
 {
-    /// <summary>True where a score is masked out, flattened in [B, H, T, T] order.</summary>
-    public static bool[] Expand(string op, Tensor mask, AttentionDims d, long? maskType)
+    private readonly Tensor? _mask;
+
+    private AttentionMask(Tensor mask) => _mask = mask;
+
+    /// <summary>Checks <paramref name="mask"/> (null for none) against the call's dims and mask_type.</summary>
+    public static AttentionMask Of(string op, Tensor? mask, AttentionDims d, long? maskType)
     {
+        if (mask is null) return default;
         var full = new[] { d.B, d.H, d.T, d.T };
         if (mask.Rank == 2)
         {
@@ -35,25 +41,24 @@ internal static class AttentionMask
             case 1 or 2: break;
             default: throw new JitRuntimeException($"{op}: Mask Type should be 0 (src_mask) or 1 (src_key_padding_mask), or 2 (default_mask), got {maskType}");
         }
-        var values = StridedMathCopy.GatherDouble(mask, mask.Sizes);
-        var masked = new bool[StridedMathCopy.Numel(full)];
-        long tt = d.T * d.T;
-        for (long i = 0; i < masked.Length; i++)
-        {
-            // A padding mask [B, T] indexes by batch and key only.
-            long src = mask.Rank == 2 ? i / (d.H * tt) * d.T + i % d.T : i;
-            masked[i] = values[src] != 0;
-        }
-        return masked;
+        return new AttentionMask(mask);
     }
 
-    /// <summary>Sets masked scores to -inf in place; <paramref name="scores"/> is a fresh contiguous [B·H, T, T].</summary>
-    public static Tensor Apply(Tensor scores, bool[] masked)
+    /// <summary>
+    /// Sets the masked scores of batch <paramref name="b"/>, head <paramref name="h"/> to -inf in
+    /// <paramref name="scores"/> ([T, T], queries by keys), so a fully masked row becomes NaN, as in ATen.
+    /// </summary>
+    public void Apply<T>(Span<T> scores, long b, long h, long t) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (long i = 0; i < masked.Length; i++)
+        if (_mask is not { } m) return;
+        for (long i = 0; i < t; i++)
         {
-            if (masked[i]) scores.WriteDouble(scores.StorageOffset + i, double.NegativeInfinity);
+            for (long j = 0; j < t; j++)
+            {
+                // A padding mask [B, T] indexes by batch and key only.
+                double v = m.Rank == 2 ? m.GetDouble(b * t + j) : m.GetDouble(((b * m.Sizes[1] + h) * t + i) * t + j);
+                if (v != 0) scores[(int)(i * t + j)] = T.NegativeInfinity;
+            }
         }
-        return scores;
     }
 }

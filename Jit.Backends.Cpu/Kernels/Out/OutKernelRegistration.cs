@@ -18,5 +18,6 @@ internal static class OutKernelRegistration
         OutPoolKernels.Register(table);
         OutReductionKernels.Register(table);
         OutCopyKernels.Register(table);
+        OutAttentionKernels.Register(table);
     }
 }

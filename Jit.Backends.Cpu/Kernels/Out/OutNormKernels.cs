@@ -1,3 +1,4 @@
+using Jit.Backends.Cpu.Kernels.Common;
 using Jit.Runtime;
 using Jit.Tensors;
 using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
@@ -34,19 +35,7 @@ internal static class OutNormKernels
         for (long o = 0; o < outer; o++)
         {
             for (long r = 0; r < inner; r++)
-            {
-                int b = (int)(o * len * inner + r), s = (int)inner;
-                double max = double.NegativeInfinity;
-                for (int j = 0; j < len; j++) max = Math.Max(max, xs[b + j * s]);
-                double sum = 0;
-                for (int j = 0; j < len; j++) sum += Math.Exp(xs[b + j * s] - max);
-                double logSum = Math.Log(sum);
-                for (int j = 0; j < len; j++)
-                {
-                    double v = xs[b + j * s];
-                    ys[b + j * s] = (float)(log ? v - max - logSum : Math.Exp(v - max) / sum);
-                }
-            }
+                NormRows.Softmax<float>(xs, ys, (int)(o * len * inner + r), (int)len, (int)inner, log);
         }
         return true;
     }
@@ -68,19 +57,8 @@ internal static class OutNormKernels
         var ys = F32(y);
         var ws = weight is null ? default : F32(weight);
         var bs = bias is null ? default : F32(bias);
-        for (long start = 0; start < xs.Length; start += n)
-        {
-            int s = (int)start;
-            double mean = 0;
-            for (int j = 0; j < n; j++) mean += xs[s + j];
-            mean /= n;
-            double var = 0;
-            for (int j = 0; j < n; j++) var += (xs[s + j] - mean) * (xs[s + j] - mean);
-            var /= n;
-            double rstd = 1 / Math.Sqrt(var + eps);
-            for (int j = 0; j < n; j++)
-                ys[s + j] = (float)((xs[s + j] - mean) * rstd * (weight is null ? 1 : ws[j]) + (bias is null ? 0 : bs[j]));
-        }
+        for (int start = 0; start < xs.Length; start += (int)n)
+            NormRows.LayerNorm<float>(xs.Slice(start, (int)n), ws, bs, eps, ys.Slice(start, (int)n));
         return true;
     }
 

@@ -47,21 +47,25 @@ internal sealed class StaticModuleBuilder
         return b.Finish(signature, full, self is not null, manageOutputs);
     }
 
+    /// <summary>Ops a group must replace before the static runtime fuses it (see <see cref="Specialize"/>).</summary>
+    internal const int StaticMinFusionGroup = 4;
+
     /// <summary>
     /// A copy of the graph with complete types for these inputs, fused where the backend compiles
     /// fusion groups. With every size known, dim/size/len
     /// fold to constants, the shape checks they feed (<c>if x.dim() != 4: raise</c>) fold away, and
-    /// types are propagated again over what is left.
+    /// types are propagated again over what is left. Device queries fold to the backend's device,
+    /// and lists built by appends (a model collecting those answers) to single constructions, so the
+    /// device checks in front of a fast path fold too and the path's ops become top-level steps
+    /// that the memory planner can give planned outputs.
     /// </summary>
-    /// <summary>Ops a group must replace before the static runtime fuses it (see <see cref="Specialize"/>).</summary>
-    internal const int StaticMinFusionGroup = 4;
-
     private static Graph Specialize(Graph optimized, List<IValue> inputs, IBackend backend, bool fuse)
     {
         var graph = optimized.Copy();
         ShapeAnalysis.PropagateComplete(graph, inputs);
         // Complete sizes may prove residual adds the symbolic pass could not fuse into their conv.
-        if (new PassManager([new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode(), new FuseConvAddRelu()]).Run(graph))
+        if (new PassManager([new FoldDeviceQueries(backend.Device), new RemoveListMutation(), new Peephole(),
+                new ConstantPropagation(backend), new EliminateDeadCode(), new FuseConvAddRelu()]).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs);
         // Fusion pays only where the backend compiles groups; the shapes are complete here. A compiled
         // group still costs a few µs per call (output allocation, pinning, temporaries), more than two

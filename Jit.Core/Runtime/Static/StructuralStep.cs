@@ -128,11 +128,9 @@ internal sealed class StructuralStep : StaticStep
             case "prim::Uninitialized": Set(rt, IValue.None); break;
             case "prim::unchecked_cast" or "prim::unchecked_unwrap_optional" or "prim::data": Set(rt, In(rt, 0)); break;
             case "prim::dtype": Set(rt, (long)(sbyte)In(rt, 0).AsTensor.DType); break;
-            case "prim::device": Set(rt, IValue.FromDevice(rt.Module.Device)); break;
+            case "prim::device" or "prim::is_cuda" or "prim::is_cpu": Set(rt, Passes.FoldDeviceQueries.Answer(_kind, rt.Module.Device)!.Value); break;
             case "prim::layout": Set(rt, 0L); break; // torch.strided
             case "prim::requires_grad": Set(rt, false); break; // inference: nothing requires grad
-            case "prim::is_cuda": Set(rt, rt.Module.Device.Kind == DeviceKind.Cuda); break;
-            case "prim::is_cpu": Set(rt, rt.Module.Device.Kind == DeviceKind.Cpu); break;
             case "aten::__is__" or "aten::__isnot__":
             {
                 IValue a = In(rt, 0), b = In(rt, 1);
