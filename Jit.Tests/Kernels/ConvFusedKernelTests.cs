@@ -100,6 +100,23 @@ public sealed class ConvFusedKernelTests
     }
 
     [Fact]
+    public void AWeightChangedInPlaceIsNotReadFromThePackedCache()
+    {
+        var x = Random(DType.Float32, 1, 1, 4, 9, 9);
+        var wt = Random(DType.Float32, 2, 6, 4, 3, 3);
+        IValue[] args = [x, wt, IValue.None, Ints(1, 1), Ints(1, 1), Ints(1, 1), 1];
+        var before = Call("aten::conv2d", args).AsTensor.ContiguousSpan<float>().ToArray();
+        Assert.Equal(before, Call("aten::conv2d", args).AsTensor.ContiguousSpan<float>().ToArray());
+        wt.SetDouble(5, wt.GetDouble(5) + 1); // same storage, new value
+        var expected = Random(DType.Float32, 2, 6, 4, 3, 3);
+        expected.SetDouble(5, wt.GetDouble(5));
+        var fresh = Call("aten::conv2d", x, expected, IValue.None, Ints(1, 1), Ints(1, 1), Ints(1, 1), 1).AsTensor.ContiguousSpan<float>().ToArray();
+        var after = Call("aten::conv2d", args).AsTensor.ContiguousSpan<float>().ToArray();
+        Assert.NotEqual(before, after);
+        Assert.Equal(fresh, after);
+    }
+
+    [Fact]
     public void AlphaScalesTheAddendAndIntegerConvsFuseToo()
     {
         var x = Random(DType.Float32, 1, 1, 3, 6, 6);
