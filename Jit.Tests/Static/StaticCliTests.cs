@@ -93,4 +93,26 @@ public sealed class StaticCliTests
         Assert.Equal(1, doc.RootElement.GetProperty("callers").GetInt32());
         Assert.Equal(before, CpuThreads.Count);
     }
+
+    [Fact]
+    public void BenchProfilePrintsEveryStepOfThePlan()
+    {
+        var r = CliHarness.Run(Args("bench", ModelFixture.Get("resnet_block"), "--profile", "--json"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        using var doc = JsonDocument.Parse(r.Out.Trim().Split('\n')[^1]);
+        var steps = doc.RootElement.GetProperty("steps").EnumerateArray().ToList();
+        // The convs with their relus and residual adds fused into them: one step each.
+        Assert.Contains(steps, s => s.GetProperty("step").GetString()!.Contains("aten::cudnn_convolution_add_relu"));
+        Assert.DoesNotContain(steps, s => s.GetProperty("step").GetString()!.Contains("aten::relu("));
+        Assert.All(steps, s => Assert.True(s.GetProperty("mean_us").GetDouble() >= 0));
+        Assert.Contains("µs", r.Out.Split('\n')[2]);
+    }
+
+    [Fact]
+    public void BenchProfileNeedsTheStaticRuntime()
+    {
+        var r = CliHarness.Run(Args("bench", ModelFixture.Get("mlp"), "--profile", "--interpreter"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("--profile", r.Error);
+    }
 }
