@@ -45,8 +45,9 @@ public static class ConvTimer
             IValue[] outs = [y];
             double flops = 2.0 * s.N * s.OC * oh * ow * s.C * s.K * s.K;
             int reps = Math.Max(1, (int)(2e7 / flops));
+            // Long enough for .NET's tiered compiler to have swapped in optimized code.
             var warm = Stopwatch.StartNew();
-            while (warm.Elapsed.TotalSeconds < 0.2) conv(ins, outs);
+            while (warm.Elapsed.TotalSeconds < 0.5) conv(ins, outs);
             var samples = new double[runs];
             for (int r = 0; r < runs; r++)
             {

@@ -19,7 +19,11 @@ namespace Jit.Cli;
 public static class BenchCommand
 {
     private static readonly TimeSpan MeasureFor = TimeSpan.FromSeconds(1);
-    private const int WarmupRuns = 5;
+    /// <summary>
+    /// Warm-up lasts this long: .NET compiles hot methods again, optimized, on a background thread
+    /// a little after their first 30 calls, and the timing should see only that steady-state code.
+    /// </summary>
+    private static readonly TimeSpan WarmFor = TimeSpan.FromSeconds(0.5);
     private const int AllocationRuns = 20;
 
     public static Command Create(CliOutput output)
@@ -93,7 +97,7 @@ public static class BenchCommand
         try
         {
             var main = makeRunner();
-            for (int i = 0; i < WarmupRuns; i++) main();
+            Warm(main);
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < AllocationRuns; i++) main();
             long allocated = (GC.GetAllocatedBytesForCurrentThread() - before) / AllocationRuns;
@@ -146,7 +150,7 @@ public static class BenchCommand
         {
             var outputs = new IValue[compiled.OutputCount];
             var ticks = new long[plan.StepDescriptions.Count];
-            for (int i = 0; i < WarmupRuns; i++) runtime.RunProfiled(inputs, outputs, ticks);
+            Warm(() => runtime.RunProfiled(inputs, outputs, ticks));
             Array.Clear(ticks);
             int runs = 0;
             var sw = Stopwatch.StartNew();
@@ -167,6 +171,12 @@ public static class BenchCommand
     {
         s = s.ReplaceLineEndings(" ");
         return s.Length > 140 ? s[..140] + "…" : s;
+    }
+
+    private static void Warm(Action run)
+    {
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < 5 || sw.Elapsed < WarmFor; i++) run();
     }
 
     private static string Plural(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";

@@ -39,14 +39,16 @@ internal static unsafe class ConvDirect
         long length = checked(s.C * perChannel + wb + 2 * blk.NR);
         var phases = ArrayPool<T>.Shared.Rent((int)length);
         int k = s.Rows;
+        // Tap (c, i, j) reads phase plane (i·DH mod SH, j·DW mod SW) of channel c from row i·DH div SH, column j·DW div SW.
         int* offsets = stackalloc int[k];
+        long* rowPart = stackalloc long[s.KH];
+        long* colPart = stackalloc long[s.KW];
+        for (int i = 0; i < s.KH; i++) rowPart[i] = i * s.DH % s.SH * s.SW * phasePlane + i * s.DH / s.SH * wb;
+        for (int j = 0; j < s.KW; j++) colPart[j] = j * s.DW % s.SW * phasePlane + j * s.DW / s.SW;
         for (int c = 0, r = 0; c < s.ChannelsPerGroup; c++)
             for (int i = 0; i < s.KH; i++)
                 for (int j = 0; j < s.KW; j++, r++)
-                {
-                    int u = i * s.DH % s.SH, di = i * s.DH / s.SH, v = j * s.DW % s.SW, dj = j * s.DW / s.SW;
-                    offsets[r] = checked((int)((c * perChannel) + (u * s.SW + v) * phasePlane + di * wb + dj));
-                }
+                    offsets[r] = (int)(c * perChannel + rowPart[i] + colPart[j]);
         int ocg = s.OutChannelsPerGroup, mr = blk.MR;
         long groupPanels = (long)(ocg + mr - 1) / mr * mr * k;
         var cached = PackedWeightCache<T>.Get(w, k, s.Groups, mr);
@@ -100,30 +102,47 @@ internal static unsafe class ConvDirect
     /// <summary>Zero-padded stride phases of one sample: [C][u][v][Ha][Wb], plane (u, v) holding padded rows a·SH + u, columns b·SW + v.</summary>
     private static void Split<T>(in Conv2dShape s, T* x, T* q, int ha, int wb, long length) where T : unmanaged
     {
-        new Span<T>(q, (int)length).Clear();
         long phasePlane = (long)ha * wb;
+        // Past the last plane: read only for wasted pixels, zeroed so they stay ordinary numbers.
+        new Span<T>(q + s.C * phasePlane * s.SH * s.SW, (int)(length - s.C * phasePlane * s.SH * s.SW)).Clear();
         for (int c = 0; c < s.C; c++)
         {
             T* plane = x + (long)c * s.H * s.W;
             for (int u = 0; u < s.SH; u++)
             {
-                if (!Reads(u, s.KH, s.DH, s.SH)) continue; // no tap reads this phase (a 1x1 strided conv reads one of four)
                 var (a0, a1) = ConvDepthwise.Valid(u - s.PadTop, s.SH, s.H, ha);
                 for (int v = 0; v < s.SW; v++)
                 {
-                    if (!Reads(v, s.KW, s.DW, s.SW)) continue;
-                    var (b0, b1) = ConvDepthwise.Valid(v - s.PadLeft, s.SW, s.W, wb);
                     T* dst = q + ((long)(c * s.SH + u) * s.SW + v) * phasePlane;
+                    if (!Reads(u, s.KH, s.DH, s.SH) || !Reads(v, s.KW, s.DW, s.SW))
+                    {
+                        // No tap reads this phase (a 1x1 strided conv reads one of four); its wasted-pixel reads see zeros.
+                        new Span<T>(dst, (int)phasePlane).Clear();
+                        continue;
+                    }
+                    var (b0, b1) = ConvDepthwise.Valid(v - s.PadLeft, s.SW, s.W, wb);
+                    new Span<T>(dst, a0 * wb).Clear();
+                    new Span<T>(dst + (long)a1 * wb, (ha - a1) * wb).Clear();
                     for (int a = a0; a < a1; a++)
                     {
                         T* src = plane + (long)(a * s.SH + u - s.PadTop) * s.W + (b0 * s.SW + v - s.PadLeft);
                         T* d = dst + (long)a * wb;
-                        if (s.SW == 1) new ReadOnlySpan<T>(src, b1 - b0).CopyTo(new Span<T>(d + b0, b1 - b0));
+                        for (int b = 0; b < b0; b++) d[b] = default;
+                        if (s.SW == 1) Copy(src, d + b0, b1 - b0);
                         else for (int b = b0; b < b1; b++) d[b] = src[(long)(b - b0) * s.SW];
+                        for (int b = b1; b < wb; b++) d[b] = default;
                     }
                 }
             }
         }
+    }
+
+    // Short rows: a vector loop beats a call to Memmove.
+    private static void Copy<T>(T* src, T* dst, int count) where T : unmanaged
+    {
+        int w = Vector<T>.Count, i = 0;
+        for (; i + w <= count; i += w) Vector.Store(Vector.Load(src + i), dst + i);
+        for (; i < count; i++) dst[i] = src[i];
     }
 
     /// <summary>Whether some tap i of <paramref name="taps"/> falls on phase <paramref name="phase"/>: i·dilation ≡ phase (mod stride).</summary>
@@ -148,9 +167,24 @@ internal static unsafe class ConvDirect
             int mr = Blocking.MR, nr = Blocking.NR, k = Shape.Rows, ocg = Shape.OutChannelsPerGroup;
             int ow = Shape.OW, virtualPlane = Shape.OH * Wb;
             T* tile = stackalloc T[mr * nr + Vector<T>.Count]; // StoreRow's loads may run a vector past a row
+            var runs = stackalloc Run[nr + 1];
             for (int q = from; q < to; q++)
             {
                 int p0 = q * nr, p1 = Math.Min(p0 + nr, virtualPlane);
+                // The real pixels the panel holds, as runs within output rows: the same for every channel.
+                int count = 0, end = 0;
+                for (int p = p0, oy = p0 / Wb, ox = p0 - oy * Wb; p < p1;)
+                {
+                    int run = Math.Min(Wb - ox, p1 - p);
+                    if (ox < ow)
+                    {
+                        runs[count++] = new Run(p - p0, oy * ow + ox, Math.Min(run, ow - ox));
+                        end = oy * ow + ox + Math.Min(run, ow - ox);
+                    }
+                    p += run;
+                    oy++;
+                    ox = 0;
+                }
                 for (int ir = 0; ir < ocg; ir += mr)
                 {
                     if (Blocking.Kind == GemmKernelKind.Vector512)
@@ -158,48 +192,45 @@ internal static unsafe class ConvDirect
                     else
                         Kernel256(k, PackedA + (long)ir * k, Phases + p0, Offsets, tile);
                     int rows = Math.Min(mr, ocg - ir);
-                    for (int r = 0; r < rows; r++) StoreRow(tile + r * nr, ir + r, p0, p1, ow);
+                    for (int r = 0; r < rows; r++) StoreRow(tile + r * nr, ir + r, new ReadOnlySpan<Run>(runs, count), end);
                 }
             }
         }
 
+        /// <summary>Real pixels of a panel in one output row: where they sit in the tile row and in the output plane.</summary>
+        private readonly record struct Run(int Tile, int Output, int Length);
+
         /// <summary>
-        /// Output channel <paramref name="channel"/>'s real pixels of virtual pixels [p0, p1): tile
-        /// value + bias, + addend, relu, as <see cref="GemmEpilogue{T}"/> computes them. A pixel run
-        /// is stored in whole vectors while they end inside this panel's own output range: what spills
-        /// past a run lands on the next run's pixels, which are stored after it.
+        /// Output channel <paramref name="channel"/>'s real pixels of the panel: tile value + bias,
+        /// + addend, relu, as <see cref="GemmEpilogue{T}"/> computes them. A run is stored in whole
+        /// vectors while they end before <paramref name="end"/> (one past the panel's last real pixel):
+        /// what spills past a run lands on the next run's pixels, which are stored after it.
         /// </summary>
-        private readonly void StoreRow(T* tile, int channel, int p0, int p1, int ow)
+        private readonly void StoreRow(T* tile, int channel, ReadOnlySpan<Run> runs, int end)
         {
             int plane = Shape.Plane, w = Vector<T>.Count;
             T* y = Output + (long)channel * plane;
             T* z = Epilogue.Addend == null ? null : Epilogue.Addend + (long)channel * plane;
-            var bias = new Vector<T>(Epilogue.RowBias == null ? T.Zero : Epilogue.RowBias[channel]);
             T b = Epilogue.RowBias == null ? T.Zero : Epilogue.RowBias[channel];
-            int lastOy = (p1 - 1) / Wb, lastOx = Math.Min(p1 - 1 - lastOy * Wb, ow - 1);
-            int end = lastOy * ow + lastOx + 1; // one past the panel's last real pixel
-            for (int p = p0; p < p1;)
+            var bias = new Vector<T>(b);
+            bool relu = Epilogue.Relu;
+            foreach (var run in runs)
             {
-                int oy = p / Wb, ox = p - oy * Wb, run = Math.Min(Wb - ox, p1 - p);
-                if (ox < ow)
+                T* t = tile + run.Tile;
+                int j = run.Output, len = run.Length, x = 0;
+                for (; x < len && j + x + w <= end; x += w)
                 {
-                    int len = Math.Min(run, ow - ox), j = oy * ow + ox, x = 0;
-                    T* t = tile + (p - p0);
-                    for (; x < len && j + x + w <= end; x += w)
-                    {
-                        var v = Vector.Load(t + x) + bias;
-                        if (z != null) v += Vector.Load(z + j + x);
-                        if (Epilogue.Relu) v = Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), Vector<T>.Zero, v);
-                        v.Store(y + j + x);
-                    }
-                    for (; x < len; x++)
-                    {
-                        T v = t[x] + b;
-                        if (z != null) v += z[j + x];
-                        y[j + x] = Epilogue.Relu && v < T.Zero ? T.Zero : v;
-                    }
+                    var v = Vector.Load(t + x) + bias;
+                    if (z != null) v += Vector.Load(z + j + x);
+                    if (relu) v = Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), Vector<T>.Zero, v);
+                    v.Store(y + j + x);
                 }
-                p += run;
+                for (; x < len; x++)
+                {
+                    T v = t[x] + b;
+                    if (z != null) v += z[j + x];
+                    y[j + x] = relu && v < T.Zero ? T.Zero : v;
+                }
             }
         }
 
