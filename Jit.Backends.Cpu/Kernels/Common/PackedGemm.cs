@@ -8,7 +8,8 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// A GotoBLAS/BLIS-style GEMM for float32 and float64: blocks of A and B are packed into
 /// aligned per-thread panels (<see cref="GemmPacking"/>), a register-blocked micro-kernel
 /// (<see cref="GemmMicroKernels"/>) computes MR x NR tiles, and <see cref="GemmEpilogue{T}"/>
-/// folds alpha, beta, bias and relu into the stores. Threads split C into disjoint row or column
+/// folds alpha, beta, bias and relu into the stores; a full tile whose epilogue is plain
+/// (C = acc, then C += acc per k-block) is stored by the kernel straight into C. Threads split C into disjoint row or column
 /// ranges on tile boundaries and each runs the whole blocked loop on its range; the k-blocks are
 /// the same for every split, so every element is summed in the same order and the result is
 /// bitwise identical for any thread count.
@@ -120,6 +121,7 @@ internal static unsafe class PackedGemm
             {
                 int p0 = pb * blk.KC, kc = Math.Min(blk.KC, job.K - p0);
                 bool first = pb == 0, last = pb == kBlocks - 1;
+                bool plain = job.Epilogue.Plain(first, last);
                 GemmPacking.PackA(job.A + i0 * job.Ars + p0 * job.Acs, job.Ars, job.Acs, mc, kc, mr, packA);
                 for (int j0 = c0; j0 < c1; j0 += blk.NC)
                 {
@@ -131,8 +133,17 @@ internal static unsafe class PackedGemm
                         int rows = Math.Min(mr, mc - ir);
                         for (int jr = 0; jr < nc; jr += nr)
                         {
-                            Tile<T, TM>(blk.Kind, kc, aPanel, packB + (long)jr * kc, tile);
-                            job.Epilogue.Apply(tile, nr, rows, Math.Min(nr, nc - jr), job.C, job.Ldc, i0 + ir, j0 + jr, first, last);
+                            T* bPanel = packB + (long)jr * kc;
+                            int cols = Math.Min(nr, nc - jr);
+                            if (plain && rows == mr && cols == nr)
+                            {
+                                // A full tile whose epilogue is C = acc or C += acc goes straight into C.
+                                T* cTile = job.C + (i0 + ir) * job.Ldc + j0 + jr;
+                                Tile<T, TM>(blk.Kind, kc, aPanel, bPanel, cTile, job.Ldc, !first);
+                                continue;
+                            }
+                            Tile<T, TM>(blk.Kind, kc, aPanel, bPanel, tile, nr, false);
+                            job.Epilogue.Apply(tile, nr, rows, cols, job.C, job.Ldc, i0 + ir, j0 + jr, first, last);
                         }
                     }
                 }
@@ -140,14 +151,15 @@ internal static unsafe class PackedGemm
         }
     }
 
-    private static void Tile<T, TM>(GemmKernelKind kind, int kc, T* a, T* b, T* tile)
+    /// <summary>One MR x NR tile: C = acc, or C = C + acc when <paramref name="add"/>, at stride <paramref name="ldc"/>.</summary>
+    private static void Tile<T, TM>(GemmKernelKind kind, int kc, T* a, T* b, T* c, long ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
     {
         switch (kind)
         {
-            case GemmKernelKind.Vector512: GemmMicroKernels.Tile512<T, TM>(kc, a, b, tile); break;
-            case GemmKernelKind.Vector256: GemmMicroKernels.Tile256<T, TM>(kc, a, b, tile); break;
-            default: GemmMicroKernels.TileScalar(kc, a, b, tile); break;
+            case GemmKernelKind.Vector512: GemmMicroKernels.Tile512<T, TM>(kc, a, b, c, ldc, add); break;
+            case GemmKernelKind.Vector256: GemmMicroKernels.Tile256<T, TM>(kc, a, b, c, ldc, add); break;
+            default: GemmMicroKernels.TileScalar(kc, a, b, c, ldc, add); break;
         }
     }
 
