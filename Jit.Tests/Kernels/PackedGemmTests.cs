@@ -163,6 +163,22 @@ public sealed class PackedGemmTests
             Assert.Equal(one, Run(kind, m, n, k, ta, tb, 1, 0, new float[m * n], threads));
     }
 
+    /// <summary>K large enough that the threads of a row split share B's packed columns in two ranges.</summary>
+    [Theory]
+    [InlineData("Vector512")]
+    [InlineData("Vector256")]
+    public void RowSplitsSharingBInSeveralColumnRangesMatchOneThread(string kindName)
+    {
+        var kind = Enum.Parse<GemmKernelKind>(kindName);
+        int m = 400, n = 1000, k = 4100;
+        var one = Run(kind, m, n, k, false, false, 1, 0, new float[m * n], 1);
+        Assert.Equal(one, Run(kind, m, n, k, false, false, 1, 0, new float[m * n], 2));
+        var c0 = Random(m * n, 9);
+        var bias = Random(n, 10);
+        one = Run(kind, m, n, k, true, false, 1, 0.5f, (float[])c0.Clone(), 1, null, bias, relu: true);
+        Assert.Equal(one, Run(kind, m, n, k, true, false, 1, 0.5f, (float[])c0.Clone(), 3, null, bias, relu: true));
+    }
+
     [Theory]
     [InlineData("Vector512")]
     [InlineData("Vector256")]
