@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Jit.Errors;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
@@ -204,8 +205,8 @@ internal static unsafe class PackedGemm
     {
         switch (kind)
         {
-            case GemmKernelKind.Vector512: GemmMicroKernels.Tile512<T, TM>(kc, a, b, c, ldc, add); break;
-            case GemmKernelKind.Vector256: GemmMicroKernels.Tile256<T, TM>(kc, a, b, c, ldc, add); break;
+            case GemmKernelKind.Vector512: GemmMicroKernels.Tile<Vector512<T>, T, TM>(kc, a, b, c, ldc, add); break;
+            case GemmKernelKind.Vector256: GemmMicroKernels.Tile<Vector256<T>, T, TM>(kc, a, b, c, ldc, add); break;
             default: GemmMicroKernels.TileScalar(kc, a, b, c, ldc, add); break;
         }
     }
