@@ -8,10 +8,10 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// Copies a block of A or B into the panel order the micro-kernels read sequentially, through
 /// the operand's row and column strides, so a transposed or strided operand costs no separate
 /// copy. Rows of A (columns of B) past the matrix edge are zero-filled: edge tiles then run the
-/// same kernel, and their padding lanes are simply not stored. Both reads walk the source
-/// along its contiguous rows and prefetch the rows ahead: the source block comes from L3 (rows
-/// a page apart defeat the hardware prefetcher), and packing is otherwise a large share of a
-/// 1024³ product.
+/// same kernel, and their padding lanes are simply not stored. Row-major sources (the common
+/// case) are read along their contiguous rows, float32 A by 4 x 4 transposes, and the rows ahead
+/// are prefetched: the block comes from L3 and rows a page apart defeat the hardware
+/// prefetcher. Packing one panel at a time with scalar copies took 12% of a 1024³ product.
 /// </summary>
 internal static unsafe class GemmPacking
 {
