@@ -26,6 +26,7 @@ public sealed class ConvFusedKernelTests
         { "stride 3", 1, 5, 17, 14, 7, 3, 3, 1, 1 },
         { "5x5 strided", 2, 3, 19, 23, 9, 5, 2, 2, 1 },
         { "deep (K past one k-block: im2col)", 1, 64, 6, 6, 8, 3, 1, 1, 1 },
+        { "deep with full GEMM tiles", 1, 64, 8, 8, 24, 3, 1, 1, 1 },
     };
 
     private static IValue Call(string op, params IValue[] args)

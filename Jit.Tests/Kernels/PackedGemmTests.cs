@@ -121,6 +121,33 @@ public sealed class PackedGemmTests
         AssertClose(Reference(m, n, k, ta, tb, 1, 0, c0, null, colBias), c, k);
     }
 
+    [Theory]
+    [InlineData("Vector512")]
+    [InlineData("Vector256")]
+    [InlineData("Scalar")]
+    public void TheAddendIsAddedAfterTheBiasOnFullAndEdgeTiles(string kindName)
+    {
+        // Two k-blocks and full tiles: the addend must not be skipped where a plain tile stores straight into C.
+        var kind = Enum.Parse<GemmKernelKind>(kindName);
+        int m = 24, n = 70, k = 801;
+        var z = Random(m * n, 6);
+        var rowBias = Random(m, 4);
+        foreach (var bias in new[] { null, rowBias })
+        {
+            var a = Random(m * k, 1);
+            var b = Random(k * n, 2);
+            var c = new float[m * n];
+            PackedGemm.Run(new GemmArgs<float>
+            {
+                M = m, N = n, K = k, A = a, ALayout = Layout(m, k, false), B = b, BLayout = Layout(k, n, false),
+                C = c, Ldc = n, Alpha = 1, Beta = 0, RowBias = bias, Addend = z,
+            }, 1, kind);
+            var expected = Reference(m, n, k, false, false, 1, 0, new float[m * n], bias);
+            for (int i = 0; i < expected.Length; i++) expected[i] += z[i];
+            AssertClose(expected, c, k);
+        }
+    }
+
     [Fact]
     public void BetaZeroNeverReadsC()
     {
@@ -146,6 +173,27 @@ public sealed class PackedGemmTests
             var many = Run(kind, m, n, k, ta, tb, 0.75f, 0.25f, (float[])c0.Clone(), threads, null, bias, relu: true);
             Assert.Equal(one, many);
         }
+        // alpha 1, beta 0, no bias: interior tiles go straight into C, edge tiles through the epilogue.
+        var plain = Run(kind, m, n, k, ta, tb, 1, 0, new float[m * n], 1);
+        AssertClose(Reference(m, n, k, ta, tb, 1, 0, new float[m * n]), plain, k);
+        foreach (int threads in new[] { 2, 3 })
+            Assert.Equal(plain, Run(kind, m, n, k, ta, tb, 1, 0, new float[m * n], threads));
+    }
+
+    /// <summary>K large enough that the threads of a row split share B's packed columns in two ranges.</summary>
+    [Theory]
+    [InlineData("Vector512")]
+    [InlineData("Vector256")]
+    public void RowSplitsSharingBInSeveralColumnRangesMatchOneThread(string kindName)
+    {
+        var kind = Enum.Parse<GemmKernelKind>(kindName);
+        int m = 400, n = 1000, k = 4100;
+        var one = Run(kind, m, n, k, false, false, 1, 0, new float[m * n], 1);
+        Assert.Equal(one, Run(kind, m, n, k, false, false, 1, 0, new float[m * n], 2));
+        var c0 = Random(m * n, 9);
+        var bias = Random(n, 10);
+        one = Run(kind, m, n, k, true, false, 1, 0.5f, (float[])c0.Clone(), 1, null, bias, relu: true);
+        Assert.Equal(one, Run(kind, m, n, k, true, false, 1, 0.5f, (float[])c0.Clone(), 3, null, bias, relu: true));
     }
 
     [Theory]

@@ -21,6 +21,14 @@ internal unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPointIeee75
     public T* Addend;
     public bool Relu;
 
+    /// <summary>
+    /// Whether <see cref="Apply"/> for this k-block reduces to C = acc (first block) or
+    /// C = C + acc (later ones): then a micro-kernel stores a full tile straight into C with the
+    /// same per-element operations and no scratch tile. A new field must be accounted for here.
+    /// </summary>
+    public readonly bool Plain(bool first, bool last) =>
+        Alpha == T.One && (!first || Beta == T.Zero) && (!last || (RowBias == null && ColBias == null && Addend == null && !Relu));
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Apply(T* tile, int tileLd, int rows, int cols, T* c, long ldc, int i, int j, bool first, bool last)
     {

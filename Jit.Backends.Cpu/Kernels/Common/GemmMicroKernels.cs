@@ -1,161 +1,165 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
 
 /// <summary>
-/// The register-blocked inner kernels of <see cref="PackedGemm"/>: tile[MR, NR] = Σ_p
+/// The register-blocked inner kernels of <see cref="PackedGemm"/>: acc[MR, NR] = Σ_p
 /// a[p, 0..MR) ⊗ b[p, 0..NR) over packed panels (a: MR values per k step, b: NR values per k
-/// step). Accumulators are named locals so the JIT keeps every one in a vector register; each
-/// element's sum runs over p in order, whatever tile position it has, which keeps results
-/// independent of how the output is split between threads.
+/// step), then C = acc, or C = C + acc when <c>add</c>, row by row at stride ldc (C is the
+/// caller's output for an interior tile, or a scratch tile the epilogue reads). One kernel
+/// serves both vector widths: with Vector512 it is a 12 x 2·Vector512 tile (24 accumulators, 2
+/// B loads and 12 broadcasts per k), with Vector256 a 6 x 2·Vector256 tile (12 accumulators,
+/// which fit AVX2's 16 registers). The accumulators are the fields of one struct local, which
+/// the JIT promotes to one vector register each; each element's sum runs over p in order,
+/// whatever tile position it has, which keeps results independent of how the output is split
+/// between threads. The k loop is unrolled by four, a few percent faster at 1024³.
 /// </summary>
 internal static class GemmMicroKernels
 {
-    /// <summary>12 x 2·Vector512&lt;T&gt;.Count tile: 24 accumulators, 2 B loads and 12 broadcasts per k.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Tile512<T, TM>(int kc, T* a, T* b, T* tile)
-        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    /// <summary>The accumulator tile: two halves of six rows, two vectors per row; Vector256 tiles use the first half only.</summary>
+    private struct Acc<TV> where TV : struct
     {
-        int w = Vector512<T>.Count;
-        Vector512<T> c00 = default, c01 = default;
-        Vector512<T> c10 = default, c11 = default;
-        Vector512<T> c20 = default, c21 = default;
-        Vector512<T> c30 = default, c31 = default;
-        Vector512<T> c40 = default, c41 = default;
-        Vector512<T> c50 = default, c51 = default;
-        Vector512<T> c60 = default, c61 = default;
-        Vector512<T> c70 = default, c71 = default;
-        Vector512<T> c80 = default, c81 = default;
-        Vector512<T> c90 = default, c91 = default;
-        Vector512<T> c100 = default, c101 = default;
-        Vector512<T> c110 = default, c111 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + w);
-            var a0 = Vector512.Create(a[0]);
-            c00 = TM.Fma(a0, b0, c00);
-            c01 = TM.Fma(a0, b1, c01);
-            var a1 = Vector512.Create(a[1]);
-            c10 = TM.Fma(a1, b0, c10);
-            c11 = TM.Fma(a1, b1, c11);
-            var a2 = Vector512.Create(a[2]);
-            c20 = TM.Fma(a2, b0, c20);
-            c21 = TM.Fma(a2, b1, c21);
-            var a3 = Vector512.Create(a[3]);
-            c30 = TM.Fma(a3, b0, c30);
-            c31 = TM.Fma(a3, b1, c31);
-            var a4 = Vector512.Create(a[4]);
-            c40 = TM.Fma(a4, b0, c40);
-            c41 = TM.Fma(a4, b1, c41);
-            var a5 = Vector512.Create(a[5]);
-            c50 = TM.Fma(a5, b0, c50);
-            c51 = TM.Fma(a5, b1, c51);
-            var a6 = Vector512.Create(a[6]);
-            c60 = TM.Fma(a6, b0, c60);
-            c61 = TM.Fma(a6, b1, c61);
-            var a7 = Vector512.Create(a[7]);
-            c70 = TM.Fma(a7, b0, c70);
-            c71 = TM.Fma(a7, b1, c71);
-            var a8 = Vector512.Create(a[8]);
-            c80 = TM.Fma(a8, b0, c80);
-            c81 = TM.Fma(a8, b1, c81);
-            var a9 = Vector512.Create(a[9]);
-            c90 = TM.Fma(a9, b0, c90);
-            c91 = TM.Fma(a9, b1, c91);
-            var a10 = Vector512.Create(a[10]);
-            c100 = TM.Fma(a10, b0, c100);
-            c101 = TM.Fma(a10, b1, c101);
-            var a11 = Vector512.Create(a[11]);
-            c110 = TM.Fma(a11, b0, c110);
-            c111 = TM.Fma(a11, b1, c111);
-            a += 12;
-            b += 2 * w;
-        }
-        c00.Store(tile + 0 * 2 * w);
-        c01.Store(tile + 0 * 2 * w + w);
-        c10.Store(tile + 1 * 2 * w);
-        c11.Store(tile + 1 * 2 * w + w);
-        c20.Store(tile + 2 * 2 * w);
-        c21.Store(tile + 2 * 2 * w + w);
-        c30.Store(tile + 3 * 2 * w);
-        c31.Store(tile + 3 * 2 * w + w);
-        c40.Store(tile + 4 * 2 * w);
-        c41.Store(tile + 4 * 2 * w + w);
-        c50.Store(tile + 5 * 2 * w);
-        c51.Store(tile + 5 * 2 * w + w);
-        c60.Store(tile + 6 * 2 * w);
-        c61.Store(tile + 6 * 2 * w + w);
-        c70.Store(tile + 7 * 2 * w);
-        c71.Store(tile + 7 * 2 * w + w);
-        c80.Store(tile + 8 * 2 * w);
-        c81.Store(tile + 8 * 2 * w + w);
-        c90.Store(tile + 9 * 2 * w);
-        c91.Store(tile + 9 * 2 * w + w);
-        c100.Store(tile + 10 * 2 * w);
-        c101.Store(tile + 10 * 2 * w + w);
-        c110.Store(tile + 11 * 2 * w);
-        c111.Store(tile + 11 * 2 * w + w);
+        public Rows6<TV> Top, Bottom;
     }
 
-    /// <summary>6 x 2·Vector256&lt;T&gt;.Count tile: 12 accumulators, 2 B loads and 6 broadcasts per k.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Tile256<T, TM>(int kc, T* a, T* b, T* tile)
-        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    /// <summary>Six tile rows of two accumulator vectors each.</summary>
+    private struct Rows6<TV> where TV : struct
     {
-        int w = Vector256<T>.Count;
-        Vector256<T> c00 = default, c01 = default;
-        Vector256<T> c10 = default, c11 = default;
-        Vector256<T> c20 = default, c21 = default;
-        Vector256<T> c30 = default, c31 = default;
-        Vector256<T> c40 = default, c41 = default;
-        Vector256<T> c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        public TV C00, C01, C10, C11, C20, C21, C30, C31, C40, C41, C50, C51;
+    }
+
+    /// <summary>
+    /// One MR x NR tile, <typeparamref name="TV"/> being Vector512&lt;T&gt; or Vector256&lt;T&gt;.
+    /// The width tests are written out as typeof comparisons in each method, which the JIT folds
+    /// while importing (a helper returning the row count was folded too late and left rows 6..11
+    /// spilled).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Tile<TV, T, TM>(int kc, T* a, T* b, T* c, long ldc, bool add)
+        where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        int mr = typeof(TV) == typeof(Vector512<T>) ? 12 : 6, w = Lanes<TV, T>();
+        var acc = default(Acc<TV>);
+        PrefetchRows(c, ldc, mr, 2 * w * sizeof(T));
+        int p = 0;
+        for (; p + 4 <= kc; p += 4, a += 4 * mr, b += 8 * w)
         {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + w);
-            var a0 = Vector256.Create(a[0]);
-            c00 = TM.Fma(a0, b0, c00);
-            c01 = TM.Fma(a0, b1, c01);
-            var a1 = Vector256.Create(a[1]);
-            c10 = TM.Fma(a1, b0, c10);
-            c11 = TM.Fma(a1, b1, c11);
-            var a2 = Vector256.Create(a[2]);
-            c20 = TM.Fma(a2, b0, c20);
-            c21 = TM.Fma(a2, b1, c21);
-            var a3 = Vector256.Create(a[3]);
-            c30 = TM.Fma(a3, b0, c30);
-            c31 = TM.Fma(a3, b1, c31);
-            var a4 = Vector256.Create(a[4]);
-            c40 = TM.Fma(a4, b0, c40);
-            c41 = TM.Fma(a4, b1, c41);
-            var a5 = Vector256.Create(a[5]);
-            c50 = TM.Fma(a5, b0, c50);
-            c51 = TM.Fma(a5, b1, c51);
-            a += 6;
-            b += 2 * w;
+            Step<TV, T, TM>(a + 0 * mr, b + 0 * w, ref acc);
+            Step<TV, T, TM>(a + 1 * mr, b + 2 * w, ref acc);
+            Step<TV, T, TM>(a + 2 * mr, b + 4 * w, ref acc);
+            Step<TV, T, TM>(a + 3 * mr, b + 6 * w, ref acc);
         }
-        c00.Store(tile + 0 * 2 * w);
-        c01.Store(tile + 0 * 2 * w + w);
-        c10.Store(tile + 1 * 2 * w);
-        c11.Store(tile + 1 * 2 * w + w);
-        c20.Store(tile + 2 * 2 * w);
-        c21.Store(tile + 2 * 2 * w + w);
-        c30.Store(tile + 3 * 2 * w);
-        c31.Store(tile + 3 * 2 * w + w);
-        c40.Store(tile + 4 * 2 * w);
-        c41.Store(tile + 4 * 2 * w + w);
-        c50.Store(tile + 5 * 2 * w);
-        c51.Store(tile + 5 * 2 * w + w);
+        for (; p < kc; p++, a += mr, b += 2 * w)
+            Step<TV, T, TM>(a, b, ref acc);
+        Put<TV, T>(ref acc.Top, c, ldc, add);
+        if (typeof(TV) == typeof(Vector512<T>)) Put<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add);
+    }
+
+    /// <summary>One k step: two B vectors, then a broadcast of A and two fused multiply-adds per row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Step<TV, T, TM>(T* a, T* b, ref Acc<TV> acc)
+        where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        TV b0 = Load<TV, T>(b), b1 = Load<TV, T>(b + Lanes<TV, T>());
+        Rows<TV, T, TM>(a, b0, b1, ref acc.Top);
+        if (typeof(TV) == typeof(Vector512<T>)) Rows<TV, T, TM>(a + 6, b0, b1, ref acc.Bottom);
+    }
+
+    /// <summary>Six rows of one k step: per row a broadcast of A and two fused multiply-adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Rows<TV, T, TM>(T* a, TV b0, TV b1, ref Rows6<TV> r)
+        where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        Row<TV, T, TM>(a[0], b0, b1, ref r.C00, ref r.C01);
+        Row<TV, T, TM>(a[1], b0, b1, ref r.C10, ref r.C11);
+        Row<TV, T, TM>(a[2], b0, b1, ref r.C20, ref r.C21);
+        Row<TV, T, TM>(a[3], b0, b1, ref r.C30, ref r.C31);
+        Row<TV, T, TM>(a[4], b0, b1, ref r.C40, ref r.C41);
+        Row<TV, T, TM>(a[5], b0, b1, ref r.C50, ref r.C51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row<TV, T, TM>(T a, TV b0, TV b1, ref TV c0, ref TV c1)
+        where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        TV av = Broadcast<TV, T>(a);
+        c0 = Fma<TV, T, TM>(av, b0, c0);
+        c1 = Fma<TV, T, TM>(av, b1, c1);
+    }
+
+    /// <summary>Writes six tile rows: C = acc, or C = C + acc when <paramref name="add"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Put<TV, T>(ref Rows6<TV> r, T* c, long ldc, bool add) where TV : struct where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Put<TV, T>(r.C00, r.C01, c, add);
+        Put<TV, T>(r.C10, r.C11, c + ldc, add);
+        Put<TV, T>(r.C20, r.C21, c + 2 * ldc, add);
+        Put<TV, T>(r.C30, r.C31, c + 3 * ldc, add);
+        Put<TV, T>(r.C40, r.C41, c + 4 * ldc, add);
+        Put<TV, T>(r.C50, r.C51, c + 5 * ldc, add);
+    }
+
+    /// <summary>Writes one tile row: C = acc, or C = C + acc when <paramref name="add"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Put<TV, T>(TV v0, TV v1, T* row, bool add) where TV : struct where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* row1 = row + Lanes<TV, T>();
+        Store(add ? Add<TV, T>(Load<TV, T>(row), v0) : v0, row);
+        Store(add ? Add<TV, T>(Load<TV, T>(row1), v1) : v1, row1);
+    }
+
+    // The vector operations of TV = Vector512<T> or Vector256<T>; each typeof test folds to one branch.
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Lanes<TV, T>() where T : unmanaged =>
+        typeof(TV) == typeof(Vector512<T>) ? Vector512<T>.Count : Vector256<T>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe TV Load<TV, T>(T* p) where TV : struct where T : unmanaged =>
+        typeof(TV) == typeof(Vector512<T>) ? Unsafe.BitCast<Vector512<T>, TV>(Vector512.Load(p)) : Unsafe.BitCast<Vector256<T>, TV>(Vector256.Load(p));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Store<TV, T>(TV v, T* p) where TV : struct where T : unmanaged
+    {
+        if (typeof(TV) == typeof(Vector512<T>)) Unsafe.BitCast<TV, Vector512<T>>(v).Store(p);
+        else Unsafe.BitCast<TV, Vector256<T>>(v).Store(p);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Broadcast<TV, T>(T x) where TV : struct where T : unmanaged =>
+        typeof(TV) == typeof(Vector512<T>) ? Unsafe.BitCast<Vector512<T>, TV>(Vector512.Create(x)) : Unsafe.BitCast<Vector256<T>, TV>(Vector256.Create(x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Add<TV, T>(TV x, TV y) where TV : struct where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(TV) == typeof(Vector512<T>)
+            ? Unsafe.BitCast<Vector512<T>, TV>(Unsafe.BitCast<TV, Vector512<T>>(x) + Unsafe.BitCast<TV, Vector512<T>>(y))
+            : Unsafe.BitCast<Vector256<T>, TV>(Unsafe.BitCast<TV, Vector256<T>>(x) + Unsafe.BitCast<TV, Vector256<T>>(y));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Fma<TV, T, TM>(TV a, TV b, TV c)
+        where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T> =>
+        typeof(TV) == typeof(Vector512<T>)
+            ? Unsafe.BitCast<Vector512<T>, TV>(TM.Fma(Unsafe.BitCast<TV, Vector512<T>>(a), Unsafe.BitCast<TV, Vector512<T>>(b), Unsafe.BitCast<TV, Vector512<T>>(c)))
+            : Unsafe.BitCast<Vector256<T>, TV>(TM.Fma(Unsafe.BitCast<TV, Vector256<T>>(a), Unsafe.BitCast<TV, Vector256<T>>(b), Unsafe.BitCast<TV, Vector256<T>>(c)));
+
+    /// <summary>Starts fetching a tile's rows of C (each <paramref name="bytes"/> long), which the kernel reads only after its k loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchRows<T>(T* c, long ldc, int rows, int bytes) where T : unmanaged
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++)
+            for (int x = 0; x < bytes; x += 64) Sse.Prefetch0((byte*)(c + r * ldc) + x);
     }
 
     /// <summary>Portable 4 x 4 tile for machines without 256-bit FMA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void TileScalar<T>(int kc, T* a, T* b, T* tile) where T : unmanaged, IFloatingPointIeee754<T>
+    public static unsafe void TileScalar<T>(int kc, T* a, T* b, T* c, long ldc, bool add) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int MR = 4, NR = 4;
+        T* tile = stackalloc T[MR * NR];
         for (int i = 0; i < MR * NR; i++) tile[i] = T.Zero;
         for (int p = 0; p < kc; p++)
         {
@@ -170,6 +174,11 @@ internal static class GemmMicroKernels
             }
             a += MR;
             b += NR;
+        }
+        for (int r = 0; r < MR; r++)
+        {
+            T* cr = c + r * ldc;
+            for (int x = 0; x < NR; x++) cr[x] = add ? cr[x] + tile[r * NR + x] : tile[r * NR + x];
         }
     }
 }

@@ -3,7 +3,9 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// <summary>
 /// Per-thread packing buffers for <see cref="PackedGemm"/>: pinned, 64-byte aligned and only
 /// ever grown, so a steady stream of GEMMs allocates nothing. Thread-static because every
-/// worker packs its own panels; a pool thread keeps its buffers for the next call.
+/// worker packs its own panels; a pool thread keeps its buffers for the next call. The shared
+/// buffer holds the B panels all workers of a row split read; it belongs to the thread that
+/// called the GEMM, which waits for the workers.
 /// </summary>
 internal static unsafe class GemmWorkspace<T> where T : unmanaged
 {
@@ -12,10 +14,12 @@ internal static unsafe class GemmWorkspace<T> where T : unmanaged
     [ThreadStatic] private static T[]? _a;
     [ThreadStatic] private static T[]? _b;
     [ThreadStatic] private static T[]? _tile;
+    [ThreadStatic] private static T[]? _shared;
 
     public static T* PackedA(long length) => Aligned(ref _a, length);
     public static T* PackedB(long length) => Aligned(ref _b, length);
     public static T* Tile(long length) => Aligned(ref _tile, length);
+    public static T* Shared(long length) => Aligned(ref _shared, length);
 
     private static T* Aligned(ref T[]? buffer, long length)
     {
