@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using Jit.Tensors;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
@@ -11,7 +12,7 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// at a fixed offset: pixel (oy, ox) of tap k sits at offsets[k] + oy·Wb + ox. Counting output
 /// pixels on the phase planes' row length Wb ("virtual" pixels, the last Wb − OW of each row
 /// wasted), B[k, p] = phases[offsets[k] + p], so the micro-kernel loads its B rows straight from
-/// the input (<see cref="ConvMicroKernels"/>) and the epilogue stores only the real pixels. One
+/// the input (<see cref="GemmMicroKernels.TileIndirect{TV, T, TM}"/>) and the epilogue stores only the real pixels. One
 /// pass over the input replaces im2col's KH·KW and the packing copy; the sum order per element
 /// is the packed GEMM's (one k-block), so results match it bit for bit.
 /// </summary>
@@ -188,9 +189,9 @@ internal static unsafe class ConvDirect
                 for (int ir = 0; ir < ocg; ir += mr)
                 {
                     if (Blocking.Kind == GemmKernelKind.Vector512)
-                        Kernel512(k, PackedA + (long)ir * k, Phases + p0, Offsets, tile);
+                        Kernel512(k, PackedA + (long)ir * k, Phases + p0, Offsets, tile, nr);
                     else
-                        Kernel256(k, PackedA + (long)ir * k, Phases + p0, Offsets, tile);
+                        Kernel256(k, PackedA + (long)ir * k, Phases + p0, Offsets, tile, nr);
                     int rows = Math.Min(mr, ocg - ir);
                     for (int r = 0; r < rows; r++) StoreRow(tile + r * nr, ir + r, new ReadOnlySpan<Run>(runs, count), end);
                 }
@@ -234,16 +235,16 @@ internal static unsafe class ConvDirect
             }
         }
 
-        private static void Kernel512(int k, T* a, T* b, int* offsets, T* tile)
+        private static void Kernel512(int k, T* a, T* b, int* offsets, T* tile, int nr)
         {
-            if (typeof(T) == typeof(float)) ConvMicroKernels.Tile512<float, GemmF32>(k, (float*)a, (float*)b, offsets, (float*)tile);
-            else ConvMicroKernels.Tile512<double, GemmF64>(k, (double*)a, (double*)b, offsets, (double*)tile);
+            if (typeof(T) == typeof(float)) GemmMicroKernels.TileIndirect<Vector512<float>, float, GemmF32>(k, (float*)a, (float*)b, offsets, (float*)tile, nr);
+            else GemmMicroKernels.TileIndirect<Vector512<double>, double, GemmF64>(k, (double*)a, (double*)b, offsets, (double*)tile, nr);
         }
 
-        private static void Kernel256(int k, T* a, T* b, int* offsets, T* tile)
+        private static void Kernel256(int k, T* a, T* b, int* offsets, T* tile, int nr)
         {
-            if (typeof(T) == typeof(float)) ConvMicroKernels.Tile256<float, GemmF32>(k, (float*)a, (float*)b, offsets, (float*)tile);
-            else ConvMicroKernels.Tile256<double, GemmF64>(k, (double*)a, (double*)b, offsets, (double*)tile);
+            if (typeof(T) == typeof(float)) GemmMicroKernels.TileIndirect<Vector256<float>, float, GemmF32>(k, (float*)a, (float*)b, offsets, (float*)tile, nr);
+            else GemmMicroKernels.TileIndirect<Vector256<double>, double, GemmF64>(k, (double*)a, (double*)b, offsets, (double*)tile, nr);
         }
     }
 }

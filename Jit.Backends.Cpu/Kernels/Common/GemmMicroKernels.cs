@@ -58,6 +58,23 @@ internal static class GemmMicroKernels
         if (typeof(TV) == typeof(Vector512<T>)) Put<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add);
     }
 
+    /// <summary>
+    /// As <see cref="Tile{TV, T, TM}"/>, but B's row for step p is read in place at
+    /// b + offsets[p] instead of from a packed panel: a convolution's taps over its input, through
+    /// an offset table (<see cref="ConvDirect"/>). Same per-element sums, stored as C = acc.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void TileIndirect<TV, T, TM>(int kc, T* a, T* b, int* offsets, T* c, long ldc)
+        where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        int mr = typeof(TV) == typeof(Vector512<T>) ? 12 : 6;
+        var acc = default(Acc<TV>);
+        for (int p = 0; p < kc; p++, a += mr)
+            Step<TV, T, TM>(a, b + offsets[p], ref acc);
+        Put<TV, T>(ref acc.Top, c, ldc, add: false);
+        if (typeof(TV) == typeof(Vector512<T>)) Put<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add: false);
+    }
+
     /// <summary>One k step: two B vectors, then a broadcast of A and two fused multiply-adds per row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Step<TV, T, TM>(T* a, T* b, ref Acc<TV> acc)
