@@ -10,7 +10,8 @@ namespace Jit.Backends.Cpu.Codegen;
 /// The CPU backend's <see cref="IFusedKernelCompiler"/>: lowers a fusion group's subgraph to a
 /// <see cref="TeKernel"/> with the given <c>lower</c> function (TeLowering.LowerGroup), compiles
 /// it through a <see cref="TeKernelCache"/>, and returns an <see cref="OpKernel"/> that binds the
-/// group's tensor inputs in order (any strides) to the kernel inputs and allocates its outputs.
+/// group's tensor inputs in order (any strides) to the kernel inputs and allocates its outputs, or
+/// an <see cref="OutKernel"/> that writes into given contiguous outputs and allocates nothing.
 /// A group that does not lower, or a kernel the IL compiler rejects, gives null so the
 /// interpreter runs the subgraph itself.
 /// </summary>
@@ -20,18 +21,8 @@ public sealed class CpuFusedKernelCompiler(Func<Graph, TeKernel?> lower, TeKerne
 
     public OpKernel? TryCompile(Graph subgraph)
     {
-        TeKernel? kernel = lower(subgraph);
-        if (kernel is null) return null;
-        kernel = ParallelizeOuterLoops(kernel);
-        CompiledTeKernel compiled;
-        try
-        {
-            compiled = _cache.GetOrCompile(kernel);
-        }
-        catch (JitRuntimeException)
-        {
-            return null;
-        }
+        if (Compile(subgraph) is not { } compiled) return null;
+        var kernel = compiled.Kernel;
         return (inputs, outputs) =>
         {
             // The lowering makes every group input a buffer: numbers become 0-dim int64/float64/bool tensors.
@@ -43,6 +34,23 @@ public sealed class CpuFusedKernelCompiler(Func<Graph, TeKernel?> lower, TeKerne
                 throw new JitRuntimeException($"fused kernel {kernel.Name} produced {results.Length} outputs, the group has {outputs.Length}");
             for (int i = 0; i < results.Length; i++) outputs[i] = IValue.FromTensor(results[i]);
         };
+    }
+
+    // The lowering's outputs are contiguous buffers, so the out-variant contract's destinations fit them.
+    public OutKernel? TryCompileInto(Graph subgraph) => Compile(subgraph) is { } compiled ? compiled.RunInto : null;
+
+    private CompiledTeKernel? Compile(Graph subgraph)
+    {
+        TeKernel? kernel = lower(subgraph);
+        if (kernel is null) return null;
+        try
+        {
+            return _cache.GetOrCompile(ParallelizeOuterLoops(kernel));
+        }
+        catch (JitRuntimeException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Jit.Errors;
+using Jit.Runtime;
 using Jit.TensorExpr;
 using Jit.Tensors;
 
@@ -9,14 +10,15 @@ namespace Jit.Backends.Cpu.Codegen;
 /// once per kernel: each param is read off a bound tensor (the first buffer whose size or stride is
 /// exactly that param, inputs before outputs, as <see cref="TeEvaluator"/> infers them), and every
 /// size or stride expression becomes a delegate over the param array. A call then binds in a few
-/// array reads instead of walking expression trees through dictionaries.
+/// array reads instead of walking expression trees through dictionaries, into a span the caller
+/// owns (on its stack), so binding allocates nothing.
 /// </summary>
 internal sealed class TeParamBinding
 {
     // For param k: where to read it (buffer number over inputs then outputs, dim, stride or size); -1 = none.
     private readonly (int Buffer, int Dim, bool Stride)[] _sources;
-    private readonly Func<long[], long>[][] _sizes;
-    private readonly Func<long[], long>[][] _strides;
+    private readonly ParamExpr[][] _sizes;
+    private readonly ParamExpr[][] _strides;
     private readonly TeKernel _kernel;
 
     public TeParamBinding(TeKernel kernel, IReadOnlyList<TeBuffer> temps)
@@ -41,10 +43,18 @@ internal sealed class TeParamBinding
         _strides = buffers.Select(buf => buf.Strides.Select(e => Compile(e, slots)).ToArray()).ToArray();
     }
 
-    /// <summary>Param values for tensors bound to the inputs (and outputs, when given) plus explicit values by name.</summary>
-    public long[] Bind(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor>? outputs, IReadOnlyDictionary<string, long>? explicitValues)
+    /// <summary>A size or stride expression over the param values.</summary>
+    private delegate long ParamExpr(ReadOnlySpan<long> prms);
+
+    public int ParamCount => _sources.Length;
+
+    /// <summary>
+    /// Writes into <paramref name="prms"/> (<see cref="ParamCount"/> long) the param values read off
+    /// the tensors bound to the inputs and outputs (an output not yet made is None) or given by name.
+    /// Numbers bound as 0-dim buffers have no sizes to read.
+    /// </summary>
+    public void Bind(ReadOnlySpan<IValue> inputs, ReadOnlySpan<IValue> outputs, IReadOnlyDictionary<string, long>? explicitValues, Span<long> prms)
     {
-        var prms = new long[_sources.Length];
         for (int k = 0; k < prms.Length; k++)
         {
             if (explicitValues is not null && explicitValues.TryGetValue(_kernel.Params[k].Name, out long given))
@@ -53,19 +63,19 @@ internal sealed class TeParamBinding
                 continue;
             }
             var (b, d, stride) = _sources[k];
-            Tensor? t = b < 0 ? null : b < inputs.Count ? inputs[b] : outputs is not null && b - inputs.Count < outputs.Count ? outputs[b - inputs.Count] : null;
-            if (t is null)
+            var bound = b < 0 ? IValue.None : b < inputs.Length ? inputs[b] : b - inputs.Length < outputs.Length ? outputs[b - inputs.Length] : IValue.None;
+            if (!bound.IsTensor)
                 throw new JitRuntimeException($"kernel {_kernel.Name}: param {_kernel.Params[k].Name} is not bound and cannot be inferred");
+            var t = bound.AsTensor;
             if (d >= t.Rank) throw new JitRuntimeException($"kernel {_kernel.Name}: a tensor of rank {t.Rank} is bound where rank {d + 1} or more is needed");
             prms[k] = stride ? t.Stride(d) : t.Size(d);
         }
-        return prms;
     }
 
-    public long Size(int buffer, int dim, long[] prms) => _sizes[buffer][dim](prms);
-    public long Stride(int buffer, int dim, long[] prms) => _strides[buffer][dim](prms);
+    public long Size(int buffer, int dim, ReadOnlySpan<long> prms) => _sizes[buffer][dim](prms);
+    public long Stride(int buffer, int dim, ReadOnlySpan<long> prms) => _strides[buffer][dim](prms);
 
-    private static Func<long[], long> Compile(Expr e, Dictionary<Var, int> slots)
+    private static ParamExpr Compile(Expr e, Dictionary<Var, int> slots)
     {
         switch (e)
         {

@@ -3,10 +3,12 @@ using Jit.Backends.Cpu.Kernels;
 namespace Jit.Backends.Cpu.Codegen;
 
 /// <summary>
-/// Per-call state the generated IL reaches through its context argument: the outlined parallel
-/// loops and the call's size, which decides whether a parallel loop is worth threads.
+/// What the generated IL reaches through its context argument: the outlined parallel loops, whether
+/// the call is big enough to be worth threads, and whether vector loops may overlap their tail.
+/// Immutable, so a kernel makes one per combination once and a call only picks one (see
+/// <see cref="CompiledTeKernel"/>).
 /// </summary>
-internal sealed class TeRunContext(TeRegionEntry[] regions, long workElements, long parallelMinElements, bool overlapTail)
+internal sealed class TeRunContext(TeRegionEntry[] regions, bool parallel, bool overlapTail)
 {
     /// <summary>Whether vector loops may finish with an overlapping last vector (no output aliases an input).</summary>
     public bool OverlapTail { get; } = overlapTail;
@@ -21,7 +23,7 @@ internal sealed class TeRunContext(TeRegionEntry[] regions, long workElements, l
         var fn = regions[region];
         long n = stop - start;
         int threads = CpuThreads.Count;
-        if (threads <= 1 || n < 2 || workElements < parallelMinElements)
+        if (!parallel || threads <= 1 || n < 2)
         {
             fn(buffers, parameters, this, start, stop);
             return;

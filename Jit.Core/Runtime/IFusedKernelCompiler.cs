@@ -17,4 +17,12 @@ public interface IFusedKernelCompiler
     /// reference semantics every compiled kernel is tested against. Called once per group node.
     /// </summary>
     OpKernel? TryCompile(Graph subgraph);
+
+    /// <summary>
+    /// The group's out-variant, for the static runtime: writes into one destination per subgraph
+    /// output, contiguous and of that output's dtype and sizes, never overlapping an input
+    /// (the <see cref="OutKernel"/> contract), so planned groups allocate nothing. Null where this
+    /// compiler has none or cannot lower the group; the runtime then uses <see cref="TryCompile"/>.
+    /// </summary>
+    OutKernel? TryCompileInto(Graph subgraph) => null;
 }

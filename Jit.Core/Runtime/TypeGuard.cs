@@ -25,16 +25,17 @@ public static class TypeGuard
     public static bool Check(ReadOnlySpan<IValue> values, IReadOnlyList<JitType> types, Device device)
     {
         if (values.Length != types.Count) return false;
-        var symbols = new Dictionary<long, long>();
+        // Made only when a symbolic dim is met: a guard over static types allocates nothing.
+        Dictionary<long, long>? symbols = null;
         for (int i = 0; i < values.Length; i++)
         {
             if (types[i] is not TensorType t) continue;
-            if (!values[i].IsTensor || !Matches(values[i].AsTensor, t, device, symbols)) return false;
+            if (!values[i].IsTensor || !Matches(values[i].AsTensor, t, device, ref symbols)) return false;
         }
         return true;
     }
 
-    private static bool Matches(Tensor x, TensorType t, Device device, Dictionary<long, long> symbols)
+    private static bool Matches(Tensor x, TensorType t, Device device, ref Dictionary<long, long>? symbols)
     {
         if (t.DType is { } dt && dt != x.DType) return false;
         if (t.Device is { } named && named.Kind != device.Kind) return false;
@@ -48,7 +49,7 @@ public static class TypeGuard
             {
                 if (s.Value != actual) return false;
             }
-            else if (symbols.TryGetValue(s.Value, out long bound))
+            else if ((symbols ??= []).TryGetValue(s.Value, out long bound))
             {
                 if (bound != actual) return false;
             }

@@ -124,6 +124,31 @@ public sealed class TeIlRuntimeTests
     }
 
     [Fact]
+    public void RunIntoBindsNumbersAsZeroDimBuffersAndAllocatesNothing()
+    {
+        var b = new TeBuilder("scaled");
+        var n = b.Size("n");
+        var m = b.Size("m");
+        var x = b.Input("x", DType.Float32, [n, m]);
+        var s = b.Input("s", DType.Float64, []);
+        var flag = b.Input("flag", DType.Bool, []);
+        b.Compute("out", DType.Float32, [n, m], i => Expr.Select(flag.Load(), x.Load(i[0], i[1]) * Expr.Cast(s.Load(), DType.Float32), x.Load(i[0], i[1])));
+        var compiled = TeIlCompiler.Compile(b.Build());
+        var input = CodegenAssert.Random(new Random(4), DType.Float32, -2, 2, 5, 33);
+        var expected = compiled.Run([input, Tensor.Scalar(2.5, DType.Float64), Tensor.Scalar(true)])[0];
+        var output = Tensor.Empty(DType.Float32, 5, 33);
+        IValue[] inputs = [IValue.FromTensor(input), 2.5, true];
+        IValue[] outputs = [IValue.FromTensor(output)];
+        compiled.RunInto(inputs, outputs);
+        CodegenAssert.AssertClose(expected, output, 0, 0, "into");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) compiled.RunInto(inputs, outputs);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        var e = Assert.Throws<Jit.Errors.JitRuntimeException>(() => compiled.RunInto([IValue.FromTensor(input), 2L, true], outputs));
+        Assert.Contains("buffer s", e.Message);
+    }
+
+    [Fact]
     public void FusedKernelCompilerBindsTensorInputsAndDeclinesWhatDoesNotLower()
     {
         var graph = new Graph();
@@ -134,6 +159,12 @@ public sealed class TeIlRuntimeTests
         var outputs = new IValue[1];
         op!([IValue.FromTensor(x)], outputs);
         CodegenAssert.AssertClose(TeEvaluator.Run(Chain("fused"), [x])[0], outputs[0].AsTensor, 1e-6, 0, "fused");
+        var into = compiler.TryCompileInto(graph);
+        Assert.NotNull(into);
+        var destination = Tensor.Empty(DType.Float32, 4, 9);
+        into!([IValue.FromTensor(x)], [IValue.FromTensor(destination)]);
+        CodegenAssert.AssertClose(outputs[0].AsTensor, destination, 0, 0, "into");
         Assert.Null(new CpuFusedKernelCompiler(_ => null).TryCompile(graph));
+        Assert.Null(new CpuFusedKernelCompiler(_ => null).TryCompileInto(graph));
     }
 }

@@ -18,18 +18,27 @@ public sealed class StaticAllocationTests
     /// builds a list in a loop. transformer runs its one op through an out-variant
     /// (<see cref="TheTransformerRunsItsEncoderLayerThroughTheOutVariant"/>).
     /// </summary>
-    public static TheoryData<string> ZeroAllocationModels() => new(["mlp", "elementwise", "cnn", "resnet_block", "shared_submodule", "transformer"]);
+    public static TheoryData<string, bool> ZeroAllocationModels()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var name in new[] { "mlp", "elementwise", "cnn", "resnet_block", "shared_submodule", "transformer" })
+        {
+            data.Add(name, false);
+            data.Add(name, true);
+        }
+        return data;
+    }
 
     private const int Runs = 20;
 
     [Theory]
     [MemberData(nameof(ZeroAllocationModels))]
-    public void WarmRunsWithCallerOutputsAllocateNothing(string name)
+    public void WarmRunsWithCallerOutputsAllocateNothing(string name, bool fused)
     {
         var f = ModelFixture.Get(name);
         var module = JitModule.Load(f.ModelPath);
         var inputs = f.Inputs(module);
-        using var compiled = StaticFixtureTests.Compile(module);
+        using var compiled = StaticFixtureTests.Compile(module, fused);
         var outputs = new IValue[compiled.OutputCount];
         compiled.Run(inputs, outputs); // plans, and fills outputs with tensors that later runs write into
         var first = outputs[0].AsTensor.ToDoubleArray();
@@ -39,18 +48,18 @@ public sealed class StaticAllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         var plan = compiled.PlanFor(inputs);
         Assert.True(allocated == 0,
-            $"{name}: {allocated / Runs} bytes per run; ops without out-variant: {string.Join(", ", plan.KernelNodes)}");
+            $"{name} (fused: {fused}): {allocated / Runs} bytes per run; ops without out-variant: {string.Join(", ", plan.KernelNodes)}");
         Assert.Equal(first, outputs[0].AsTensor.ToDoubleArray());
     }
 
     [Theory]
     [MemberData(nameof(ZeroAllocationModels))]
-    public void WarmRunsWithManagedOutputsAllocateNothing(string name)
+    public void WarmRunsWithManagedOutputsAllocateNothing(string name, bool fused)
     {
         var f = ModelFixture.Get(name);
         var module = JitModule.Load(f.ModelPath);
         var inputs = f.Inputs(module);
-        using var compiled = StaticFixtureTests.Compile(module);
+        using var compiled = StaticFixtureTests.Compile(module, fused);
         using var session = compiled.CreateSession();
         var outputs = new IValue[compiled.OutputCount];
         for (int i = 0; i < 3; i++)
@@ -66,7 +75,7 @@ public sealed class StaticAllocationTests
             session.Run(inputs, outputs);
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{name}: {allocated / Runs} bytes per run with managed outputs");
+        Assert.True(allocated == 0, $"{name} (fused: {fused}): {allocated / Runs} bytes per run with managed outputs");
         // Managed outputs are the same arena tensor every run.
         Assert.Same(arenaOutput, outputs[0].AsTensor);
         Assert.True(compiled.PlanFor(inputs, manageOutputs: true).Memory.ArenaBytes > 0);

@@ -12,8 +12,8 @@ public sealed class StaticFixtureTests
 {
     public static TheoryData<string> Models() => new(ModelFixture.Names());
 
-    internal static CompiledModule Compile(JitModule module) =>
-        module.Compile("cpu", new CompiledModuleOptions { Registry = new BackendRegistry().AddCpu() });
+    internal static CompiledModule Compile(JitModule module, bool fuse = false) =>
+        module.Compile("cpu", new CompiledModuleOptions { Registry = new BackendRegistry().AddCpu(), Fusion = fuse });
 
     [Theory]
     [MemberData(nameof(Models))]

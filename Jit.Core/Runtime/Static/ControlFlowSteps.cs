@@ -2,9 +2,13 @@ using Jit.Ir;
 
 namespace Jit.Runtime.Static;
 
-/// <summary><c>prim::If</c>: runs one nested step list, then copies that block's outputs to the node's.</summary>
+/// <summary>
+/// <c>prim::If</c>: runs one nested step list, then passes that block's outputs to the node's. A
+/// result written in place shares its output's slot. With <c>copyIntoOutputs</c> (an If planned as
+/// writing fresh buffers) the output slots hold their destinations and the other results are copied in.
+/// </summary>
 internal sealed class IfStep(Node node, int condition, StaticStep[] thenSteps, int[] thenOutputs,
-    StaticStep[] elseSteps, int[] elseOutputs, int[] outputs) : StaticStep(node)
+    StaticStep[] elseSteps, int[] elseOutputs, int[] outputs, bool copyIntoOutputs) : StaticStep(node)
 {
     public override void Run(StaticRuntime runtime)
     {
@@ -12,7 +16,12 @@ internal sealed class IfStep(Node node, int condition, StaticStep[] thenSteps, i
         bool cond = frame[condition].AsBool;
         RunAll(cond ? thenSteps : elseSteps, runtime);
         var results = cond ? thenOutputs : elseOutputs;
-        for (int i = 0; i < outputs.Length; i++) frame[outputs[i]] = frame[results[i]];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (results[i] == outputs[i]) continue;
+            if (copyIntoOutputs) runtime.CopyInto(frame[outputs[i]].AsTensor, frame[results[i]].AsTensor, "the If's output", i);
+            else frame[outputs[i]] = frame[results[i]];
+        }
     }
 }
 

@@ -8,7 +8,8 @@ namespace Jit.Runtime.Static;
 /// memory planner, greedy by size). It sees only the graph, the sizes shape analysis proved and
 /// which nodes write fresh buffers: nothing about devices, so any backend can back the arena.
 /// <para>Planned: top-level outputs of the nodes <c>writesFresh</c> accepts (ops run through an
-/// out-variant), with static dtype and sizes. Not planned: values that escape (graph outputs,
+/// out-variant, and <c>prim::If</c>s whose branches write their results into the If's outputs), with
+/// static dtype and sizes. Not planned: values that escape (graph outputs,
 /// unless outputs are managed, and anything that may alias one), values stored into module
 /// attributes, values inside control-flow blocks. Aliasing is conservative: every other node's
 /// tensor-carrying inputs and outputs (and the outer values its blocks read) form one alias
@@ -29,10 +30,13 @@ public static class MemoryPlanner
         var groups = new AliasGroups();
         foreach (var n in nodes)
         {
-            if (n.Kind == "prim::Constant" || writesFresh(n)) continue;
+            // A fresh node's outputs alias nothing; an If's blocks may still tie its inputs together.
+            bool fresh = writesFresh(n);
+            if (n.Kind == "prim::Constant" || (fresh && n.Blocks.Count == 0)) continue;
             var members = new List<Value>();
             foreach (var v in n.Inputs) if (CarriesTensors(v.Type)) members.Add(v);
-            foreach (var v in n.Outputs) if (CarriesTensors(v.Type)) members.Add(v);
+            if (!fresh)
+                foreach (var v in n.Outputs) if (CarriesTensors(v.Type)) members.Add(v);
             bool storesAttribute = n.Kind == "prim::SetAttr";
             foreach (var inner in n.Blocks.SelectMany(Graph.AllNodes))
             {

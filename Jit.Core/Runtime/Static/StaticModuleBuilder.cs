@@ -13,7 +13,7 @@ namespace Jit.Runtime.Static;
 /// numbers the values into frame slots, asks the <see cref="MemoryPlanner"/> for the arena and
 /// lowers every node to a step.
 /// </summary>
-internal sealed class StaticModuleBuilder
+internal sealed partial class StaticModuleBuilder
 {
     private readonly Graph _graph;
     private readonly IBackend _backend;
@@ -70,8 +70,9 @@ internal sealed class StaticModuleBuilder
         // Fusion pays only where the backend compiles groups; the shapes are complete here. A compiled
         // group still costs a few µs per call (output allocation, pinning, temporaries), more than two
         // or three planned out-variant ops, so small groups stay unfused.
-        if (fuse && backend.FusedKernelCompiler is not null)
-            new TensorExprFuser(new TensorExprFuserOptions { MinGroupSize = StaticMinFusionGroup }).Run(graph);
+        if (fuse && backend.FusedKernelCompiler is not null
+            && new TensorExprFuser(new TensorExprFuserOptions { MinGroupSize = StaticMinFusionGroup }).Run(graph))
+            ShapeAnalysis.PropagateComplete(graph, inputs); // types the guards' fallback branches, and so the guarded Ifs' outputs
         return graph;
     }
 
@@ -90,6 +91,8 @@ internal sealed class StaticModuleBuilder
     {
         var inputSlots = Slots(_graph.Inputs);
         if (boundSelf) _template[inputSlots[0]] = inputs[0];
+        CompileGroupsInto();
+        FindFreshIfs();
         foreach (var n in _graph.AllNodes())
         {
             foreach (var b in n.Blocks) Slots(b.Inputs);
@@ -99,14 +102,15 @@ internal sealed class StaticModuleBuilder
 
         foreach (var n in _graph.Block.Nodes)
             if (HasOutVariant(n)) _outVariant.Add(n);
-        var memory = MemoryPlanner.Plan(_graph, _outVariant.Contains, manageOutputs);
+        bool WritesFresh(Node n) => _outVariant.Contains(n) || _freshIfs.Contains(n);
+        var memory = MemoryPlanner.Plan(_graph, WritesFresh, manageOutputs);
         var plannedSlots = memory.Tensors.Select(t => Slot(t.Value)).ToArray();
         var views = FindPrecomputedViews(memory);
 
         var outputs = _graph.Outputs;
         var planned = memory.Tensors.Select(t => t.Value).ToHashSet();
         var destinations = new List<Destination>();
-        foreach (var n in _outVariant)
+        foreach (var n in _graph.Block.Nodes.Where(WritesFresh))
         {
             foreach (var v in n.Outputs)
             {
@@ -143,7 +147,9 @@ internal sealed class StaticModuleBuilder
     private bool HasOutVariant(Node n) =>
         !IsStructural(n) && n.Blocks.Count == 0 && n.Outputs.Count > 0
         && n.Outputs.All(o => o.Type is TensorType { DType: not null, ConcreteSizes: not null })
-        && TryOverloadName(n, out string name) && _backend.Kernels.TryGetOut(name, out _);
+        && (n.Kind == Interpreter.TensorExprGroupKind
+            ? _groupsInto.ContainsKey(n)
+            : TryOverloadName(n, out string name) && _backend.Kernels.TryGetOut(name, out _));
 
     // The node's overload, or false where no overload matches its static types (see UnresolvedStep).
     private static bool TryOverloadName(Node n, out string name)
@@ -216,7 +222,7 @@ internal sealed class StaticModuleBuilder
         {
             case "prim::If":
                 return new IfStep(n, Slot(n.Input(0)), Lower(n.Blocks[0]), Slots(n.Blocks[0].Outputs),
-                    Lower(n.Blocks[1]), Slots(n.Blocks[1].Outputs), Slots(n.Outputs));
+                    Lower(n.Blocks[1]), Slots(n.Blocks[1].Outputs), Slots(n.Outputs), copyIntoOutputs: _freshIfs.Contains(n));
             case "prim::Loop":
             {
                 var body = n.Blocks[0];
@@ -229,6 +235,8 @@ internal sealed class StaticModuleBuilder
             case Interpreter.TypeCheckKind:
                 return new TypeCheckStep(n, n.GetAttribute("types")?.Value as JitType[]
                     ?? throw new JitRuntimeException("prim::TypeCheck has no 'types' attribute"), _backend.Device, Slots(n.Inputs), Slots(n.Outputs));
+            case Interpreter.TensorExprGroupKind when _outVariant.Contains(n):
+                return new OutKernelStep(n, _groupsInto[n], Slots(n.Inputs), Slots(n.Outputs));
             case Interpreter.TensorExprGroupKind:
             {
                 var subgraph = n.GetAttribute(Jit.Ir.Text.IrPrinter.SubgraphAttribute)?.Value as Graph

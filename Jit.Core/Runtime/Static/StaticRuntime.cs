@@ -109,7 +109,7 @@ public sealed class StaticRuntime
             {
                 var result = frame[m.OutputSlots[i]];
                 if (outputs[i].IsTensor && result.IsTensor && !ReferenceEquals(outputs[i].AsTensor, result.AsTensor))
-                    CopyInto(outputs[i].AsTensor, result.AsTensor, i);
+                    CopyInto(outputs[i].AsTensor, result.AsTensor, "output", i);
                 else
                     outputs[i] = result;
             }
@@ -138,12 +138,13 @@ public sealed class StaticRuntime
         return t;
     }
 
-    private void CopyInto(Tensor destination, Tensor result, int output)
+    /// <summary>Copies <paramref name="result"/> into <paramref name="destination"/>, of the same dtype and sizes (<paramref name="what"/> <paramref name="index"/> names the destination in an error).</summary>
+    internal void CopyInto(Tensor destination, Tensor result, string what, int index)
     {
         if (destination.DType != result.DType || !destination.Sizes.SequenceEqual(result.Sizes))
             throw new JitShapeException(
-                $"output {output}: the tensor given for it is {destination.DType.PythonName()}{ShapeUtil.Format(destination.Sizes)}, " +
-                $"but the output is {result.DType.PythonName()}{ShapeUtil.Format(result.Sizes)}");
+                $"{what} {index}: the tensor given for it is {destination.DType.PythonName()}{ShapeUtil.Format(destination.Sizes)}, " +
+                $"but the result is {result.DType.PythonName()}{ShapeUtil.Format(result.Sizes)}");
         Span<IValue> args = [destination, result, false];
         Span<IValue> outs = [default];
         Module.CopyKernel(args, outs);
