@@ -47,14 +47,20 @@ internal static class CreationKernels
     internal static Tensor Filled(ReadOnlySpan<long> sizes, DType dtype, IValue value)
     {
         var r = Tensor.Empty(dtype, sizes);
-        if (r.NumElements == 0) return r;
+        Fill(r, value);
+        return r;
+    }
+
+    /// <summary>Sets every element of a contiguous tensor to <paramref name="value"/> (in its dtype).</summary>
+    internal static void Fill(Tensor r, IValue value)
+    {
+        if (r.NumElements == 0) return;
         // Write one element, then replicate its bytes: any dtype, no per-element conversion.
-        ShapeArgs.WriteScalar(r, 0, value);
-        var bytes = r.Storage.Bytes.Span;
-        int es = dtype.ElementSize();
+        ShapeArgs.WriteScalar(r, r.StorageOffset, value);
+        int es = r.DType.ElementSize();
+        var bytes = r.Storage.Bytes.Span.Slice((int)(r.StorageOffset * es), (int)(r.NumElements * es));
         var first = bytes[..es];
         for (int k = es; k < bytes.Length; k += es) first.CopyTo(bytes.Slice(k, es));
-        return r;
     }
 
     private static Tensor Arange(IValue start, IValue end, IValue step, IValue dtypeArg)

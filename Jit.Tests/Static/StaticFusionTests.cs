@@ -58,6 +58,36 @@ public sealed class StaticFusionTests
     }
 
     [Fact]
+    public void AFailedGuardRunsTheFallbackIntoThePlannedOutput()
+    {
+        // Inputs of the plan's sizes but transposed views: the group's TypeCheck fails, and the
+        // fallback branch's result is written (or copied) where the fused group would have written.
+        var module = JitModule.Load(ModelFixture.Get("elementwise").ModelPath);
+        var rng = new Random(5);
+        IValue Strided()
+        {
+            var t = Jit.Tensors.Tensor.Empty(Jit.Tensors.DType.Float32, 37, 3);
+            for (long i = 0; i < t.NumElements; i++) t.SetDouble(i, rng.NextDouble() * 4 - 2);
+            return IValue.FromTensor(t.AsStrided([3, 37], [1, 3], 0));
+        }
+        var inputs = new[] { Strided(), Strided() };
+        using var cpu = new CpuBackend(Device.Cpu);
+        using var compiled = module.Compile(cpu, new CompiledModuleOptions { Fusion = true });
+        var reference = module.Forward(cpu, inputs);
+        var outputs = new IValue[1];
+        compiled.Run(inputs, outputs);
+        ValueAssert.Close(reference, outputs[0], 1e-5, 1e-6, "fallback, new output");
+        var destination = outputs[0].AsTensor;
+        compiled.Run(inputs, outputs);
+        Assert.Same(destination, outputs[0].AsTensor);
+        ValueAssert.Close(reference, outputs[0], 1e-5, 1e-6, "fallback, into the caller's tensor");
+        using var session = compiled.CreateSession();
+        var managed = new IValue[1];
+        session.Run(inputs, managed);
+        ValueAssert.Close(reference, managed[0], 1e-5, 1e-6, "fallback, managed");
+    }
+
+    [Fact]
     public void FusedGroupsSplitAcrossCoresGiveTheSameBits()
     {
         // Big enough (64 x 1024) for the compiled group's outer loop to run in parallel.

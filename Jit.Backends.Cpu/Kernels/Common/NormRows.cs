@@ -15,24 +15,27 @@ internal static class NormRows
 
     /// <summary>softmax (or log_softmax) over x[start + j·stride], j &lt; length, into the same places of y.</summary>
     public static void Softmax<T>(ReadOnlySpan<T> x, Span<T> y, int start, int length, int stride, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T> => Softmax(x, start, stride, y, start, stride, length, log);
+
+    /// <summary>softmax (or log_softmax) over x[xStart + j·xStride], j &lt; length, into y[yStart + j·yStride] (a strided input, a dense output).</summary>
+    public static void Softmax<T>(ReadOnlySpan<T> x, int xStart, int xStride, Span<T> y, int yStart, int yStride, int length, bool log)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double max = double.NegativeInfinity;
-        for (int j = 0; j < length; j++) max = Math.Max(max, double.CreateTruncating(x[start + j * stride]));
+        for (int j = 0; j < length; j++) max = Math.Max(max, double.CreateTruncating(x[xStart + j * xStride]));
         Span<double> kept = !log && length <= KeptExponentials ? stackalloc double[length] : [];
         double sum = 0;
         for (int j = 0; j < length; j++)
         {
-            double e = Math.Exp(double.CreateTruncating(x[start + j * stride]) - max);
+            double e = Math.Exp(double.CreateTruncating(x[xStart + j * xStride]) - max);
             if (!kept.IsEmpty) kept[j] = e;
             sum += e;
         }
         double logSum = log ? Math.Log(sum) : 0;
         for (int j = 0; j < length; j++)
         {
-            int at = start + j * stride;
-            double v = double.CreateTruncating(x[at]);
-            y[at] = T.CreateTruncating(log ? v - max - logSum : (kept.IsEmpty ? Math.Exp(v - max) : kept[j]) / sum);
+            double v = double.CreateTruncating(x[xStart + j * xStride]);
+            y[yStart + j * yStride] = T.CreateTruncating(log ? v - max - logSum : (kept.IsEmpty ? Math.Exp(v - max) : kept[j]) / sum);
         }
     }
 

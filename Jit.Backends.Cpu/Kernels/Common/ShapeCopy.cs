@@ -71,7 +71,7 @@ internal static class ShapeCopy
         }
         long inner = sizes[rank - 1];
         long ss = srcStrides[rank - 1], ds = dstStrides[rank - 1];
-        var it = new ShapeIndexer(sizes[..(rank - 1)], srcStrides[..(rank - 1)], dstStrides[..(rank - 1)]);
+        var it = new ShapeIndexer(sizes[..(rank - 1)], srcStrides[..(rank - 1)], dstStrides[..(rank - 1)], stackalloc long[rank - 1]);
         do
         {
             long a = srcOffset + it.OffsetA, b = dstOffset + it.OffsetB;
@@ -90,7 +90,7 @@ internal static class ShapeCopy
     {
         // Integral-to-integral conversions stay in long so int64 values keep every bit.
         bool asFloat = src.DType.IsFloatingPoint() || dst.DType.IsFloatingPoint();
-        var it = new ShapeIndexer(src.Sizes, src.Strides, dst.Strides);
+        var it = new ShapeIndexer(src.Sizes, src.Strides, dst.Strides, stackalloc long[src.Rank]);
         do
         {
             long a = src.StorageOffset + it.OffsetA, b = dst.StorageOffset + it.OffsetB;

@@ -16,11 +16,16 @@ internal ref struct ShapeIndexer
     public long OffsetB { get; private set; }
 
     public ShapeIndexer(ReadOnlySpan<long> sizes, ReadOnlySpan<long> stridesA, ReadOnlySpan<long> stridesB)
+        : this(sizes, stridesA, stridesB, new long[sizes.Length]) { }
+
+    /// <summary>Keeps the multi-index in <paramref name="index"/> (one long per dim, a caller's stack memory), so walking allocates nothing.</summary>
+    public ShapeIndexer(ReadOnlySpan<long> sizes, ReadOnlySpan<long> stridesA, ReadOnlySpan<long> stridesB, Span<long> index)
     {
         _sizes = sizes;
         _stridesA = stridesA;
         _stridesB = stridesB;
-        _index = new long[sizes.Length];
+        _index = index[..sizes.Length];
+        _index.Clear();
         OffsetA = 0;
         OffsetB = 0;
     }

@@ -19,5 +19,6 @@ internal static class OutKernelRegistration
         OutReductionKernels.Register(table);
         OutCopyKernels.Register(table);
         OutAttentionKernels.Register(table);
+        OutCreationKernels.Register(table);
     }
 }

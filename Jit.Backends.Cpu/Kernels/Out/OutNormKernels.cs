@@ -22,21 +22,29 @@ internal static class OutNormKernels
             i[3].AsTensorOrNull, i[4].AsTensorOrNull, i[7].AsDouble, o));
     }
 
+    // Any float32 input layout (a chunk or slice of a row, say); each line along dim is normalized on its own.
     private static bool Softmax(Tensor x, long dimArg, bool log, Tensor y)
     {
-        if (!IsF32(x) || !IsF32(y) || x.Rank == 0 || !x.Sizes.SequenceEqual(y.Sizes)) return false;
+        if (x.DType != DType.Float32 || !IsF32(y) || x.Rank == 0 || !x.Sizes.SequenceEqual(y.Sizes)) return false;
         if (dimArg < -x.Rank || dimArg >= x.Rank) return false;
-        int dim = (int)(dimArg < 0 ? dimArg + x.Rank : dimArg);
-        long len = x.Sizes[dim], inner = 1;
-        for (int d = dim + 1; d < x.Rank; d++) inner *= x.Sizes[d];
-        long outer = len * inner == 0 ? 0 : x.NumElements / (len * inner);
-        var xs = F32(x);
-        var ys = F32(y);
-        for (long o = 0; o < outer; o++)
+        if (x.NumElements == 0) return true;
+        int rank = x.Rank, dim = (int)(dimArg < 0 ? dimArg + rank : dimArg);
+        // Every position off dim, walked with the input's and the output's strides.
+        Span<long> lines = stackalloc long[rank - 1], xStrides = stackalloc long[rank - 1], yStrides = stackalloc long[rank - 1];
+        for (int d = 0, k = 0; d < rank; d++)
         {
-            for (long r = 0; r < inner; r++)
-                NormRows.Softmax<float>(xs, ys, (int)(o * len * inner + r), (int)len, (int)inner, log);
+            if (d == dim) continue;
+            (lines[k], xStrides[k], yStrides[k]) = (x.Sizes[d], x.Strides[d], y.Strides[d]);
+            k++;
         }
+        var xData = x.StorageSpan<float>();
+        var yData = y.StorageSpan<float>();
+        var it = new ShapeIndexer(lines, xStrides, yStrides, stackalloc long[rank - 1]);
+        do
+        {
+            NormRows.Softmax<float>(xData, (int)(x.StorageOffset + it.OffsetA), (int)x.Strides[dim],
+                yData, (int)(y.StorageOffset + it.OffsetB), (int)y.Strides[dim], (int)x.Sizes[dim], log);
+        } while (it.Next());
         return true;
     }
 

@@ -29,6 +29,7 @@ public sealed class StaticModule : IDisposable
         FrameTemplate = parts.FrameTemplate;
         InputSlots = parts.InputSlots;
         OutputSlots = parts.OutputSlots;
+        OutputTuples = parts.OutputTuples;
         PlannedSlots = parts.PlannedSlots;
         Views = parts.Views;
         Destinations = parts.Destinations;
@@ -75,6 +76,7 @@ public sealed class StaticModule : IDisposable
     internal IValue[] FrameTemplate { get; }
     internal int[] InputSlots { get; }
     internal int[] OutputSlots { get; }
+    internal OutputTuple?[] OutputTuples { get; }
     internal int[] PlannedSlots { get; }
     internal PrecomputedView[] Views { get; }
     internal Destination[] Destinations { get; }
@@ -138,19 +140,26 @@ public sealed class StaticModule : IDisposable
         $"StaticModule{Signature}: {Steps.Length} steps, {Memory.Tensors.Count} planned tensors in {Memory.ArenaBytes} arena bytes";
 }
 
-/// <summary>A view of planned memory with constant arguments: made once per runtime, never per call.</summary>
-internal sealed record PrecomputedView(int Slot, OpKernel Kernel, int[] Inputs);
+/// <summary>Views of planned memory with constant arguments (one per slot): made once per runtime, never per call.</summary>
+internal sealed record PrecomputedView(int[] Slots, OpKernel Kernel, int[] Inputs);
 
 /// <summary>
-/// An out-variant output that is not in the arena: a graph output (<see cref="Output"/> ≥ 0 takes
-/// the caller's tensor when one is given) or a value that may alias one. Allocated per call otherwise.
+/// An out-variant output that is not in the arena: a graph output or an item of a returned tuple
+/// (<see cref="Output"/> ≥ 0, and <see cref="Item"/> ≥ 0 for the item, takes the caller's tensor there
+/// when one is given) or a value that may alias one. Allocated per call otherwise.
 /// </summary>
-internal sealed record Destination(int Slot, DType DType, long[] Sizes, int Output);
+internal sealed record Destination(int Slot, DType DType, long[] Sizes, int Output, int Item);
+
+/// <summary>
+/// Graph output <see cref="Output"/>, a tuple built only to be returned: gathered from
+/// <see cref="ItemSlots"/> at the return rather than by a step (see <see cref="StaticRuntime"/>).
+/// </summary>
+internal sealed record OutputTuple(int Output, int[] ItemSlots);
 
 /// <summary>What the builder hands the plan.</summary>
 internal sealed record StaticModuleParts(
     Graph Graph, Device Device, InputSignature Signature, bool ManagedOutputs, MemoryPlan Memory,
-    StaticStep[] Steps, IValue[] FrameTemplate, int[] InputSlots, int[] OutputSlots, int[] PlannedSlots,
+    StaticStep[] Steps, IValue[] FrameTemplate, int[] InputSlots, int[] OutputSlots, OutputTuple?[] OutputTuples, int[] PlannedSlots,
     PrecomputedView[] Views, Destination[] Destinations, int[] TransientSlots,
     int MaxStepInputs, int MaxStepOutputs, int MaxCarried, OpKernel CopyKernel,
     int OutVariantNodes, IReadOnlyList<string> KernelNodes);

@@ -61,7 +61,7 @@ internal sealed partial class StaticModuleBuilder
         try
         {
             var schema = n.Schema;
-            return !schema.IsMutable && schema.Returns.All(r => r.Alias is null);
+            return !schema.IsMutable && schema.Returns.All(r => r.Alias is null && r.ElementAlias is null);
         }
         catch (JitSchemaException)
         {

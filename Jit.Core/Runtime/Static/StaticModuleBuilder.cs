@@ -108,6 +108,7 @@ internal sealed partial class StaticModuleBuilder
         var views = FindPrecomputedViews(memory);
 
         var outputs = _graph.Outputs;
+        var outputTuples = FindOutputTuples();
         var planned = memory.Tensors.Select(t => t.Value).ToHashSet();
         var destinations = new List<Destination>();
         foreach (var n in _graph.Block.Nodes.Where(WritesFresh))
@@ -116,28 +117,22 @@ internal sealed partial class StaticModuleBuilder
             {
                 if (planned.Contains(v)) continue;
                 var t = (TensorType)v.Type;
-                int index = outputs.Count(o => o == v) == 1 ? IndexOf(outputs, v) : -1;
-                destinations.Add(new Destination(Slot(v), t.DType!.Value, t.ConcreteSizes!, index));
+                var (output, item) = ReturnedAt(v, outputTuples);
+                destinations.Add(new Destination(Slot(v), t.DType!.Value, t.ConcreteSizes!, output, item));
             }
         }
 
         var steps = Lower(_graph.Block);
         var fixedSlots = new HashSet<int>(plannedSlots);
-        fixedSlots.UnionWith(views.Select(v => v.Slot));
+        fixedSlots.UnionWith(views.SelectMany(v => v.Slots));
         for (int i = 0; i < _template.Count; i++)
             if (!_template[i].IsNone) fixedSlots.Add(i);
         var transient = Enumerable.Range(0, _template.Count).Where(i => !fixedSlots.Contains(i)).ToArray();
         if (!_backend.Kernels.TryGet("aten::copy_", out var copy))
             throw new JitSchemaException($"the static runtime needs aten::copy_ on device '{_backend.Device}'");
         return new StaticModuleParts(_graph, _backend.Device, signature, manageOutputs, memory, steps, [.. _template],
-            boundSelf ? inputSlots[1..] : inputSlots, Slots(outputs), plannedSlots, views, [.. destinations], transient,
+            boundSelf ? inputSlots[1..] : inputSlots, Slots(outputs), outputTuples, plannedSlots, views, [.. destinations], transient,
             Math.Max(1, _maxIn), Math.Max(1, _maxOut), _maxCarried, copy, _outVariant.Count, _kernelNodes);
-    }
-
-    private static int IndexOf(IReadOnlyList<Value> values, Value v)
-    {
-        for (int i = 0; i < values.Count; i++) if (values[i] == v) return i;
-        return -1;
     }
 
     private static bool IsStructural(Node n) =>
@@ -167,9 +162,10 @@ internal sealed partial class StaticModuleBuilder
     }
 
     /// <summary>
-    /// Views with constant arguments of planned memory (flatten, view, transpose of an arena tensor):
-    /// one probe arena checks that the kernel really returns a view, then each runtime makes the
-    /// view once. A kernel that copies instead (reshape of a non-viewable layout) stays a step.
+    /// Views with constant arguments of planned memory (flatten, view, transpose of an arena tensor;
+    /// chunk or split into a list that is only unpacked, and its unpacking): one probe arena checks
+    /// that the kernel really returns views, then each runtime makes them once. A kernel that copies
+    /// instead (reshape of a non-viewable layout) stays a step.
     /// </summary>
     private PrecomputedView[] FindPrecomputedViews(MemoryPlan memory)
     {
@@ -183,23 +179,48 @@ internal sealed partial class StaticModuleBuilder
         var views = new List<PrecomputedView>();
         foreach (var n in _graph.Block.Nodes)
         {
-            if (IsStructural(n) || _outVariant.Contains(n) || n.Outputs.Count != 1 || n.Output().Type is not TensorType) continue;
+            if (n.Kind == "prim::ListUnpack" && known.Contains(n.Input(0)) && probe[Slot(n.Input(0))].AsList.Count == n.Outputs.Count)
+            {
+                var items = probe[Slot(n.Input(0))].AsList;
+                for (int i = 0; i < n.Outputs.Count; i++) probe[Slot(n.Outputs[i])] = items[i];
+                known.UnionWith(n.Outputs);
+                _precomputed.Add(n);
+                views.Add(new PrecomputedView(Slots(n.Outputs), UnpackList, Slots(n.Inputs)));
+                continue;
+            }
+            if (IsStructural(n) || _outVariant.Contains(n) || n.Outputs.Count != 1 || !IsViewType(n.Output())) continue;
             if (!n.Inputs.Any(known.Contains) || !n.Inputs.All(v => known.Contains(v) || v.Node.Kind == "prim::Constant")) continue;
             if (!TryOverloadName(n, out _)) continue;
             var ret = n.Schema.Returns;
-            if (ret.Count != 1 || ret[0].Alias is not { IsWrite: false } || n.Schema.IsMutable) continue;
+            if (ret.Count != 1 || (ret[0].Alias ?? ret[0].ElementAlias) is not { IsWrite: false } || n.Schema.IsMutable) continue;
             if (!_backend.Kernels.TryGet(n.Schema.QualifiedOverloadName, out var kernel)) continue;
             var ins = n.Inputs.Select(v => probe[Slot(v)]).ToArray();
             var outs = new IValue[1];
             try { kernel(ins, outs); }
             catch (JitException) { continue; }
-            if (!outs[0].IsTensor || !ins.Any(i => i.IsTensor && ReferenceEquals(i.AsTensor.Storage, outs[0].AsTensor.Storage))) continue;
+            if (!IsViewOf(outs[0], ins)) continue;
             probe[Slot(n.Output())] = outs[0];
             known.Add(n.Output());
             _precomputed.Add(n);
-            views.Add(new PrecomputedView(Slot(n.Output()), kernel, Slots(n.Inputs)));
+            views.Add(new PrecomputedView([Slot(n.Output())], kernel, Slots(n.Inputs)));
         }
         return [.. views];
+    }
+
+    // A tensor, or a list of tensors nothing but ListUnpack reads (so no one changes or keeps the list).
+    private static bool IsViewType(Value v) =>
+        v.Type is TensorType || (v.Type is ListType { Element: TensorType } && v.Uses.All(u => u.User.Kind == "prim::ListUnpack"));
+
+    private static bool IsViewOf(IValue result, IValue[] inputs)
+    {
+        if (result.IsList) return result.AsList.Items.All(item => IsViewOf(item, inputs));
+        return result.IsTensor && inputs.Any(i => i.IsTensor && ReferenceEquals(i.AsTensor.Storage, result.AsTensor.Storage));
+    }
+
+    private static void UnpackList(ReadOnlySpan<IValue> inputs, Span<IValue> outputs)
+    {
+        var items = inputs[0].AsList;
+        for (int i = 0; i < outputs.Length; i++) outputs[i] = items[i];
     }
 
     private StaticStep[] Lower(Block block)
@@ -207,7 +228,7 @@ internal sealed partial class StaticModuleBuilder
         var steps = new List<StaticStep>();
         foreach (var n in block.Nodes)
         {
-            if (n.Kind == "prim::Constant" || _precomputed.Contains(n)) continue;
+            if (n.Kind == "prim::Constant" || _precomputed.Contains(n) || _returnedTuples.Contains(n)) continue;
             var step = LowerNode(n);
             _maxIn = Math.Max(_maxIn, n.Inputs.Count);
             _maxOut = Math.Max(_maxOut, n.Outputs.Count);

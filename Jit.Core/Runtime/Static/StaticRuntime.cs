@@ -13,6 +13,8 @@ namespace Jit.Runtime.Static;
 public sealed class StaticRuntime
 {
     private readonly IValue[] _loopScratch;
+    // Per output, the tuple this runtime last returned there (managed outputs only: see ReturnTuple).
+    private readonly IValueTuple?[] _lastTuples;
 
     internal StaticRuntime(StaticModule module)
     {
@@ -21,6 +23,7 @@ public sealed class StaticRuntime
         InScratch = new IValue[module.MaxStepInputs];
         OutScratch = new IValue[module.MaxStepOutputs];
         _loopScratch = new IValue[module.MaxCarried];
+        _lastTuples = new IValueTuple?[module.OutputCount];
         Arena = AllocateArena(module.Memory.ArenaBytes);
         var planned = module.Memory.Tensors;
         for (int i = 0; i < planned.Count; i++)
@@ -33,9 +36,9 @@ public sealed class StaticRuntime
         {
             var ins = new IValue[view.Inputs.Length];
             for (int i = 0; i < ins.Length; i++) ins[i] = Frame[view.Inputs[i]];
-            var outs = new IValue[1];
+            var outs = new IValue[view.Slots.Length];
             view.Kernel(ins, outs);
-            Frame[view.Slot] = outs[0];
+            for (int i = 0; i < outs.Length; i++) Frame[view.Slots[i]] = outs[i];
         }
     }
 
@@ -69,7 +72,9 @@ public sealed class StaticRuntime
     /// Runs the plan. <paramref name="inputs"/> match the plan's signature (a bound <c>self</c> left
     /// out). <paramref name="outputs"/> has one entry per graph output: a tensor there on entry is
     /// a destination, of the output's dtype and sizes and contiguous, that the result is written
-    /// into (with no copy when an out-variant produces it); None receives the result. With managed
+    /// into (with no copy when an out-variant produces it); None receives the result. For a tuple
+    /// output, a tuple there on entry (the one a previous run returned) lends its tensors as
+    /// destinations the same way, and comes back itself when it holds the results. With managed
     /// outputs the results are arena tensors of this runtime, overwritten by its next run.
     /// </summary>
     public void Run(ReadOnlySpan<IValue> inputs, Span<IValue> outputs) => Run(inputs, outputs, default);
@@ -96,17 +101,17 @@ public sealed class StaticRuntime
             throw new JitTypeException($"the graph has {m.OutputCount} outputs but {outputs.Length} output slots were given");
         var frame = Frame;
         for (int i = 0; i < inputs.Length; i++) frame[m.InputSlots[i]] = inputs[i];
-        foreach (var d in m.Destinations)
-        {
-            frame[d.Slot] = d.Output >= 0 && outputs[d.Output].IsTensor
-                ? CheckDestination(outputs[d.Output].AsTensor, d.DType, d.Sizes, d.Output)
-                : Tensor.Empty(d.DType, d.Sizes);
-        }
+        foreach (var d in m.Destinations) frame[d.Slot] = GivenDestination(outputs, d) ?? Tensor.Empty(d.DType, d.Sizes);
         try
         {
             StaticStep.RunAll(m.Steps, this, stepTicks);
             for (int i = 0; i < outputs.Length; i++)
             {
+                if (m.OutputTuples[i] is { } tuple)
+                {
+                    outputs[i] = ReturnTuple(tuple, outputs[i]);
+                    continue;
+                }
                 var result = frame[m.OutputSlots[i]];
                 if (outputs[i].IsTensor && result.IsTensor && !ReferenceEquals(outputs[i].AsTensor, result.AsTensor))
                     CopyInto(outputs[i].AsTensor, result.AsTensor, "output", i);
@@ -129,21 +134,77 @@ public sealed class StaticRuntime
         return outputs;
     }
 
-    private static Tensor CheckDestination(Tensor t, DType dtype, long[] sizes, int output)
+    // The caller's tensor for a destination (an output, or an item of a tuple output), checked; null where none is given.
+    private static Tensor? GivenDestination(Span<IValue> outputs, Destination d)
     {
-        if (t.DType != dtype || !t.Sizes.SequenceEqual(sizes) || !t.IsContiguous)
+        if (d.Output < 0) return null;
+        var given = outputs[d.Output];
+        if (d.Item >= 0)
+        {
+            if (!given.IsTuple || d.Item >= given.AsTuple.Count) return null;
+            given = given.AsTuple[d.Item];
+        }
+        if (!given.IsTensor) return null;
+        var t = given.AsTensor;
+        if (t.DType != d.DType || !t.Sizes.SequenceEqual(d.Sizes) || !t.IsContiguous)
             throw new JitShapeException(
-                $"output {output}: the tensor given for it is {t.DType.PythonName()}{ShapeUtil.Format(t.Sizes)}{(t.IsContiguous ? "" : " (not contiguous)")}, " +
-                $"but the output is a contiguous {dtype.PythonName()}{ShapeUtil.Format(sizes)}");
+                $"output {d.Output}{(d.Item >= 0 ? $" item {d.Item}" : "")}: the tensor given for it is {t.DType.PythonName()}{ShapeUtil.Format(t.Sizes)}{(t.IsContiguous ? "" : " (not contiguous)")}, " +
+                $"but the output is a contiguous {d.DType.PythonName()}{ShapeUtil.Format(d.Sizes)}");
         return t;
     }
 
-    /// <summary>Copies <paramref name="result"/> into <paramref name="destination"/>, of the same dtype and sizes (<paramref name="what"/> <paramref name="index"/> names the destination in an error).</summary>
-    internal void CopyInto(Tensor destination, Tensor result, string what, int index)
+    /// <summary>
+    /// A tuple output's value. The items of a caller's tuple of the same length that are tensors
+    /// receive the results (copied unless an out-variant wrote there); then that tuple comes back
+    /// when it holds exactly the results, or with managed outputs the tuple this runtime returned
+    /// last time does (its items are arena tensors, the same every run): a steady run builds none.
+    /// </summary>
+    private IValue ReturnTuple(OutputTuple t, IValue given)
+    {
+        var slots = t.ItemSlots;
+        var caller = given.IsTuple && given.AsTuple.Count == slots.Length ? given.AsTuple : null;
+        if (caller is not null)
+        {
+            for (int j = 0; j < slots.Length; j++)
+            {
+                IValue item = caller[j], result = Frame[slots[j]];
+                if (item.IsTensor && result.IsTensor && !ReferenceEquals(item.AsTensor, result.AsTensor))
+                    CopyInto(item.AsTensor, result.AsTensor, "output", t.Output, j);
+            }
+            if (Holds(caller, slots, caller)) return given;
+        }
+        if (Module.ManagedOutputs && _lastTuples[t.Output] is { } last && Holds(last, slots, caller)) return IValue.FromTuple(last);
+        var items = new IValue[slots.Length];
+        for (int j = 0; j < items.Length; j++) items[j] = ReturnedItem(slots, j, caller);
+        var tuple = new IValueTuple(items);
+        if (Module.ManagedOutputs) _lastTuples[t.Output] = tuple;
+        return IValue.FromTuple(tuple);
+    }
+
+    // Item j of a tuple output: the caller's tensor where it received the result, else the result.
+    private IValue ReturnedItem(int[] slots, int j, IValueTuple? caller)
+    {
+        var result = Frame[slots[j]];
+        return caller is not null && caller[j].IsTensor && result.IsTensor ? caller[j] : result;
+    }
+
+    private bool Holds(IValueTuple tuple, int[] slots, IValueTuple? caller)
+    {
+        if (tuple.Count != slots.Length) return false;
+        for (int j = 0; j < slots.Length; j++)
+            if (!tuple[j].Equals(ReturnedItem(slots, j, caller))) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="result"/> into <paramref name="destination"/>, of the same dtype and sizes
+    /// (<paramref name="what"/> <paramref name="index"/>, and the tuple <paramref name="item"/> when ≥ 0, name the destination in an error).
+    /// </summary>
+    internal void CopyInto(Tensor destination, Tensor result, string what, int index, int item = -1)
     {
         if (destination.DType != result.DType || !destination.Sizes.SequenceEqual(result.Sizes))
             throw new JitShapeException(
-                $"{what} {index}: the tensor given for it is {destination.DType.PythonName()}{ShapeUtil.Format(destination.Sizes)}, " +
+                $"{what} {index}{(item >= 0 ? $" item {item}" : "")}: the tensor given for it is {destination.DType.PythonName()}{ShapeUtil.Format(destination.Sizes)}, " +
                 $"but the result is {result.DType.PythonName()}{ShapeUtil.Format(result.Sizes)}");
         Span<IValue> args = [destination, result, false];
         Span<IValue> outs = [default];
