@@ -100,7 +100,7 @@ internal static class MathBinaryKernels
     }
 
     /// <summary>Floor division of floats exactly as PyTorch's div_floor_floating (fmod based, so it agrees with remainder).</summary>
-    private static double FloatFloorDivide(double a, double b)
+    internal static double FloatFloorDivide(double a, double b)
     {
         if (b == 0) return a / b;
         double mod = a % b;
@@ -112,7 +112,7 @@ internal static class MathBinaryKernels
         return floordiv;
     }
 
-    private static long IntFloorDivide(string op, long a, long b)
+    internal static long IntFloorDivide(string op, long a, long b)
     {
         if (b == 0) throw StridedMathElementwise.ZeroDivision(op);
         if (b == -1) return unchecked(-a);
@@ -122,14 +122,14 @@ internal static class MathBinaryKernels
     }
 
     /// <summary>Python-style remainder: the result has the divisor's sign.</summary>
-    private static double FloatRemainder(double a, double b)
+    internal static double FloatRemainder(double a, double b)
     {
         double mod = a % b;
         if (mod != 0 && (b < 0) != (mod < 0)) mod += b;
         return mod;
     }
 
-    private static long IntRemainder(string op, long a, long b)
+    internal static long IntRemainder(string op, long a, long b)
     {
         if (b == 0) throw StridedMathElementwise.ZeroDivision(op);
         if (b == -1) return 0;

@@ -8,14 +8,32 @@ namespace Jit.Backends.Cpu.Kernels;
 /// <summary>Comparisons (to bool), logical and bitwise ops. Operands compare in their promoted dtype, as PyTorch does.</summary>
 internal static class MathComparisonKernels
 {
+    /// <summary>The comparisons, on doubles and on longs, giving 1 or 0 (their out-variants share them).</summary>
+    internal static readonly (string Op, Func<double, double, double> F, Func<long, long, long> I)[] Comparisons =
+    [
+        ("eq", (x, y) => x == y ? 1 : 0, (x, y) => x == y ? 1 : 0),
+        ("ne", (x, y) => x != y ? 1 : 0, (x, y) => x != y ? 1 : 0),
+        ("lt", (x, y) => x < y ? 1 : 0, (x, y) => x < y ? 1 : 0),
+        ("le", (x, y) => x <= y ? 1 : 0, (x, y) => x <= y ? 1 : 0),
+        ("gt", (x, y) => x > y ? 1 : 0, (x, y) => x > y ? 1 : 0),
+        ("ge", (x, y) => x >= y ? 1 : 0, (x, y) => x >= y ? 1 : 0),
+    ];
+
+    /// <summary>The bitwise ops on integers and bool, by name and Python dunder name (shared with their out-variants).</summary>
+    internal static readonly (string Op, string Dunder, Func<long, long, long> I)[] Bitwise =
+    [
+        ("bitwise_and", "__and__", (x, y) => x & y),
+        ("bitwise_or", "__or__", (x, y) => x | y),
+        ("bitwise_xor", "__xor__", (x, y) => x ^ y),
+    ];
+
+    /// <summary>The overloads each bitwise op is registered under.</summary>
+    internal static string[] BitwiseOverloads(string op, string dunder) =>
+        [$"aten::{op}.Tensor", $"aten::{op}.Scalar", $"aten::{op}.Scalar_Tensor", $"aten::{dunder}.Tensor", $"aten::{dunder}.Scalar"];
+
     public static void Register(KernelTable t)
     {
-        Compare(t, "eq", (x, y) => x == y, (x, y) => x == y);
-        Compare(t, "ne", (x, y) => x != y, (x, y) => x != y);
-        Compare(t, "lt", (x, y) => x < y, (x, y) => x < y);
-        Compare(t, "le", (x, y) => x <= y, (x, y) => x <= y);
-        Compare(t, "gt", (x, y) => x > y, (x, y) => x > y);
-        Compare(t, "ge", (x, y) => x >= y, (x, y) => x >= y);
+        foreach (var (op, f, i) in Comparisons) Compare(t, op, f, i);
 
         t.Add("aten::logical_and", Logical("logical_and", (x, y) => x && y));
         t.Add("aten::logical_or", Logical("logical_or", (x, y) => x || y));
@@ -23,9 +41,7 @@ internal static class MathComparisonKernels
         t.Add("aten::logical_not", (i, o) =>
             o[0] = StridedMathElementwise.Unary(i[0].AsTensor, DType.Float64, DType.Bool, x => x == 0 ? 1 : 0, x => x == 0 ? 1 : 0));
 
-        Bitwise(t, "bitwise_and", "__and__", (x, y) => x & y);
-        Bitwise(t, "bitwise_or", "__or__", (x, y) => x | y);
-        Bitwise(t, "bitwise_xor", "__xor__", (x, y) => x ^ y);
+        foreach (var (op, dunder, i) in Bitwise) AddBitwise(t, op, dunder, i);
         t.Add("aten::bitwise_not", (i, o) =>
         {
             var x = i[0].AsTensor;
@@ -36,13 +52,12 @@ internal static class MathComparisonKernels
         });
     }
 
-    private static void Compare(KernelTable t, string op, Func<double, double, bool> f, Func<long, long, bool> i)
+    private static void Compare(KernelTable t, string op, Func<double, double, double> f, Func<long, long, long> i)
     {
         OpKernel k = (inp, outp) =>
         {
             var common = ResultType(inp[0], inp[1]);
-            outp[0] = StridedMathElementwise.Binary(op, Operand(inp[0], op), Operand(inp[1], op), common, DType.Bool,
-                (x, y) => f(x, y) ? 1 : 0, (x, y) => i(x, y) ? 1 : 0);
+            outp[0] = StridedMathElementwise.Binary(op, Operand(inp[0], op), Operand(inp[1], op), common, DType.Bool, f, i);
         };
         t.Add($"aten::{op}.Tensor", k);
         t.Add($"aten::{op}.Scalar", k);
@@ -55,7 +70,7 @@ internal static class MathComparisonKernels
             (x, y) => f(x != 0, y != 0) ? 1 : 0, (x, y) => f(x != 0, y != 0) ? 1 : 0);
     };
 
-    private static void Bitwise(KernelTable t, string op, string dunder, Func<long, long, long> f)
+    private static void AddBitwise(KernelTable t, string op, string dunder, Func<long, long, long> f)
     {
         OpKernel k = (inp, outp) =>
         {
@@ -64,10 +79,6 @@ internal static class MathComparisonKernels
             if (common.IsFloatingPoint()) throw NotImplemented(op, common);
             outp[0] = StridedMathElementwise.Binary(op, a, b, common, common, (_, _) => 0, f);
         };
-        t.Add($"aten::{op}.Tensor", k);
-        t.Add($"aten::{op}.Scalar", k);
-        t.Add($"aten::{op}.Scalar_Tensor", k);
-        t.Add($"aten::{dunder}.Tensor", k);
-        t.Add($"aten::{dunder}.Scalar", k);
+        foreach (var name in BitwiseOverloads(op, dunder)) t.Add(name, k);
     }
 }

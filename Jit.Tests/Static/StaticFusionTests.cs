@@ -64,12 +64,7 @@ public sealed class StaticFusionTests
         // fallback branch's result is written (or copied) where the fused group would have written.
         var module = JitModule.Load(ModelFixture.Get("elementwise").ModelPath);
         var rng = new Random(5);
-        IValue Strided()
-        {
-            var t = Jit.Tensors.Tensor.Empty(Jit.Tensors.DType.Float32, 37, 3);
-            for (long i = 0; i < t.NumElements; i++) t.SetDouble(i, rng.NextDouble() * 4 - 2);
-            return IValue.FromTensor(t.AsStrided([3, 37], [1, 3], 0));
-        }
+        IValue Strided() => IValue.FromTensor(RandomTensor(rng, 37, 3).AsStrided([3, 37], [1, 3], 0));
         var inputs = new[] { Strided(), Strided() };
         using var cpu = new CpuBackend(Device.Cpu);
         using var compiled = module.Compile(cpu, new CompiledModuleOptions { Fusion = true });
@@ -93,13 +88,7 @@ public sealed class StaticFusionTests
         // Big enough (64 x 1024) for the compiled group's outer loop to run in parallel.
         var module = JitModule.Load(ModelFixture.Get("elementwise").ModelPath);
         var rng = new Random(11);
-        IValue Input()
-        {
-            var t = Jit.Tensors.Tensor.Empty(Jit.Tensors.DType.Float32, 64, 1024);
-            for (long i = 0; i < t.NumElements; i++) t.SetDouble(i, rng.NextDouble() * 4 - 2);
-            return IValue.FromTensor(t);
-        }
-        var inputs = new[] { Input(), Input() };
+        var inputs = new[] { IValue.FromTensor(RandomTensor(rng, 64, 1024)), IValue.FromTensor(RandomTensor(rng, 64, 1024)) };
         using var cpu = new CpuBackend(Device.Cpu);
         using var compiled = module.Compile(cpu, new CompiledModuleOptions { Fusion = true });
         int saved = Jit.Backends.Cpu.Kernels.CpuThreads.Count;
@@ -115,5 +104,13 @@ public sealed class StaticFusionTests
         {
             Jit.Backends.Cpu.Kernels.CpuThreads.Count = saved;
         }
+    }
+
+    // Values in [-2, 2): inside every op's domain in the elementwise fixture.
+    private static Jit.Tensors.Tensor RandomTensor(Random rng, long rows, long cols)
+    {
+        var t = Jit.Tensors.Tensor.Empty(Jit.Tensors.DType.Float32, rows, cols);
+        for (long i = 0; i < t.NumElements; i++) t.SetDouble(i, rng.NextDouble() * 4 - 2);
+        return t;
     }
 }

@@ -24,13 +24,24 @@ internal static class StridedMathArgs
     public static DType ResultType(params IValue[] operands)
     {
         var s = new TypePromotion.State();
-        foreach (var v in operands)
-        {
-            if (v.IsNone) continue;
-            if (v.IsTensor) s.AddTensor(v.AsTensor.DType, v.AsTensor.Rank);
-            else s.AddScalar(v.IsDouble, v.IsBool);
-        }
+        foreach (var v in operands) Add(ref s, v);
         return s.Result();
+    }
+
+    /// <summary>The result_type of two operands, without an argument array (out-variants allocate nothing).</summary>
+    public static DType ResultType(IValue a, IValue b)
+    {
+        var s = new TypePromotion.State();
+        Add(ref s, a);
+        Add(ref s, b);
+        return s.Result();
+    }
+
+    private static void Add(ref TypePromotion.State s, IValue v)
+    {
+        if (v.IsNone) return;
+        if (v.IsTensor) s.AddTensor(v.AsTensor.DType, v.AsTensor.Rank);
+        else s.AddScalar(v.IsDouble, v.IsBool);
     }
 
     public static DType? OptDType(IValue v, string op)

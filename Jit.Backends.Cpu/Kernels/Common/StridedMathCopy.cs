@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Jit.Errors;
+using Jit.TensorExpr;
 using Jit.Tensors;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
@@ -116,37 +117,25 @@ internal static class StridedMathCopy
     /// <summary>Rounds doubles to the values <paramref name="t"/> can hold (float32, half, bfloat16; integers truncate).</summary>
     public static void RoundTo(Span<double> v, DType t)
     {
-        switch (t)
-        {
-            case DType.Float64: break;
-            case DType.Float32: for (int i = 0; i < v.Length; i++) v[i] = (float)v[i]; break;
-            case DType.Float16: for (int i = 0; i < v.Length; i++) v[i] = (double)(Half)(float)v[i]; break;
-            case DType.BFloat16: for (int i = 0; i < v.Length; i++) v[i] = BFloat16.ToSingle(BFloat16.FromSingle((float)v[i])); break;
-            case DType.Bool: for (int i = 0; i < v.Length; i++) v[i] = v[i] != 0 ? 1 : 0; break;
-            default:
-                {
-                    var l = new long[v.Length];
-                    for (int i = 0; i < l.Length; i++) l[i] = double.IsNaN(v[i]) ? 0 : (long)v[i];
-                    RoundTo(l, t);
-                    for (int i = 0; i < l.Length; i++) v[i] = l[i];
-                    break;
-                }
-        }
+        if (t == DType.Float64) return;
+        for (int i = 0; i < v.Length; i++) v[i] = RoundTo(v[i], t);
     }
 
     /// <summary>Wraps longs to the range of <paramref name="t"/> as C casts do (bool: != 0).</summary>
     public static void RoundTo(Span<long> v, DType t)
     {
-        switch (t)
-        {
-            case DType.Int32: for (int i = 0; i < v.Length; i++) v[i] = unchecked((int)v[i]); break;
-            case DType.Int16: for (int i = 0; i < v.Length; i++) v[i] = unchecked((short)v[i]); break;
-            case DType.Int8: for (int i = 0; i < v.Length; i++) v[i] = unchecked((sbyte)v[i]); break;
-            case DType.UInt8: for (int i = 0; i < v.Length; i++) v[i] = unchecked((byte)v[i]); break;
-            case DType.Bool: for (int i = 0; i < v.Length; i++) v[i] = v[i] != 0 ? 1 : 0; break;
-            default: break;
-        }
+        if (t == DType.Int64) return;
+        for (int i = 0; i < v.Length; i++) v[i] = RoundTo(v[i], t);
     }
+
+    /// <summary>One value of <see cref="RoundTo(Span{double}, DType)"/>.</summary>
+    public static double RoundTo(double v, DType t) =>
+        t.IsFloatingPoint() ? ScalarMath.RoundTo(t, v)
+        : t == DType.Bool ? (v != 0 ? 1 : 0)
+        : RoundTo(double.IsNaN(v) ? 0 : (long)v, t);
+
+    /// <summary>One value of <see cref="RoundTo(Span{long}, DType)"/>.</summary>
+    public static long RoundTo(long v, DType t) => ScalarMath.Wrap(t, v);
 
     /// <summary>As <see cref="GatherDouble"/>, as longs; floating values truncate toward zero, as C casts do.</summary>
     public static long[] GatherLong(Tensor t, ReadOnlySpan<long> shape)

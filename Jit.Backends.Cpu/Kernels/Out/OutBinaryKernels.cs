@@ -43,16 +43,41 @@ internal static class OutBinaryKernels
         public Vector<float> Apply(Vector<float> x, Vector<float> y) => x / y;
     }
 
+    // The kernels' formulas for other dtypes (int64 index arithmetic, say), made once.
+    private static readonly Func<double, double, double> PlusD = (x, y) => x + y, MinusD = (x, y) => x - y, TimesD = (x, y) => x * y;
+    private static readonly Func<long, long, long> PlusL = (x, y) => unchecked(x + y), MinusL = (x, y) => unchecked(x - y), TimesL = (x, y) => unchecked(x * y);
+
     public static void Register(KernelTable t)
     {
         foreach (var name in new[] { "aten::add.Tensor", "aten::add.Scalar" })
-            Add(t, name, (i, o) => Alpha(i[2], out double a) && Zip(i[0], i[1], o, new AddOp(a)));
+            Add(t, name, (i, o) => (Alpha(i[2], out double a) && Zip(i[0], i[1], o, new AddOp(a))) || AddAny(i[0], i[1], i[2], 1, o));
         foreach (var name in new[] { "aten::sub.Tensor", "aten::sub.Scalar" })
-            Add(t, name, (i, o) => Alpha(i[2], out double a) && Zip(i[0], i[1], o, new AddOp(-a)));
+            Add(t, name, (i, o) => (Alpha(i[2], out double a) && Zip(i[0], i[1], o, new AddOp(-a))) || AddAny(i[0], i[1], i[2], -1, o));
         foreach (var name in new[] { "aten::mul.Tensor", "aten::mul.Scalar" })
-            Add(t, name, (i, o) => Zip(i[0], i[1], o, new MulOp()));
+            Add(t, name, (i, o) => Zip(i[0], i[1], o, new MulOp()) || SameAny(i[0], i[1], o, TimesD, TimesL));
         foreach (var name in new[] { "aten::div.Tensor", "aten::div.Scalar" })
             Add(t, name, (i, o) => Zip(i[0], i[1], o, new DivOp()));
+    }
+
+    /// <summary>
+    /// a + sign·alpha·b in any other dtype, for alpha ±1 as an int (exactly the kernel's x + alpha·y):
+    /// other alphas, and the operand combinations the kernel rejects, are left to it.
+    /// </summary>
+    private static bool AddAny(IValue a, IValue b, IValue alpha, int sign, Tensor y)
+    {
+        if (!alpha.IsInt || Math.Abs(alpha.AsInt) != 1) return false;
+        if (sign < 0 && (IsBool(a) || IsBool(b))) return false;
+        bool plus = alpha.AsInt * sign == 1;
+        return SameAny(a, b, y, plus ? PlusD : MinusD, plus ? PlusL : MinusL);
+    }
+
+    private static bool IsBool(IValue v) => v.IsBool || (v.IsTensor && v.AsTensor.DType == DType.Bool);
+
+    // An op computing in, and returning, the promoted dtype of its operands.
+    private static bool SameAny(IValue a, IValue b, Tensor y, Func<double, double, double> f, Func<long, long, long> i)
+    {
+        var common = Common.StridedMathArgs.ResultType(a, b);
+        return y.DType == common && Common.StridedMathInto.Binary(a, b, common, y, f, i);
     }
 
     // alpha 1 (the common case) is exact; another alpha is applied in double, so it may differ

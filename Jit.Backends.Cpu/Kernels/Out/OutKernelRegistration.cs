@@ -20,5 +20,6 @@ internal static class OutKernelRegistration
         OutCopyKernels.Register(table);
         OutAttentionKernels.Register(table);
         OutCreationKernels.Register(table);
+        OutElementwiseKernels.Register(table);
     }
 }
