@@ -39,7 +39,7 @@ public sealed class ConstantPropagation : IGraphPass
     /// </summary>
     public ConstantPropagation(IBackend? backend = null)
     {
-        _backend = backend ?? new HostOnlyBackend();
+        _backend = backend ?? HostOnlyBackend.Instance;
     }
 
     public string Name => nameof(ConstantPropagation);
@@ -168,13 +168,5 @@ public sealed class ConstantPropagation : IGraphPass
             // PyTorch leaves a node whose evaluation throws: the error belongs to run time.
             return null;
         }
-    }
-
-    // Used when no backend is given: only the host kernels (numbers, strings, lists) are available.
-    private sealed class HostOnlyBackend : IBackend
-    {
-        public Device Device => Device.Cpu;
-        public KernelTable Kernels { get; } = new();
-        public void Dispose() { }
     }
 }

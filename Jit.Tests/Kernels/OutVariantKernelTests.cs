@@ -19,6 +19,9 @@ public sealed class OutVariantKernelTests
 
     private static Tensor Column(DType dtype, int seed) => Random(dtype, seed, 4, 1);
 
+    private static IValue TensorList(params Tensor[] tensors) =>
+        IValue.FromList(new IValueList(Jit.Ir.TensorType.Unknown, [.. tensors.Select(IValue.FromTensor)]));
+
     public static TheoryData<string, string, IValue[]> Cases()
     {
         var f = Nan(Random(DType.Float32, 1, 4, 7), 9);
@@ -68,6 +71,8 @@ public sealed class OutVariantKernelTests
             { "full_like float", "aten::full_like", [f, 0.25, IValue.None, IValue.None, IValue.None, IValue.None, IValue.None] },
             { "softmax of a chunk", "aten::softmax.int", [chunk, -1L, IValue.None] },
             { "contiguous of a transpose", "aten::contiguous", [strided, 0L] },
+            { "stack along dim 1", "aten::stack", [TensorList(strided, Random(DType.Float32, 17, 4, 7)), 1L] },
+            { "stack ints", "aten::stack", [TensorList(l, Random(DType.Int64, 18, 4, 7)), 0L] },
         };
     }
 

@@ -119,4 +119,57 @@ public sealed class LoopUnrollingTests
         Assert.Equal(4, g.Nodes.Count(n => n.Kind == "aten::add"));
         Assert.Equal(expected, Run(g, 1f, -1f));
     }
+
+    private static string WhileLoop(int limit) => $$"""
+        graph(%x : Tensor):
+          %n : int = prim::Constant[value={{limit}}]()
+          %zero : int = prim::Constant[value=0]()
+          %one : int = prim::Constant[value=1]()
+          %max : int = prim::Constant[value=9223372036854775807]()
+          %go : bool = prim::Constant[value=1]()
+          %y : Tensor, %k : int = prim::Loop(%max, %go, %x, %zero)
+            block0(%i : int, %acc : Tensor, %count : int):
+              %next : Tensor = aten::add(%acc, %acc, %i)
+              %more : int = aten::add(%count, %one)
+              %again : bool = aten::lt(%more, %n)
+              -> (%again, %next, %more)
+          return (%y)
+
+        """;
+
+    [Fact]
+    public void WhileLoopsCountingToAConstantUnrollWithTheSameResult()
+    {
+        var g = Graph.Parse(WhileLoop(3));
+        var expected = Run(g.Copy(), 1f, 2f);
+        Assert.True(new LoopUnrolling().Run(g));
+        g.Lint();
+        Assert.DoesNotContain(g.AllNodes(), n => n.Kind == "prim::Loop");
+        Assert.Equal(3, g.Nodes.Count(n => n.Kind == "aten::add" && n.Output().Type is TensorType));
+        Assert.Equal(expected, Run(g, 1f, 2f));
+    }
+
+    [Fact]
+    public void WhileLoopsThatRunPastTheLimitOrReadTensorsStay()
+    {
+        var g = Graph.Parse(WhileLoop(9));
+        Assert.False(new LoopUnrolling().Run(g));
+        FileCheck.Run("# CHECK: prim::Loop", g);
+        var data = Graph.Parse("""
+            graph(%x : Tensor):
+              %zero : int = prim::Constant[value=0]()
+              %max : int = prim::Constant[value=5]()
+              %t : bool = prim::Constant[value=1]()
+              %y : Tensor = prim::Loop(%max, %t, %x)
+                block0(%i : int, %acc : Tensor):
+                  %next : Tensor = aten::neg(%acc)
+                  %s : Scalar = aten::item(%next)
+                  %again : bool = aten::gt(%s, %zero)
+                  -> (%again, %next)
+              return (%y)
+
+            """);
+        Assert.False(new LoopUnrolling().Run(data));
+        FileCheck.Run("# CHECK: prim::Loop", data);
+    }
 }

@@ -7,7 +7,8 @@ namespace Jit.Backends.Cpu.Kernels.Out;
 
 /// <summary>
 /// Out-variants that move data: cat of contiguous same-dtype tensors (raw byte blocks, any dtype),
-/// and contiguous/clone (a strided copy into the planned buffer; the ordinary contiguous kernel
+/// stack of same-dtype tensors of any layout (each copied into its slice of the output), and
+/// contiguous/clone (a strided copy into the planned buffer; the ordinary contiguous kernel
 /// returns its input when it is already contiguous, which the planner treats as an alias).
 /// </summary>
 internal static class OutCopyKernels
@@ -15,6 +16,7 @@ internal static class OutCopyKernels
     public static void Register(KernelTable t)
     {
         Add(t, "aten::cat", (i, o) => i[0].IsList && Cat(i[0].AsList, i[1].AsInt, o));
+        Add(t, "aten::stack", (i, o) => i[0].IsList && Stack(i[0].AsList, i[1].AsInt, o));
         Add(t, "aten::contiguous", (i, o) => Copy(i[0].AsTensor, o));
         Add(t, "aten::clone", (i, o) => Copy(i[0].AsTensor, o));
     }
@@ -23,6 +25,26 @@ internal static class OutCopyKernels
     {
         if (x.DType != y.DType || !x.Sizes.SequenceEqual(y.Sizes) || !y.IsContiguous) return false;
         ShapeCopy.Copy(x, y);
+        return true;
+    }
+
+    // y[..., k, ...] (k along dim) = tensors[k], for tensors of y's dtype and sizes without dim.
+    private static bool Stack(IValueList tensors, long dimArg, Tensor y)
+    {
+        int rank = y.Rank;
+        if (!y.IsContiguous || rank == 0 || dimArg < -rank || dimArg >= rank) return false;
+        int dim = (int)(dimArg < 0 ? dimArg + rank : dimArg);
+        if (tensors.Count != y.Sizes[dim]) return false;
+        Span<long> sizes = stackalloc long[rank - 1], strides = stackalloc long[rank - 1];
+        for (int d = 0, k = 0; d < rank; d++)
+            if (d != dim) (sizes[k], strides[k++]) = (y.Sizes[d], y.Strides[d]);
+        foreach (var item in tensors.Items)
+            if (!item.IsTensor || item.AsTensor.DType != y.DType || !item.AsTensor.Sizes.SequenceEqual(sizes)) return false;
+        for (int k = 0; k < tensors.Count; k++)
+        {
+            var x = tensors[k].AsTensor;
+            ShapeCopy.CopyGeometry(x, x.StorageOffset, x.Strides, y, y.StorageOffset + k * y.Strides[dim], strides, sizes);
+        }
         return true;
     }
 

@@ -33,6 +33,7 @@ public sealed class StaticModule : IDisposable
         PlannedSlots = parts.PlannedSlots;
         Views = parts.Views;
         Destinations = parts.Destinations;
+        ReusedLists = parts.ReusedLists;
         TransientSlots = parts.TransientSlots;
         MaxStepInputs = parts.MaxStepInputs;
         MaxStepOutputs = parts.MaxStepOutputs;
@@ -80,6 +81,7 @@ public sealed class StaticModule : IDisposable
     internal int[] PlannedSlots { get; }
     internal PrecomputedView[] Views { get; }
     internal Destination[] Destinations { get; }
+    internal ReusedList[] ReusedLists { get; }
     internal int[] TransientSlots { get; }
     internal int MaxStepInputs { get; }
     internal int MaxStepOutputs { get; }
@@ -160,6 +162,6 @@ internal sealed record OutputTuple(int Output, int[] ItemSlots);
 internal sealed record StaticModuleParts(
     Graph Graph, Device Device, InputSignature Signature, bool ManagedOutputs, MemoryPlan Memory,
     StaticStep[] Steps, IValue[] FrameTemplate, int[] InputSlots, int[] OutputSlots, OutputTuple?[] OutputTuples, int[] PlannedSlots,
-    PrecomputedView[] Views, Destination[] Destinations, int[] TransientSlots,
+    PrecomputedView[] Views, Destination[] Destinations, ReusedList[] ReusedLists, int[] TransientSlots,
     int MaxStepInputs, int MaxStepOutputs, int MaxCarried, OpKernel CopyKernel,
     int OutVariantNodes, IReadOnlyList<string> KernelNodes);

@@ -57,15 +57,20 @@ internal sealed partial class StaticModuleBuilder
     /// types are propagated again over what is left. Device queries fold to the backend's device,
     /// and lists built by appends (a model collecting those answers) to single constructions, so the
     /// device checks in front of a fast path fold too and the path's ops become top-level steps
-    /// that the memory planner can give planned outputs.
+    /// that the memory planner can give planned outputs. Number inputs are constants of the plan
+    /// (its signature fixes them), so loops whose trip counts follow from them and the sizes unroll.
     /// </summary>
     private static Graph Specialize(Graph optimized, List<IValue> inputs, IBackend backend, bool fuse)
     {
         var graph = optimized.Copy();
+        UseNumberInputsAsConstants(graph, inputs);
         ShapeAnalysis.PropagateComplete(graph, inputs);
         // Complete sizes may prove residual adds the symbolic pass could not fuse into their conv.
+        // With sizes and numbers known, small loops have known trip counts: unrolled, their bodies
+        // become top-level steps the memory planner places (then fold again).
         if (new PassManager([new FoldDeviceQueries(backend.Device), new RemoveListMutation(), new Peephole(),
-                new ConstantPropagation(backend), new EliminateDeadCode(), new FuseConvAddRelu()]).Run(graph))
+                new ConstantPropagation(backend), new EliminateDeadCode(), new LoopUnrolling(), new RemoveListMutation(),
+                new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode(), new FuseConvAddRelu()]).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs);
         // Fusion pays only where the backend compiles groups; the shapes are complete here. A compiled
         // group still costs a few µs per call (output allocation, pinning, temporaries), more than two
@@ -93,6 +98,7 @@ internal sealed partial class StaticModuleBuilder
         if (boundSelf) _template[inputSlots[0]] = inputs[0];
         CompileGroupsInto();
         FindFreshIfs();
+        FindReusedLists();
         foreach (var n in _graph.AllNodes())
         {
             foreach (var b in n.Blocks) Slots(b.Inputs);
@@ -125,13 +131,14 @@ internal sealed partial class StaticModuleBuilder
         var steps = Lower(_graph.Block);
         var fixedSlots = new HashSet<int>(plannedSlots);
         fixedSlots.UnionWith(views.SelectMany(v => v.Slots));
+        fixedSlots.UnionWith(_reusedLists.Values.Select(l => l.Slot));
         for (int i = 0; i < _template.Count; i++)
             if (!_template[i].IsNone) fixedSlots.Add(i);
         var transient = Enumerable.Range(0, _template.Count).Where(i => !fixedSlots.Contains(i)).ToArray();
         if (!_backend.Kernels.TryGet("aten::copy_", out var copy))
             throw new JitSchemaException($"the static runtime needs aten::copy_ on device '{_backend.Device}'");
         return new StaticModuleParts(_graph, _backend.Device, signature, manageOutputs, memory, steps, [.. _template],
-            boundSelf ? inputSlots[1..] : inputSlots, Slots(outputs), outputTuples, plannedSlots, views, [.. destinations], transient,
+            boundSelf ? inputSlots[1..] : inputSlots, Slots(outputs), outputTuples, plannedSlots, views, [.. destinations], [.. _reusedLists.Values], transient,
             Math.Max(1, _maxIn), Math.Max(1, _maxOut), _maxCarried, copy, _outVariant.Count, _kernelNodes);
     }
 
@@ -267,6 +274,7 @@ internal sealed partial class StaticModuleBuilder
                 return new KernelStep(n, groupKernel, Slots(n.Inputs), Slots(n.Outputs));
             }
         }
+        if (_reusedLists.TryGetValue(n, out var list)) return new ReusedListStep(n, Slots(n.Inputs), list.Slot);
         if (StructuralStep.Handles(n.Kind)) return StructuralStep.Create(n, Slots(n.Inputs), Slots(n.Outputs));
         string name;
         try

@@ -32,6 +32,7 @@ public sealed class StaticRuntime
             var storage = new TensorStorage(Arena.Slice((int)t.Offset, (int)t.Bytes));
             Frame[module.PlannedSlots[i]] = new Tensor(storage, t.DType, t.Sizes, ShapeUtil.ContiguousStrides(t.Sizes));
         }
+        foreach (var list in module.ReusedLists) Frame[list.Slot] = IValue.FromList(new IValueList(list.Element, []));
         foreach (var view in module.Views)
         {
             var ins = new IValue[view.Inputs.Length];
@@ -123,6 +124,7 @@ public sealed class StaticRuntime
         {
             // Drop references to this call's inputs and kernel-made values so the GC can take them.
             foreach (int s in m.TransientSlots) frame[s] = default;
+            foreach (var list in m.ReusedLists) frame[list.Slot].AsList.Items.Clear();
         }
     }
 
