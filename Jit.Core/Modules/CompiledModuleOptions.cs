@@ -22,8 +22,8 @@ public sealed class CompiledModuleOptions
 
     /// <summary>
     /// Fuse elementwise and reduction groups into kernels the backend compiles (the CPU compiles them
-    /// to SIMD IL). Off by default for now: fused groups allocate their outputs each run (their kernels
-    /// have no out-variant yet), which would break the zero-allocation steady state. <c>jit run</c> turns it on.
+    /// to SIMD IL). A compiled group writes into its planned outputs as an out-variant does, so fused
+    /// plans keep the zero-allocation steady state. Off by default; <c>jit run</c> and <c>jit bench</c> turn it on.
     /// </summary>
     public bool Fusion { get; init; }
 

@@ -51,7 +51,7 @@ public sealed class StaticModule : IDisposable
     /// run on the same runtime.
     /// </summary>
     /// <param name="fuse">Fuse elementwise groups into kernels the backend compiles (where it has a
-    /// fused-kernel compiler). Fused groups allocate their outputs: their kernels have no out-variant yet.</param>
+    /// fused-kernel compiler). A group the compiler gives an out-variant for writes into planned outputs.</param>
     public static StaticModule Create(Graph graph, IBackend backend, ReadOnlySpan<IValue> inputs, IValue? self = null,
         bool manageOutputs = false, int maxPooledRuntimes = 16, bool fuse = false) =>
         new(StaticModuleBuilder.Build(graph, backend, inputs, self, manageOutputs, fuse), maxPooledRuntimes);

@@ -73,7 +73,7 @@ internal sealed partial class StaticModuleBuilder
                 new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode(), new FuseConvAddRelu()]).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs);
         // Fusion pays only where the backend compiles groups; the shapes are complete here. A compiled
-        // group still costs a few µs per call (output allocation, pinning, temporaries), more than two
+        // group still costs a few µs per call (binding, pinning, temporaries), more than two
         // or three planned out-variant ops, so small groups stay unfused.
         if (fuse && backend.FusedKernelCompiler is not null
             && new TensorExprFuser(new TensorExprFuserOptions { MinGroupSize = StaticMinFusionGroup }).Run(graph))
