@@ -14,13 +14,20 @@ public sealed class StaticConcurrencyTests
 {
     private static readonly CompiledModuleOptions Light = new() { Passes = "EliminateDeadCode" };
 
-    [Fact]
-    public void SixteenThreadsGetTheSingleThreadedResult()
+    /// <summary>Fixtures whose kernels keep per-thread or shared state: pooled runtimes, packed conv weights, attention workspaces, fused kernels' run contexts.</summary>
+    public static TheoryData<string, bool> ConcurrentModels() => new()
     {
-        var f = ModelFixture.Get("shared_submodule");
+        { "shared_submodule", false }, { "resnet_block", false }, { "transformer", false }, { "elementwise", true }, { "cnn", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(ConcurrentModels))]
+    public void SixteenThreadsGetTheSingleThreadedResult(string name, bool fuse)
+    {
+        var f = ModelFixture.Get(name);
         var module = JitModule.Load(f.ModelPath);
         var inputs = f.Inputs(module);
-        using var compiled = StaticFixtureTests.Compile(module);
+        using var compiled = StaticFixtureTests.Compile(module, fuse);
         var expected = compiled.Run(inputs)[0].AsTensor.ToDoubleArray();
         const int threads = 16, runs = 1000;
         var failures = new int[threads];
