@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using Jit.Errors;
@@ -12,7 +13,7 @@ namespace Jit.Serialization.FlatBuffers;
 /// bounded. After it passes, <see cref="FbTable"/> and <see cref="FbVector"/> reads cannot leave
 /// the buffer. Every failure is a <see cref="JitFormatException"/> with the byte offset.
 /// </summary>
-public sealed class FbVerifier
+public sealed partial class FbVerifier
 {
     // Official FLATBUFFERS_MAX_BUFFER_SIZE: offsets are 32-bit and sign-checked.
     private const long MaxBufferSize = int.MaxValue;
@@ -60,7 +61,7 @@ public sealed class FbVerifier
         int start = 0;
         if (sizePrefixed)
         {
-            Need(0, 4, "a 4-byte size prefix");
+            Need(0, 4, $"a 4-byte size prefix");
             uint size = BinaryPrimitives.ReadUInt32LittleEndian(Span);
             if (size != (uint)(_length - 4))
                 throw Fail($"size prefix says {size} bytes follow but {_length - 4} do", 0);
@@ -74,7 +75,7 @@ public sealed class FbVerifier
                 if (Span[start + 4 + i] != fileIdentifier[i])
                     throw Fail($"expected file identifier \"{fileIdentifier}\" but found \"{PeekFileIdentifier(Span, sizePrefixed)}\"", start + 4);
         }
-        int rootPos = ReadOffset(start, $"root offset of {root.Name}");
+        int rootPos = ReadOffset(start, new FbName("root offset of " + root.Name));
         VerifyTable(rootPos, root);
         return rootPos;
     }
@@ -111,22 +112,22 @@ public sealed class FbVerifier
     }
 
     /// <summary>Position of a field's inline data, or -1 when the vtable says it is absent.</summary>
-    private int FieldPosition(int table, int vt, int vtSize, int objSize, FbTableDef def, int slot, int inlineSize, int align, string name)
+    private int FieldPosition(int table, int vt, int vtSize, int objSize, FbTableDef def, int slot, int inlineSize, int align, FbName name)
     {
         int entry = 4 + 2 * slot;
         if (entry + 2 > vtSize) return -1;
         int fo = BinaryPrimitives.ReadUInt16LittleEndian(Span[(vt + entry)..]);
         if (fo == 0) return -1;
         if (fo < 4 || fo + inlineSize > objSize)
-            throw Fail($"field {def.Name}.{name} at table offset {fo} with {inlineSize} bytes does not fit the table's {objSize} inline bytes", vt + entry);
+            throw Fail($"field {name} at table offset {fo} with {inlineSize} bytes does not fit the table's {objSize} inline bytes", vt + entry);
         int pos = table + fo;
-        Align(pos, align, $"field {def.Name}.{name}");
+        Align(pos, align, $"field {name}");
         return pos;
     }
 
     private void VerifyField(int table, int vt, int vtSize, int objSize, FbTableDef def, FbField f)
     {
-        int pos = FieldPosition(table, vt, vtSize, objSize, def, f.Slot, f.InlineSize, f.InlineAlignment, f.Name);
+        int pos = FieldPosition(table, vt, vtSize, objSize, def, f.Slot, f.InlineSize, f.InlineAlignment, new FbName(def.Name, f.Name));
         if (f.Kind is FbFieldKind.Union or FbFieldKind.VectorOfUnions)
         {
             VerifyUnionField(table, vt, vtSize, objSize, def, f, pos);
@@ -143,26 +144,26 @@ public sealed class FbVerifier
             case FbFieldKind.Struct:
                 return; // in the table's bounds and aligned: checked by FieldPosition
             case FbFieldKind.String:
-                VerifyString(ReadOffset(pos, $"{def.Name}.{f.Name}"), $"{def.Name}.{f.Name}");
+                VerifyString(ReadOffset(pos, new FbName(def.Name, f.Name)), new FbName(def.Name, f.Name));
                 return;
             case FbFieldKind.Table:
-                VerifyTable(ReadOffset(pos, $"{def.Name}.{f.Name}"), f.Table!);
+                VerifyTable(ReadOffset(pos, new FbName(def.Name, f.Name)), f.Table!);
                 return;
             case FbFieldKind.Vector:
-                VerifyVector(ReadOffset(pos, $"{def.Name}.{f.Name}"), f.Size, f.Alignment, $"{def.Name}.{f.Name}");
+                VerifyVector(ReadOffset(pos, new FbName(def.Name, f.Name)), f.Size, f.Alignment, new FbName(def.Name, f.Name));
                 return;
             case FbFieldKind.VectorOfStrings:
             {
-                var (first, count) = VerifyVector(ReadOffset(pos, $"{def.Name}.{f.Name}"), 4, 4, $"{def.Name}.{f.Name}");
+                var (first, count) = VerifyVector(ReadOffset(pos, new FbName(def.Name, f.Name)), 4, 4, new FbName(def.Name, f.Name));
                 for (int i = 0; i < count; i++)
-                    VerifyString(ReadOffset(first + 4 * i, $"{def.Name}.{f.Name}[{i}]"), $"{def.Name}.{f.Name}[{i}]");
+                    VerifyString(ReadOffset(first + 4 * i, new FbName(def.Name, f.Name, i)), new FbName(def.Name, f.Name, i));
                 return;
             }
             case FbFieldKind.VectorOfTables:
             {
-                var (first, count) = VerifyVector(ReadOffset(pos, $"{def.Name}.{f.Name}"), 4, 4, $"{def.Name}.{f.Name}");
+                var (first, count) = VerifyVector(ReadOffset(pos, new FbName(def.Name, f.Name)), 4, 4, new FbName(def.Name, f.Name));
                 for (int i = 0; i < count; i++)
-                    VerifyTable(ReadOffset(first + 4 * i, $"{def.Name}.{f.Name}[{i}]"), f.Table!);
+                    VerifyTable(ReadOffset(first + 4 * i, new FbName(def.Name, f.Name, i)), f.Table!);
                 return;
             }
         }
@@ -171,10 +172,10 @@ public sealed class FbVerifier
     private void VerifyUnionField(int table, int vt, int vtSize, int objSize, FbTableDef def, FbField f, int valuePos)
     {
         var union = f.Union!;
-        string name = $"{def.Name}.{f.Name}";
+        var name = new FbName(def.Name, f.Name);
         if (f.Kind == FbFieldKind.Union)
         {
-            int typePos = FieldPosition(table, vt, vtSize, objSize, def, f.TypeSlot, 1, 1, f.Name + "_type");
+            int typePos = FieldPosition(table, vt, vtSize, objSize, def, f.TypeSlot, 1, 1, name.Types);
             byte type = typePos < 0 ? (byte)0 : Span[typePos];
             if (type == 0)
             {
@@ -187,7 +188,7 @@ public sealed class FbVerifier
             return;
         }
 
-        int typesPos = FieldPosition(table, vt, vtSize, objSize, def, f.TypeSlot, 4, 4, f.Name + "_type");
+        int typesPos = FieldPosition(table, vt, vtSize, objSize, def, f.TypeSlot, 4, 4, name.Types);
         if (typesPos < 0 && valuePos < 0)
         {
             if (f.Required) throw Fail($"required union vector {name} is missing", table);
@@ -195,7 +196,7 @@ public sealed class FbVerifier
         }
         if (typesPos < 0 || valuePos < 0)
             throw Fail($"union vector {name} needs both its type vector and its value vector", Math.Max(typesPos, valuePos));
-        var (types, typeCount) = VerifyVector(ReadOffset(typesPos, name + "_type"), 1, 1, name + "_type");
+        var (types, typeCount) = VerifyVector(ReadOffset(typesPos, name.Types), 1, 1, name.Types);
         var (values, valueCount) = VerifyVector(ReadOffset(valuePos, name), 4, 4, name);
         if (typeCount != valueCount)
             throw Fail($"union vector {name} has {typeCount} types but {valueCount} values", values - 4);
@@ -203,11 +204,11 @@ public sealed class FbVerifier
         {
             byte type = Span[types + i];
             if (type == 0) throw Fail($"union vector {name}[{i}] has type NONE", types + i);
-            VerifyUnionValue(union, type, ReadOffset(values + 4 * i, $"{name}[{i}]"), $"{name}[{i}]", types + i);
+            VerifyUnionValue(union, type, ReadOffset(values + 4 * i, name.At(i)), name.At(i), types + i);
         }
     }
 
-    private void VerifyUnionValue(FbUnionDef union, byte type, int target, string name, int typePos)
+    private void VerifyUnionValue(FbUnionDef union, byte type, int target, FbName name, int typePos)
     {
         if (!union.Members.TryGetValue(type, out var member))
             throw Fail($"union {name} has type {type}, which is not a member of {union.Name}", typePos);
@@ -221,7 +222,7 @@ public sealed class FbVerifier
     }
 
     /// <summary>Checks a vector's length and extent; returns the first element's position and the count.</summary>
-    private (int First, int Count) VerifyVector(int vec, int elementSize, int alignment, string name)
+    private (int First, int Count) VerifyVector(int vec, int elementSize, int alignment, FbName name)
     {
         Need(vec, 4, $"the length of vector {name}");
         Align(vec, 4, $"length of vector {name}");
@@ -235,7 +236,7 @@ public sealed class FbVerifier
         return (vec + 4, (int)count);
     }
 
-    private void VerifyString(int str, string name)
+    private void VerifyString(int str, FbName name)
     {
         var (first, count) = VerifyVector(str, 1, 1, name);
         if (first + (long)count >= _length)
@@ -250,7 +251,7 @@ public sealed class FbVerifier
     }
 
     /// <summary>Reads the uoffset at <paramref name="pos"/> and returns where it points, checked.</summary>
-    private int ReadOffset(int pos, string what)
+    private int ReadOffset(int pos, FbName what)
     {
         Need(pos, 4, $"the offset of {what}");
         Align(pos, 4, $"offset of {what}");
@@ -261,16 +262,20 @@ public sealed class FbVerifier
         return pos + (int)o;
     }
 
-    private void Need(long pos, long size, string what)
+    private bool OutOfBounds(long pos, long size) => pos < 0 || size < 0 || pos + size > _length;
+
+    private bool Misaligned(long pos, long alignment) => _options.CheckAlignment && alignment > 1 && (pos & (alignment - 1)) != 0;
+
+    private void Need(long pos, long size, [InterpolatedStringHandlerArgument("", "pos", "size")] ref BoundsMessage what)
     {
-        if (pos < 0 || size < 0 || pos + size > _length)
-            throw Fail($"expected {what} ({size} bytes at {pos}) but the buffer has {_length} bytes", Math.Clamp(pos, 0, _length));
+        if (OutOfBounds(pos, size))
+            throw Fail($"expected {what.ToStringAndClear()} ({size} bytes at {pos}) but the buffer has {_length} bytes", Math.Clamp(pos, 0, _length));
     }
 
-    private void Align(int pos, int alignment, string what)
+    private void Align(int pos, int alignment, [InterpolatedStringHandlerArgument("", "pos", "alignment")] ref AlignmentMessage what)
     {
-        if (_options.CheckAlignment && alignment > 1 && (pos & (alignment - 1)) != 0)
-            throw Fail($"{what} is at {pos}, expected a multiple of {alignment}", pos);
+        if (Misaligned(pos, alignment))
+            throw Fail($"{what.ToStringAndClear()} is at {pos}, expected a multiple of {alignment}", pos);
     }
 
     private static JitFormatException Fail(string message, long offset) => new($"FlatBuffers: {message}", offset);
