@@ -152,23 +152,24 @@ internal static class ConvKernels
         if (input.DType == DType.Float32) return ConvFloat<float>(input, weight, bias, Scaled(addend, alpha), output, stride, pad, dilation, groups, relu);
         if (input.DType == DType.Float64) return ConvFloat<double>(input, weight, bias, Scaled(addend, alpha), output, stride, pad, dilation, groups, relu);
         long ocg = oc / groups, rows = cg * kh * kw, plane = oh * ow;
+        var xc = ShapeCopy.ToContiguous(input, input.DType);
         var wc = ShapeCopy.ToContiguous(weight, weight.DType);
-        bool direct = kh == 1 && kw == 1 && stride[0] == 1 && stride[1] == 1 && pad.All(p => p == 0);
-        var cols = direct || rows == 0 ? null : Tensor.Empty(input.DType, rows, plane);
+        var shape = Shape(xc, wc, output, stride, pad, dilation, groups);
+        var cols = shape.IsPointwise ? null : Tensor.Empty(input.DType, rows, plane);
         for (long b = 0; b < n; b++)
         {
             for (long g = 0; g < groups; g++)
             {
-                var x = ShapeViews.Narrow(ShapeViews.Select(input, 0, b, op), 0, g * cg, cg, op);
+                long group = (b * c + g * cg) * h * w;
                 Tensor colView;
-                if (direct)
+                if (cols is null)
                 {
-                    colView = ShapeViews.Reshape(x, [cg, plane], op);
+                    colView = xc.AsStrided([cg, plane], [plane, 1], xc.StorageOffset + group);
                 }
                 else
                 {
-                    colView = cols ?? Tensor.Empty(input.DType, rows, plane);
-                    Im2Col(x, colView, kh, kw, stride, pad, dilation, oh, ow);
+                    ConvIm2Col.Fill(shape, xc, group, (int)cg, cols);
+                    colView = cols;
                 }
                 var wg = wc.AsStrided([ocg, rows], [rows, 1], wc.StorageOffset + g * ocg * rows);
                 var og = output.AsStrided([ocg, plane], [plane, 1], (b * oc + g * ocg) * plane);
@@ -214,50 +215,9 @@ internal static class ConvKernels
     /// <summary>The geometry of input x, weight w and output y (sizes already checked); padding (top, bottom, left, right).</summary>
     internal static Conv2dShape Shape(Tensor x, Tensor w, Tensor y, long[] stride, long[] pad, long[] dilation, long groups)
     {
-        long[] all = [.. x.Sizes, .. w.Sizes, .. y.Sizes, .. stride, .. pad, .. dilation, groups, w.Sizes[1] * w.Sizes[2] * w.Sizes[3] * y.Sizes[2] * y.Sizes[3]];
-        if (all.Any(v => v > int.MaxValue))
+        if (!Conv2dShape.TryCreate(x.Sizes[0], x.Sizes[1], x.Sizes[2], x.Sizes[3], w.Sizes[0], groups, w.Sizes[2], w.Sizes[3],
+                stride[0], stride[1], pad[0], pad[2], dilation[0], dilation[1], y.Sizes[2], y.Sizes[3], out var shape))
             throw new JitShapeException($"aten::conv2d: sizes, strides, paddings or dilations beyond {int.MaxValue} (input {ShapeUtil.Format(x.Sizes)}, weight {ShapeUtil.Format(w.Sizes)}, stride {ShapeUtil.Format(stride)}, padding {ShapeUtil.Format(pad)}, dilation {ShapeUtil.Format(dilation)})");
-        return new((int)x.Sizes[0], (int)x.Sizes[1], (int)x.Sizes[2], (int)x.Sizes[3], (int)w.Sizes[0], (int)groups, (int)w.Sizes[2], (int)w.Sizes[3],
-            (int)stride[0], (int)stride[1], (int)pad[0], (int)pad[2], (int)dilation[0], (int)dilation[1], (int)y.Sizes[2], (int)y.Sizes[3]);
-    }
-
-    /// <summary>
-    /// Fills cols [C·KH·KW, OH·OW] from x [C, H, W]: row (c, i, j) holds the input pixels that
-    /// kernel tap (i, j) of channel c sees. Taps that fall in the padding keep cols' zeros, so
-    /// only the in-bounds output rectangle of each tap is copied, as one strided copy.
-    /// </summary>
-    private static void Im2Col(Tensor x, Tensor cols, long kh, long kw, long[] stride, long[] pad, long[] dilation, long oh, long ow)
-    {
-        long c = x.Sizes[0], h = x.Sizes[1], w = x.Sizes[2];
-        cols.Storage.Bytes.Span.Clear();
-        long plane = oh * ow;
-        for (long ch = 0; ch < c; ch++)
-        {
-            for (long i = 0; i < kh; i++)
-            {
-                var (oh0, oh1) = Valid(i * dilation[0] - pad[0], stride[0], h, oh);
-                for (long j = 0; j < kw; j++)
-                {
-                    var (ow0, ow1) = Valid(j * dilation[1] - pad[2], stride[1], w, ow);
-                    if (oh1 <= oh0 || ow1 <= ow0) continue;
-                    long row = (ch * kh + i) * kw + j;
-                    long ih0 = oh0 * stride[0] + i * dilation[0] - pad[0];
-                    long iw0 = ow0 * stride[1] + j * dilation[1] - pad[2];
-                    long src = x.StorageOffset + ch * x.Strides[0] + ih0 * x.Strides[1] + iw0 * x.Strides[2];
-                    ShapeCopy.CopyGeometry(
-                        x, src, [stride[0] * x.Strides[1], stride[1] * x.Strides[2]],
-                        cols, row * plane + oh0 * ow + ow0, [ow, 1],
-                        [oh1 - oh0, ow1 - ow0]);
-                }
-            }
-        }
-    }
-
-    /// <summary>The output positions o in [0, count) whose input position o·stride + shift lies in [0, size).</summary>
-    private static (long From, long To) Valid(long shift, long stride, long size, long count)
-    {
-        long from = shift >= 0 ? 0 : (-shift + stride - 1) / stride;
-        long to = size - shift <= 0 ? 0 : Math.Min(count, (size - shift - 1) / stride + 1);
-        return (from, Math.Max(from, to));
+        return shape;
     }
 }

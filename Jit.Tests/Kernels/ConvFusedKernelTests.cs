@@ -100,6 +100,35 @@ public sealed class ConvFusedKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]  // GEMM path
+    [InlineData(4)]  // depthwise
+    public void AStrideBeyondTheInputIsAnOutputOfOne(long groups)
+    {
+        // PyTorch takes any stride; where the output extent is 1 it never applies.
+        var x = Random(DType.Float32, 1, 1, 4, 5, 5);
+        var wt = Random(DType.Float32, 2, 4, 4 / groups, 3, 3);
+        var b = Random(DType.Float32, 3, 4);
+        var small = Call("aten::conv2d", x, wt, b, Ints(10, 10), Ints(0, 0), Ints(1, 1), groups).AsTensor;
+        Assert.Equal([1L, 4, 1, 1], small.Sizes.ToArray());
+        IValue[] huge = [x, wt, b, Ints(1L << 40, 1L << 40), Ints(0, 0), Ints(1, 1), groups];
+        AssertBitwise(small, Call("aten::conv2d", huge).AsTensor, "kernel");
+        AssertBitwise(small, CallOut("aten::conv2d", Tensor.Empty(DType.Float32, 1, 4, 1, 1), huge), "out-variant");
+    }
+
+    [Fact]
+    public void ADestinationThatStartsInsideItsStorageIsWrittenWhereItStarts()
+    {
+        var x = Random(DType.Float32, 1, 2, 6, 7, 7);
+        var wt = Random(DType.Float32, 2, 6, 1, 3, 3); // depthwise
+        IValue[] args = [x, wt, IValue.None, Ints(1, 1), Ints(1, 1), Ints(1, 1), 6];
+        var expected = Call("aten::conv2d", args).AsTensor;
+        var storage = Tensor.Empty(DType.Float32, 2 * expected.NumElements);
+        var destination = storage.AsStrided(expected.Sizes.ToArray(), expected.Strides.ToArray(), expected.NumElements);
+        AssertBitwise(expected, CallOut("aten::conv2d", destination, args), "offset destination");
+        Assert.All(storage.ContiguousSpan<float>()[..(int)expected.NumElements].ToArray(), v => Assert.Equal(0f, v));
+    }
+
     [Fact]
     public void AWeightChangedInPlaceIsNotReadFromThePackedCache()
     {

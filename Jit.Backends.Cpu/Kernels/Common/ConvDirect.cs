@@ -111,7 +111,7 @@ internal static unsafe class ConvDirect
             T* plane = x + (long)c * s.H * s.W;
             for (int u = 0; u < s.SH; u++)
             {
-                var (a0, a1) = ConvDepthwise.Valid(u - s.PadTop, s.SH, s.H, ha);
+                var (a0, a1) = Conv2dShape.ValidOutputs(u - s.PadTop, s.SH, s.H, ha);
                 for (int v = 0; v < s.SW; v++)
                 {
                     T* dst = q + ((long)(c * s.SH + u) * s.SW + v) * phasePlane;
@@ -121,7 +121,7 @@ internal static unsafe class ConvDirect
                         new Span<T>(dst, (int)phasePlane).Clear();
                         continue;
                     }
-                    var (b0, b1) = ConvDepthwise.Valid(v - s.PadLeft, s.SW, s.W, wb);
+                    var (b0, b1) = Conv2dShape.ValidOutputs(v - s.PadLeft, s.SW, s.W, wb);
                     new Span<T>(dst, a0 * wb).Clear();
                     new Span<T>(dst + (long)a1 * wb, (ha - a1) * wb).Clear();
                     for (int a = a0; a < a1; a++)

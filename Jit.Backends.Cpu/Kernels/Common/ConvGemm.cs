@@ -21,7 +21,7 @@ internal static unsafe class ConvGemm
     {
         if (s.IsDepthwise)
         {
-            ConvDepthwise.Run<T>(x, w, bias, y, [s.SH, s.SW], [s.PadTop, 0, s.PadLeft, 0], [s.DH, s.DW], relu && addend is null, threads);
+            ConvDepthwise.Run<T>(s, x, w, bias, y, relu && addend is null, threads);
             if (addend is not null) AddRelu(y.ContiguousSpan<T>(), addend.ContiguousSpan<T>(), relu);
             return;
         }

@@ -1,3 +1,6 @@
+using Jit.Errors;
+using Jit.Tensors;
+
 namespace Jit.Backends.Cpu.Kernels.Common;
 
 /// <summary>
@@ -18,11 +21,11 @@ internal static unsafe class ConvIm2Col
             for (int i = 0; i < s.KH; i++)
             {
                 int shiftY = i * s.DH - s.PadTop;
-                var (oy0, oy1) = ConvDepthwise.Valid(shiftY, s.SH, s.H, s.OH);
+                var (oy0, oy1) = Conv2dShape.ValidOutputs(shiftY, s.SH, s.H, s.OH);
                 for (int j = 0; j < s.KW; j++)
                 {
                     int shiftX = j * s.DW - s.PadLeft;
-                    var (ox0, ox1) = ConvDepthwise.Valid(shiftX, s.SW, s.W, ow);
+                    var (ox0, ox1) = Conv2dShape.ValidOutputs(shiftX, s.SW, s.W, ow);
                     T* row = cols + ((long)(ch * s.KH + i) * s.KW + j) * plane;
                     if (oy1 <= oy0 || ox1 <= ox0)
                     {
@@ -45,6 +48,29 @@ internal static unsafe class ConvIm2Col
                             for (int o = 0; o < run; o++) dst[ox0 + o] = line[o * s.SW];
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Any dtype, for the GEMM that multiplies every dtype: im2col only moves elements, so they
+    /// are copied as unsigned integers of their width. <paramref name="x"/> contiguous, its group
+    /// starting <paramref name="offset"/> elements in; <paramref name="cols"/> contiguous.
+    /// </summary>
+    public static void Fill(in Conv2dShape s, Tensor x, long offset, int channels, Tensor cols)
+    {
+        int size = x.DType.ElementSize();
+        fixed (byte* xb = x.Storage.Bytes.Span, cb = cols.Storage.Bytes.Span)
+        {
+            byte* src = xb + (x.StorageOffset + offset) * size, dst = cb + cols.StorageOffset * size;
+            switch (size)
+            {
+                case 1: Fill(s, src, channels, dst); break;
+                case 2: Fill(s, (ushort*)src, channels, (ushort*)dst); break;
+                case 4: Fill(s, (uint*)src, channels, (uint*)dst); break;
+                case 8: Fill(s, (ulong*)src, channels, (ulong*)dst); break;
+                case 16: Fill(s, (UInt128*)src, channels, (UInt128*)dst); break;
+                default: throw new JitTypeException($"im2col: no {size}-byte element type ({x.DType.PythonName()})");
             }
         }
     }

@@ -33,9 +33,8 @@ internal static class OutConvKernels
         if (c != cg * groups || oc % groups != 0 || !IsF32(bias, oc) || sh <= 0 || sw <= 0 || dh <= 0 || dw <= 0 || ph < 0 || pw < 0) return false;
         long oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1, ow = (wd + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
         if (y.Sizes[0] != n || y.Sizes[1] != oc || y.Sizes[2] != oh || y.Sizes[3] != ow || oh <= 0 || ow <= 0) return false;
-        if (cg * kh * kw * oh * ow > int.MaxValue || y.NumElements > int.MaxValue || x.NumElements > int.MaxValue) return false;
-        var shape = new Conv2dShape((int)n, (int)c, (int)h, (int)wd, (int)oc, (int)groups, (int)kh, (int)kw,
-            (int)sh, (int)sw, (int)ph, (int)pw, (int)dh, (int)dw, (int)oh, (int)ow);
+        if (y.NumElements > int.MaxValue || x.NumElements > int.MaxValue
+            || !Conv2dShape.TryCreate(n, c, h, wd, oc, groups, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, out var shape)) return false;
         ConvGemm.Run<float>(shape, x, w, bias, z, y, relu, CpuThreads.Count);
         return true;
     }
