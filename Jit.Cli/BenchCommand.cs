@@ -67,6 +67,8 @@ public static class BenchCommand
         var device = Device.Parse(deviceText);
         var model = ModelFile.Load(file);
         var inputs = model.ReadInputs(inputPaths);
+        // What a compiled module takes: a bound self is not an input.
+        var user = model.Self is null ? inputs : inputs[1..];
         var registry = new BackendRegistry().AddCpu();
         using var backend = registry.Open(device);
 
@@ -85,7 +87,6 @@ public static class BenchCommand
         else
         {
             compiled = RunCommand.Compile(model, backend, fuse: !noFusion);
-            var user = model.Self is null ? inputs : inputs[1..];
             arena = compiled.PlanFor(user).Memory.ArenaBytes;
             // Each thread keeps its output tensors as destinations, the zero-allocation way to call.
             makeRunner = () =>
@@ -112,9 +113,10 @@ public static class BenchCommand
             output.Out.WriteLine($"{Path.GetFileName(file)} on {backend.Device} ({runtime}, {Plural(threads, "thread")}, {Plural(callers, "caller")}): " +
                 $"median {median.ToString("F1", inv)} µs, min {latencies[0].ToString("F1", inv)} µs, max {latencies[^1].ToString("F1", inv)} µs over {latencies.Count} runs");
             output.Out.WriteLine($"allocated {allocated} bytes per run; arena {arena} bytes");
-            var steps = profile ? ProfileSteps(compiled!, model.Self is null ? inputs : inputs[1..]) : [];
+            var steps = profile ? ProfileSteps(compiled!, user) : [];
+            double stepsTotal = steps.Sum(s => s.Us);
             foreach (var (description, us) in steps.OrderByDescending(s => s.Us))
-                output.Out.WriteLine($"{us.ToString("F2", CultureInfo.InvariantCulture),9} µs {100 * us / steps.Sum(s => s.Us),5:F1}%  {OneLine(description)}");
+                output.Out.WriteLine($"{us.ToString("F2", CultureInfo.InvariantCulture),9} µs {100 * us / stepsTotal,5:F1}%  {OneLine(description)}");
             if (json)
             {
                 output.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>

@@ -130,7 +130,7 @@ internal static class ReductionKernels
                 long b = k * rows.Inner, best = b;
                 for (long j = b + 1; j < b + rows.Inner && !double.IsNaN(v[best]); j++)
                 {
-                    if (double.IsNaN(v[j]) || (max ? v[j] > v[best] : v[j] < v[best])) best = j;
+                    if (Beats(v[j], v[best], max)) best = j;
                 }
                 r[k] = v[best];
                 idx[k] = best - b;
@@ -144,13 +144,18 @@ internal static class ReductionKernels
             long b = k * rows.Inner, best = b;
             for (long j = b + 1; j < b + rows.Inner; j++)
             {
-                if (max ? vl[j] > vl[best] : vl[j] < vl[best]) best = j;
+                if (Beats(vl[j], vl[best], max)) best = j;
             }
             rl[k] = vl[best];
             idx[k] = best - b;
         }
         return new(StridedMathCopy.ToTensor(rl, x.DType, shape), StridedMathCopy.ToTensor(idx, DType.Int64, shape));
     }
+
+    /// <summary>Whether <paramref name="v"/> replaces the extreme so far: strictly beyond it (so the first extreme keeps its index), or NaN.</summary>
+    internal static bool Beats(double v, double best, bool max) => double.IsNaN(v) || (max ? v > best : v < best);
+
+    internal static bool Beats(long v, long best, bool max) => max ? v > best : v < best;
 
     private static void MaxMinDim(string op, ReadOnlySpan<IValue> i, Span<IValue> o, bool max)
     {

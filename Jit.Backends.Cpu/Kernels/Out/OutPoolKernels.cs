@@ -62,12 +62,10 @@ internal static class OutPoolKernels
                 float* src = xs + p * h * w, dst = ys + p * oh * ow;
                 for (long oy = 0; oy < oh; oy++)
                 {
-                    long y0 = oy * g.SH - g.PH, y1 = Math.Min(y0 + (g.KH - 1) * g.DH + 1, h);
-                    while (y0 < 0) y0 += g.DH;
+                    var (y0, y1) = MaxPoolWindow.Taps(oy, g.SH, g.PH, g.KH, g.DH, h);
                     for (long ox = 0; ox < ow; ox++)
                     {
-                        long x0 = ox * g.SW - g.PW, x1 = Math.Min(x0 + (g.KW - 1) * g.DW + 1, w);
-                        while (x0 < 0) x0 += g.DW;
+                        var (x0, x1) = MaxPoolWindow.Taps(ox, g.SW, g.PW, g.KW, g.DW, w);
                         float m = float.NegativeInfinity;
                         for (long yy = y0; yy < y1; yy += g.DH)
                         {

@@ -215,7 +215,7 @@ internal static class OutReductionKernels
         public readonly void Write(Tensor y, long i) => y.WriteLong(i, _acc ? 1 : 0);
     }
 
-    // The position of the first extreme; a NaN wins and ends the row, as the kernel's Extreme.
+    // The position of the first extreme; a NaN wins and ends the row: the kernel's rule (ReductionKernels.Beats).
     private struct ArgExtreme(bool max, bool floating) : IRowReducer
     {
         private double _best;
@@ -228,11 +228,11 @@ internal static class OutReductionKernels
             if (floating)
             {
                 double v = x.ReadDouble(i);
-                if (_index < 0 || double.IsNaN(v) || (max ? v > _best : v < _best)) (_best, _index) = (v, position);
+                if (_index < 0 || ReductionKernels.Beats(v, _best, max)) (_best, _index) = (v, position);
                 return !double.IsNaN(_best);
             }
             long l = x.ReadLong(i);
-            if (_index < 0 || (max ? l > _bestL : l < _bestL)) (_bestL, _index) = (l, position);
+            if (_index < 0 || ReductionKernels.Beats(l, _bestL, max)) (_bestL, _index) = (l, position);
             return true;
         }
 
