@@ -53,7 +53,7 @@ public sealed class TensorType : JitType
 
     /// <summary>The complete type of a concrete tensor, as PyTorch's profiling records it.</summary>
     public static TensorType FromTensor(Tensor t) =>
-        Create(t.DType, t.SizesArray(), t.StridesArray(), Runtime.Device.Cpu, false);
+        Create(t.DType, t.SizesArray(), t.StridesArray(), t.Device, false);
 
     public TensorType WithDType(DType? dtype) => Copy(dtype: dtype);
     public TensorType WithSizes(IReadOnlyList<ShapeSymbol?>? sizes) => Copy(sizes: sizes, clearStrides: true);

@@ -1,8 +1,12 @@
+using Jit.Runtime.Devices;
+
 namespace Jit.Runtime;
 
 /// <summary>
 /// A device backend: owns the device side (memory, compile, launch) and the kernels it implements.
-/// Created through <see cref="BackendRegistry"/>; disposed by whoever opened it.
+/// Created through <see cref="BackendRegistry"/>; disposed by whoever opened it. A host backend
+/// (the CPU) computes on host tensors directly and has no allocator; a device backend's kernels
+/// take and give tensors in its own memory, and enqueue their work on its queue.
 /// </summary>
 public interface IBackend : IDisposable
 {
@@ -18,4 +22,19 @@ public interface IBackend : IDisposable
     /// (<see cref="InterpretedFusedKernel"/>), and <c>jit run</c> does not fuse by default.
     /// </summary>
     IFusedKernelCompiler? FusedKernelCompiler => null;
+
+    /// <summary>Device memory; null for a host backend, whose tensors live in managed memory.</summary>
+    IDeviceAllocator? Allocator => null;
+
+    /// <summary>True when this backend's kernels compute on host tensors (no allocator, no queue).</summary>
+    bool IsHost => Allocator is null;
+
+    /// <summary>
+    /// The queue this backend's kernels enqueue on (in order; work is asynchronous until a
+    /// download or <see cref="IDeviceQueue.Synchronize"/>); null for a host backend.
+    /// </summary>
+    IDeviceQueue? Queue => null;
+
+    /// <summary>Fuse every lowerable op, single ones too: on a device an unfused op needs a kernel of its own anyway.</summary>
+    int MinFusionGroupSize => 4;
 }

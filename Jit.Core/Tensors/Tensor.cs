@@ -4,8 +4,10 @@ using Jit.Errors;
 namespace Jit.Tensors;
 
 /// <summary>
-/// A host tensor: dtype, sizes, strides (in elements) and a storage offset over a shared
-/// <see cref="TensorStorage"/>. Views (<see cref="AsStrided"/>) never copy.
+/// A tensor: dtype, sizes, strides (in elements) and a storage offset over a shared
+/// <see cref="TensorStorage"/> in host or device memory (<see cref="Device"/>). Views
+/// (<see cref="AsStrided"/>) never copy. Element accessors and spans work on host tensors only
+/// and throw <see cref="HostAccessException"/> on a device tensor (see <see cref="ToHost"/>).
 /// </summary>
 public sealed partial class Tensor
 {
@@ -19,6 +21,12 @@ public sealed partial class Tensor
     public ReadOnlySpan<long> Strides => _strides;
     public int Rank => _sizes.Length;
     public long NumElements { get; }
+
+    /// <summary>Where the data is: its storage's device (<see cref="Runtime.Device.Cpu"/> for host memory).</summary>
+    public Runtime.Device Device => Storage.Device;
+
+    /// <summary>True when the data is in host memory.</summary>
+    public bool IsHost => Storage.IsHost;
 
     public Tensor(TensorStorage storage, DType dtype, ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long storageOffset = 0)
     {

@@ -1,0 +1,44 @@
+using Jit.TensorExpr;
+
+namespace Jit.Codegen;
+
+/// <summary>
+/// A <see cref="TeKernel"/> rendered for a GPU-style device (OpenCL C today; CUDA and Vulkan use the
+/// same shape): one source text holding one entry point per <see cref="GpuStage"/>, run in order on
+/// one in-order queue. A kernel whose body has several top-level statements (a temporary computed,
+/// then read by the output loop) needs a device-wide barrier between them, which only a new launch
+/// gives, hence stages.
+/// <para>
+/// The argument order of every entry point (the launch ABI): for each buffer of
+/// <see cref="TeKernel.Inputs"/>, then <see cref="TeKernel.Outputs"/>, then <see cref="Temps"/>:
+/// a global pointer to its element type and a <c>long</c> element offset into it; then each of
+/// <see cref="TeKernel.Params"/> as a <c>long</c>, in order. Bool buffers are bytes (0 or 1).
+/// Float16 buffers are 16-bit storage (ushort) converted on load and store.
+/// </para>
+/// </summary>
+/// <param name="Kernel">The kernel as scheduled for the device (what was rendered).</param>
+/// <param name="Source">The program text, as the device's compiler takes it.</param>
+/// <param name="Stages">Launches in order.</param>
+/// <param name="Temps">Global temporaries the host allocates per launch (contiguous, sizes over the params).</param>
+public sealed record GpuProgram(TeKernel Kernel, string Source, IReadOnlyList<GpuStage> Stages, IReadOnlyList<TeBuffer> Temps);
+
+/// <summary>
+/// One launch of a <see cref="GpuProgram"/>: entry point <see cref="Entry"/>, work-groups of
+/// <see cref="LocalSize"/> work-items along axis 0. Every stage is written as grid-stride loops, so
+/// it is correct for any number of work-groups from 1 up: the host launches
+/// <c>min(ceil(Work / LocalSize), cap)</c> groups for <see cref="GpuStageKind.Elementwise"/> and
+/// <c>min(Work, cap)</c> for <see cref="GpuStageKind.GroupPerRow"/>, where <see cref="Work"/> is an
+/// expression over the kernel's params.
+/// </summary>
+public sealed record GpuStage(string Entry, GpuStageKind Kind, Expr Work, int LocalSize);
+
+/// <summary>How a stage spreads its work over work-items.</summary>
+public enum GpuStageKind
+{
+    /// <summary>One work-item per element of <see cref="GpuStage.Work"/>, grid-stride.</summary>
+    Elementwise,
+    /// <summary>One work-group per row (<see cref="GpuStage.Work"/> rows), its work-items combining the row in local memory.</summary>
+    GroupPerRow,
+    /// <summary>A single work-item runs the stage (a scalar or a statement with no parallel loop).</summary>
+    Single,
+}
