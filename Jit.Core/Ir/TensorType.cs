@@ -56,6 +56,12 @@ public sealed class TensorType : JitType
         Create(t.DType, t.SizesArray(), t.StridesArray(), t.Device, false);
 
     public TensorType WithDType(DType? dtype) => Copy(dtype: dtype);
+
+    /// <summary>This type on <paramref name="device"/>.</summary>
+    public TensorType WithDevice(Device device) => new()
+    {
+        DType = DType, Sizes = Sizes, Strides = Strides, Device = device, RequiresGrad = RequiresGrad, Undefined = Undefined,
+    };
     public TensorType WithSizes(IReadOnlyList<ShapeSymbol?>? sizes) => Copy(sizes: sizes, clearStrides: true);
 
     /// <summary>Drops every refinement: the plain <c>Tensor</c> type.</summary>

@@ -22,13 +22,21 @@ public sealed class CompiledModule : IDisposable
     private readonly IValue? _self;
     private readonly IValue?[] _defaults;
     private readonly CompiledModuleOptions _options;
+    // On a device: the host backend for folding and host steps (owned when opened here), and the uploaded weights.
+    private readonly IBackend? _host;
+    private readonly bool _ownsHost;
+    private readonly DeviceConstants? _constants;
     // Copy-on-write: readers scan without a lock; a miss plans under the lock and publishes a new array.
     private volatile StaticModule[] _plans = [];
     private volatile StaticModule[] _managedPlans = [];
     private volatile bool _disposed;
 
-    internal CompiledModule(Graph optimized, IBackend backend, bool ownsBackend, IValue? self, IValue?[] defaults, CompiledModuleOptions options)
+    private CompiledModule(Graph optimized, IBackend backend, bool ownsBackend, IValue? self, IValue?[] defaults, CompiledModuleOptions options,
+        IBackend? host, bool ownsHost)
     {
+        _host = host;
+        _ownsHost = ownsHost;
+        _constants = backend.Allocator is { } allocator ? new DeviceConstants(allocator) : null;
         Graph = optimized;
         _backend = backend;
         _ownsBackend = ownsBackend;
@@ -48,14 +56,27 @@ public sealed class CompiledModule : IDisposable
     internal static CompiledModule Create(Graph graph, IBackend backend, bool ownsBackend, JitModule? module, IValue? self,
         IValue?[] defaults, CompiledModuleOptions options)
     {
+        IBackend? host = null;
+        bool ownsHost = false;
         try
         {
+            if (!backend.IsHost)
+            {
+                host = options.Host;
+                if (host is null && options.Registry?.IsRegistered(DeviceKind.Cpu) == true)
+                {
+                    host = options.Registry.Open(Device.Cpu);
+                    ownsHost = true;
+                }
+            }
             var optimized = graph.Copy();
-            PassManager.FromSpec(options.Passes, options.PassOptions, new PassContext(module, backend)).Run(optimized);
-            return new CompiledModule(optimized, backend, ownsBackend, self, defaults, options);
+            // Constants fold on the host: the graph never holds device tensors.
+            PassManager.FromSpec(options.Passes, options.PassOptions, new PassContext(module, backend.IsHost ? backend : host)).Run(optimized);
+            return new CompiledModule(optimized, backend, ownsBackend, self, defaults, options, host, ownsHost);
         }
         catch
         {
+            if (ownsHost) host!.Dispose();
             if (ownsBackend) backend.Dispose();
             throw;
         }
@@ -86,6 +107,7 @@ public sealed class CompiledModule : IDisposable
         var runtime = plan.Rent();
         try
         {
+            runtime.KeepOutputsOnDevice = _options.DeviceOutputs;
             runtime.Run(inputs, outputs);
         }
         finally
@@ -133,7 +155,7 @@ public sealed class CompiledModule : IDisposable
             var plans = manageOutputs ? _managedPlans : _plans;
             foreach (var p in plans)
                 if (p.Signature.Matches(inputs)) return p;
-            var plan = StaticModule.Create(Graph, _backend, inputs, _self, manageOutputs, _options.MaxPooledRuntimes, _options.Fusion);
+            var plan = StaticModule.Create(Graph, _backend, inputs, _self, manageOutputs, _options.MaxPooledRuntimes, _options.Fusion, _host, _constants);
             var next = plans.Length >= _options.MaxPlans ? plans[1..] : plans;
             if (plans.Length >= _options.MaxPlans) plans[0].Dispose();
             next = [.. next, plan];
@@ -165,6 +187,8 @@ public sealed class CompiledModule : IDisposable
             _plans = [];
             _managedPlans = [];
         }
+        _constants?.Dispose();
+        if (_ownsHost) _host!.Dispose();
         if (_ownsBackend) _backend.Dispose();
     }
 }

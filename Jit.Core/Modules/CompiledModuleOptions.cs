@@ -27,6 +27,15 @@ public sealed class CompiledModuleOptions
     /// </summary>
     public bool Fusion { get; init; }
 
+    /// <summary>
+    /// On a device: the host backend that folds constants and runs, as explicit host steps, the ops the
+    /// device has no kernel for. Null: the registry's <c>cpu</c> backend when it has one.
+    /// </summary>
+    public IBackend? Host { get; init; }
+
+    /// <summary>On a device: return outputs as device tensors instead of downloading them to the host.</summary>
+    public bool DeviceOutputs { get; init; }
+
     /// <summary>Plans kept, one per input signature; past this the oldest plan is dropped (and re-planned if it comes back).</summary>
     public int MaxPlans { get; init; } = 64;
 }

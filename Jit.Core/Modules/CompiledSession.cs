@@ -30,6 +30,10 @@ public sealed class CompiledSession : IDisposable
         runtime.Run(inputs, outputs);
     }
 
-    /// <summary>Drops the session's runtimes and their arenas.</summary>
-    public void Dispose() => _runtimes = [];
+    /// <summary>Releases the session's runtimes and their arenas (device memory at once).</summary>
+    public void Dispose()
+    {
+        foreach (var r in _runtimes) r.Dispose();
+        _runtimes = [];
+    }
 }

@@ -17,11 +17,16 @@ public sealed class StaticModule : IDisposable
     private readonly StaticRuntime[] _pool;
     private int _pooled;
     private bool _disposed;
+    // Weights this plan uploaded itself (a plan made without a compiled module's shared constants).
+    private readonly DeviceConstants? _ownedConstants;
 
-    internal StaticModule(StaticModuleParts parts, int maxPooled)
+    internal StaticModule(StaticModuleParts parts, int maxPooled, DeviceConstants? ownedConstants = null)
     {
+        _ownedConstants = ownedConstants;
         Graph = parts.Graph;
-        Device = parts.Device;
+        Backend = parts.Backend;
+        Device = parts.Backend.Device;
+        HostStepNodes = parts.HostStepNodes;
         Signature = parts.Signature;
         ManagedOutputs = parts.ManagedOutputs;
         Memory = parts.Memory;
@@ -52,13 +57,39 @@ public sealed class StaticModule : IDisposable
     /// </summary>
     /// <param name="fuse">Fuse elementwise groups into kernels the backend compiles (where it has a
     /// fused-kernel compiler). A group the compiler gives an out-variant for writes into planned outputs.</param>
+    /// <param name="host">On a device backend: the host backend that folds constants and runs, as
+    /// explicit host steps, the tensor ops the device has no kernel for (see <see cref="HostStepNodes"/>).</param>
+    /// <param name="constants">On a device backend: the device copies of the weights, shared with other
+    /// plans (a compiled module's); null makes the plan upload and own its own.</param>
     public static StaticModule Create(Graph graph, IBackend backend, ReadOnlySpan<IValue> inputs, IValue? self = null,
-        bool manageOutputs = false, int maxPooledRuntimes = 16, bool fuse = false) =>
-        new(StaticModuleBuilder.Build(graph, backend, inputs, self, manageOutputs, fuse), maxPooledRuntimes);
+        bool manageOutputs = false, int maxPooledRuntimes = 16, bool fuse = false, IBackend? host = null, DeviceConstants? constants = null)
+    {
+        var owned = constants is null && backend.Allocator is { } allocator ? new DeviceConstants(allocator) : null;
+        try
+        {
+            return new(StaticModuleBuilder.Build(graph, backend, inputs, self, manageOutputs, fuse, host, constants ?? owned), maxPooledRuntimes, owned);
+        }
+        catch
+        {
+            owned?.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The graph this plan runs: specialized to <see cref="Signature"/>, every value's type complete where shapes are static.</summary>
     public Graph Graph { get; }
     public Device Device { get; }
+
+    /// <summary>The backend the plan runs on.</summary>
+    public IBackend Backend { get; }
+
+    /// <summary>
+    /// Tensor ops of this plan that run on the host because the device has no kernel for them (by
+    /// overload name, a fusion group as <c>prim::TensorExprGroup</c>), each with its copies: empty
+    /// on the host, and what <c>jit check</c> counts.
+    /// </summary>
+    public IReadOnlyList<string> HostStepNodes { get; }
+
     public InputSignature Signature { get; }
     public bool ManagedOutputs { get; }
     public MemoryPlan Memory { get; }
@@ -117,8 +148,13 @@ public sealed class StaticModule : IDisposable
         lock (_poolGate)
         {
             // A full pool (or a disposed plan) drops the runtime, and the GC takes its arena.
-            if (!_disposed && _pooled < _pool.Length) _pool[_pooled++] = runtime;
+            if (!_disposed && _pooled < _pool.Length)
+            {
+                _pool[_pooled++] = runtime;
+                return;
+            }
         }
+        runtime.Dispose();
     }
 
     /// <summary>Runtimes waiting in the pool.</summary>
@@ -127,15 +163,20 @@ public sealed class StaticModule : IDisposable
         get { lock (_poolGate) return _pooled; }
     }
 
-    /// <summary>Drops the pooled runtimes (their arenas go to the GC); the plan can no longer rent.</summary>
+    /// <summary>Releases the pooled runtimes' arenas (device memory at once) and the weights this plan uploaded; the plan can no longer rent.</summary>
     public void Dispose()
     {
+        StaticRuntime[] pooled;
         lock (_poolGate)
         {
+            if (_disposed) return;
             _disposed = true;
+            pooled = _pool[.._pooled];
             Array.Clear(_pool);
             _pooled = 0;
         }
+        foreach (var r in pooled) r.Dispose();
+        _ownedConstants?.Dispose();
     }
 
     public override string ToString() =>
@@ -160,8 +201,8 @@ internal sealed record OutputTuple(int Output, int[] ItemSlots);
 
 /// <summary>What the builder hands the plan.</summary>
 internal sealed record StaticModuleParts(
-    Graph Graph, Device Device, InputSignature Signature, bool ManagedOutputs, MemoryPlan Memory,
+    Graph Graph, IBackend Backend, InputSignature Signature, bool ManagedOutputs, MemoryPlan Memory,
     StaticStep[] Steps, IValue[] FrameTemplate, int[] InputSlots, int[] OutputSlots, OutputTuple?[] OutputTuples, int[] PlannedSlots,
     PrecomputedView[] Views, Destination[] Destinations, ReusedList[] ReusedLists, int[] TransientSlots,
     int MaxStepInputs, int MaxStepOutputs, int MaxCarried, OpKernel CopyKernel,
-    int OutVariantNodes, IReadOnlyList<string> KernelNodes);
+    int OutVariantNodes, IReadOnlyList<string> KernelNodes, IReadOnlyList<string> HostStepNodes);

@@ -17,6 +17,11 @@ internal sealed partial class StaticModuleBuilder
 {
     private readonly Graph _graph;
     private readonly IBackend _backend;
+    // Runs tensor ops the device has no kernel for (null where none was given, or the backend is the host).
+    private readonly IBackend? _host;
+    // The device copies of tensor constants (null on the host).
+    private readonly DeviceConstants? _constants;
+    private readonly List<string> _hostStepNodes = [];
     private readonly Dictionary<Value, int> _slots = [];
     private readonly List<IValue> _template = [];
     private readonly HashSet<Node> _outVariant = [];
@@ -24,13 +29,21 @@ internal sealed partial class StaticModuleBuilder
     private readonly List<string> _kernelNodes = [];
     private int _maxIn, _maxOut, _maxCarried;
 
-    private StaticModuleBuilder(Graph graph, IBackend backend)
+    private StaticModuleBuilder(Graph graph, IBackend backend, IBackend? host, DeviceConstants? constants)
     {
         _graph = graph;
         _backend = backend;
+        _host = backend.IsHost ? null : host;
+        _constants = constants;
     }
 
-    public static StaticModuleParts Build(Graph optimized, IBackend backend, ReadOnlySpan<IValue> inputs, IValue? self, bool manageOutputs, bool fuse)
+    /// <summary>
+    /// Plans <paramref name="optimized"/>. On a device backend, <paramref name="host"/> (a host
+    /// backend, such as the CPU) folds constants and runs the ops the device has no kernel for as
+    /// explicit host steps, and <paramref name="constants"/> holds the uploaded weights.
+    /// </summary>
+    public static StaticModuleParts Build(Graph optimized, IBackend backend, ReadOnlySpan<IValue> inputs, IValue? self, bool manageOutputs, bool fuse,
+        IBackend? host = null, DeviceConstants? constants = null)
     {
         var signature = InputSignature.Of(inputs);
         var full = new List<IValue>(inputs.Length + 1);
@@ -42,13 +55,13 @@ internal sealed partial class StaticModuleBuilder
         for (int i = 0; i < full.Count; i++)
             ValueTypes.Check(full[i], optimized.Inputs[i].Type, $"input {i} (%{optimized.Inputs[i].DisplayName})");
 
-        var graph = Specialize(optimized, full, backend, fuse);
-        var b = new StaticModuleBuilder(graph, backend);
+        if (!backend.IsHost && constants is null)
+            throw new JitRuntimeException($"a plan for device '{backend.Device}' needs a DeviceConstants for its weights");
+        var graph = Specialize(optimized, full, backend, fuse, backend.IsHost ? backend : host);
+        var b = new StaticModuleBuilder(graph, backend, host, constants);
         return b.Finish(signature, full, self is not null, manageOutputs);
     }
 
-    /// <summary>Ops a group must replace before the static runtime fuses it (see <see cref="Specialize"/>).</summary>
-    internal const int StaticMinFusionGroup = 4;
 
     /// <summary>
     /// A copy of the graph with complete types for these inputs, fused where the backend compiles
@@ -59,8 +72,9 @@ internal sealed partial class StaticModuleBuilder
     /// device checks in front of a fast path fold too and the path's ops become top-level steps
     /// that the memory planner can give planned outputs. Number inputs are constants of the plan
     /// (its signature fixes them), so loops whose trip counts follow from them and the sizes unroll.
+    /// Constant folding runs on <paramref name="folding"/> (the host), never on a device.
     /// </summary>
-    private static Graph Specialize(Graph optimized, List<IValue> inputs, IBackend backend, bool fuse)
+    private static Graph Specialize(Graph optimized, List<IValue> inputs, IBackend backend, bool fuse, IBackend? folding)
     {
         var graph = optimized.Copy();
         UseNumberInputsAsConstants(graph, inputs);
@@ -69,15 +83,17 @@ internal sealed partial class StaticModuleBuilder
         // With sizes and numbers known, small loops have known trip counts: unrolled, their bodies
         // become top-level steps the memory planner places (then fold again).
         if (new PassManager([new FoldDeviceQueries(backend.Device), new RemoveListMutation(), new Peephole(),
-                new ConstantPropagation(backend), new EliminateDeadCode(), new LoopUnrolling(), new RemoveListMutation(),
-                new Peephole(), new ConstantPropagation(backend), new EliminateDeadCode(), new FuseConvAddRelu()]).Run(graph))
+                new ConstantPropagation(folding), new EliminateDeadCode(), new LoopUnrolling(), new RemoveListMutation(),
+                new Peephole(), new ConstantPropagation(folding), new EliminateDeadCode(), new FuseConvAddRelu()]).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs);
-        // Fusion pays only where the backend compiles groups; the shapes are complete here. A compiled
-        // group still costs a few µs per call (binding, pinning, temporaries), more than two
-        // or three planned out-variant ops, so small groups stay unfused.
+        // Fusion pays only where the backend compiles groups; the shapes are complete here. On the CPU
+        // a compiled group still costs a few µs per call (binding, pinning, temporaries), more than
+        // two or three planned out-variant ops, so small groups stay unfused; on a device every
+        // lowerable op is a group, since an op needs a device kernel anyway (IBackend.MinFusionGroupSize).
         if (fuse && backend.FusedKernelCompiler is not null
-            && new TensorExprFuser(new TensorExprFuserOptions { MinGroupSize = StaticMinFusionGroup }).Run(graph))
+            && new TensorExprFuser(new TensorExprFuserOptions { MinGroupSize = backend.MinFusionGroupSize }).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs); // types the guards' fallback branches, and so the guarded Ifs' outputs
+        if (!backend.IsHost) PlaceOnDevice(graph, backend.Device);
         return graph;
     }
 
@@ -103,7 +119,8 @@ internal sealed partial class StaticModuleBuilder
         {
             foreach (var b in n.Blocks) Slots(b.Inputs);
             Slots(n.Outputs);
-            if (n.Kind == "prim::Constant") _template[Slot(n.Output())] = Constants.Evaluate(n);
+            if (n.Kind == "prim::Constant")
+                _template[Slot(n.Output())] = _constants is null ? Constants.Evaluate(n) : _constants.Upload(Constants.Evaluate(n));
         }
 
         foreach (var n in _graph.Block.Nodes)
@@ -137,9 +154,9 @@ internal sealed partial class StaticModuleBuilder
         var transient = Enumerable.Range(0, _template.Count).Where(i => !fixedSlots.Contains(i)).ToArray();
         if (!_backend.Kernels.TryGet("aten::copy_", out var copy))
             throw new JitSchemaException($"the static runtime needs aten::copy_ on device '{_backend.Device}'");
-        return new StaticModuleParts(_graph, _backend.Device, signature, manageOutputs, memory, steps, [.. _template],
+        return new StaticModuleParts(_graph, _backend, signature, manageOutputs, memory, steps, [.. _template],
             boundSelf ? inputSlots[1..] : inputSlots, Slots(outputs), outputTuples, plannedSlots, views, [.. destinations], [.. _reusedLists.Values], transient,
-            Math.Max(1, _maxIn), Math.Max(1, _maxOut), _maxCarried, copy, _outVariant.Count, _kernelNodes);
+            Math.Max(1, _maxIn), Math.Max(1, _maxOut), _maxCarried, copy, _outVariant.Count, _kernelNodes, _hostStepNodes);
     }
 
     private static bool IsStructural(Node n) =>
@@ -176,7 +193,8 @@ internal sealed partial class StaticModuleBuilder
     /// </summary>
     private PrecomputedView[] FindPrecomputedViews(MemoryPlan memory)
     {
-        if (memory.Tensors.Count == 0) return [];
+        // The probe runs the backend's kernels on a host arena: only a host backend can.
+        if (memory.Tensors.Count == 0 || !_backend.IsHost) return [];
         var probe = new IValue[_template.Count];
         _template.CopyTo(probe);
         var arena = new byte[memory.ArenaBytes];
@@ -269,9 +287,14 @@ internal sealed partial class StaticModuleBuilder
             {
                 var subgraph = n.GetAttribute(Jit.Ir.Text.IrPrinter.SubgraphAttribute)?.Value as Graph
                                ?? throw new JitRuntimeException($"{n.Kind} has no subgraph");
-                // Compiled once per plan; a group the compiler declines runs interpreted, as in the interpreter.
-                var groupKernel = _backend.FusedKernelCompiler?.TryCompile(subgraph) ?? InterpretedFusedKernel.Create(subgraph, _backend);
-                return new KernelStep(n, groupKernel, Slots(n.Inputs), Slots(n.Outputs));
+                // Compiled once per plan; a group the compiler declines runs interpreted, as in the interpreter
+                // (on a device: interpreted on the host, an explicit host step).
+                if (_backend.FusedKernelCompiler?.TryCompile(subgraph) is { } groupKernel)
+                    return new KernelStep(n, groupKernel, Slots(n.Inputs), Slots(n.Outputs));
+                if (_backend.IsHost) return new KernelStep(n, InterpretedFusedKernel.Create(subgraph, _backend), Slots(n.Inputs), Slots(n.Outputs));
+                if (_host is null) return new UnresolvedStep(n, new JitSchemaException($"no kernel for a fusion group on device '{_backend.Device}', and no host backend to run it"));
+                _hostStepNodes.Add(Interpreter.TensorExprGroupKind);
+                return HostStepFor(n, InterpretedFusedKernel.Create(subgraph, _host));
             }
         }
         if (_reusedLists.TryGetValue(n, out var list)) return new ReusedListStep(n, Slots(n.Inputs), list.Slot);
@@ -292,7 +315,69 @@ internal sealed partial class StaticModuleBuilder
             if (n.Outputs.Any(o => o.Type is TensorType)) _kernelNodes.Add(name);
             return new KernelStep(n, kernel, Slots(n.Inputs), Slots(n.Outputs));
         }
-        if (HostKernels.Table.TryGet(name, out kernel)) return new KernelStep(n, kernel, Slots(n.Inputs), Slots(n.Outputs));
-        return new UnresolvedStep(n, new JitSchemaException($"no kernel for {name} on device '{_backend.Device}'"));
+        if (_backend.IsHost)
+        {
+            if (HostKernels.Table.TryGet(name, out kernel)) return new KernelStep(n, kernel, Slots(n.Inputs), Slots(n.Outputs));
+            return new UnresolvedStep(n, new JitSchemaException($"no kernel for {name} on device '{_backend.Device}'"));
+        }
+        if (HostKernels.Table.TryGet(name, out kernel) || (_host is not null && _host.Kernels.TryGet(name, out kernel)))
+        {
+            if (!ReadsMetadataOnly(n)) _hostStepNodes.Add(name);
+            return HostStepFor(n, kernel);
+        }
+        return new UnresolvedStep(n, new JitSchemaException(
+            $"no kernel for {name} on device '{_backend.Device}'{(_host is null ? ", and no host backend to run it" : "")}"));
+    }
+
+    private HostStep HostStepFor(Node n, OpKernel hostKernel)
+    {
+        var written = new bool[n.Inputs.Count];
+        if (n.Kind != Interpreter.TensorExprGroupKind && TryOverloadName(n, out _))
+        {
+            var args = n.Schema.Arguments;
+            for (int i = 0; i < written.Length && i < args.Count; i++) written[i] = args[i].IsWrite;
+        }
+        return new HostStep(n, hostKernel, Slots(n.Inputs), Slots(n.Outputs), written, _backend.Allocator!, ReadsMetadataOnly(n));
+    }
+
+    /// <summary>
+    /// Ops that may need only sizes and strides of their tensors: views (a return aliasing an
+    /// argument, nothing written) and ops with no tensor result (size, dim). They run on the device
+    /// tensors themselves; an op that turns out to read data takes copies (see <see cref="HostStep"/>).
+    /// </summary>
+    private static bool ReadsMetadataOnly(Node n)
+    {
+        if (n.Kind == Interpreter.TensorExprGroupKind || !TryOverloadName(n, out _) || n.Schema.IsMutable) return false;
+        if (n.Outputs.All(o => !ContainsTensor(o.Type))) return true;
+        var ret = n.Schema.Returns;
+        return ret.Count == n.Outputs.Count && ret.All(r => (r.Alias ?? r.ElementAlias) is { IsWrite: false });
+    }
+
+    private static bool ContainsTensor(JitType t) => t switch
+    {
+        TensorType => true,
+        ListType l => ContainsTensor(l.Element),
+        TupleType tt => tt.Elements.Any(ContainsTensor),
+        OptionalType o => ContainsTensor(o.Element),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Every tensor value of a device plan is on the plan's device (inputs are uploaded at the
+    /// edge, constants once): the types say so, so that fusion guards check the real device.
+    /// </summary>
+    private static void PlaceOnDevice(Graph graph, Device device)
+    {
+        // Only types that name a device (the complete ones shape analysis recorded) change.
+        static JitType Place(JitType t, Device d) => t is TensorType { Device: not null } tt ? tt.WithDevice(d) : t;
+        foreach (var v in graph.Inputs) v.Type = Place(v.Type, device);
+        foreach (var n in graph.AllNodes())
+        {
+            foreach (var v in n.Outputs) v.Type = Place(v.Type, device);
+            foreach (var b in n.Blocks)
+                foreach (var v in b.Inputs) v.Type = Place(v.Type, device);
+            if (n.Kind == Interpreter.TypeCheckKind && n.GetAttribute("types")?.Value is JitType[] types)
+                for (int i = 0; i < types.Length; i++) types[i] = Place(types[i], device);
+        }
     }
 }

@@ -10,7 +10,7 @@ namespace Jit.Runtime.Static;
 /// <see cref="Run(ReadOnlySpan{IValue}, Span{IValue})"/> allocates nothing when every op has an
 /// out-variant. One thread at a time; many runtimes of one plan run concurrently.
 /// </summary>
-public sealed class StaticRuntime
+public sealed partial class StaticRuntime : IDisposable
 {
     private readonly IValue[] _loopScratch;
     // Per output, the tuple this runtime last returned there (managed outputs only: see ReturnTuple).
@@ -24,12 +24,14 @@ public sealed class StaticRuntime
         OutScratch = new IValue[module.MaxStepOutputs];
         _loopScratch = new IValue[module.MaxCarried];
         _lastTuples = new IValueTuple?[module.OutputCount];
-        Arena = AllocateArena(module.Memory.ArenaBytes);
+        var allocator = module.Backend.Allocator;
+        if (allocator is null) Arena = AllocateArena(module.Memory.ArenaBytes);
+        else if (module.Memory.ArenaBytes > 0) _deviceArena = allocator.Allocate(module.Memory.ArenaBytes);
         var planned = module.Memory.Tensors;
         for (int i = 0; i < planned.Count; i++)
         {
             var t = planned[i];
-            var storage = new TensorStorage(Arena.Slice((int)t.Offset, (int)t.Bytes));
+            var storage = _deviceArena is null ? new TensorStorage(Arena.Slice((int)t.Offset, (int)t.Bytes)) : new TensorStorage(_deviceArena, t.Offset, t.Bytes);
             Frame[module.PlannedSlots[i]] = new Tensor(storage, t.DType, t.Sizes, ShapeUtil.ContiguousStrides(t.Sizes));
         }
         foreach (var list in module.ReusedLists) Frame[list.Slot] = IValue.FromList(new IValueList(list.Element, []));
@@ -45,7 +47,7 @@ public sealed class StaticRuntime
 
     public StaticModule Module { get; }
 
-    /// <summary>This runtime's arena: every planned intermediate (and managed output) lives in it.</summary>
+    /// <summary>This runtime's arena on the host: every planned intermediate (and managed output) lives in it (empty on a device).</summary>
     public Memory<byte> Arena { get; }
 
     internal IValue[] Frame { get; }
@@ -95,6 +97,17 @@ public sealed class StaticRuntime
 
     private void Run(ReadOnlySpan<IValue> inputs, Span<IValue> outputs, Span<long> stepTicks)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!Module.Backend.IsHost)
+        {
+            RunOnDevice(inputs, outputs, stepTicks);
+            return;
+        }
+        RunPlan(inputs, outputs, stepTicks);
+    }
+
+    private void RunPlan(ReadOnlySpan<IValue> inputs, Span<IValue> outputs, Span<long> stepTicks)
+    {
         var m = Module;
         if (!m.Signature.Matches(inputs))
             throw new JitTypeException($"inputs {InputSignature.Of(inputs)} do not match the plan's signature {m.Signature}");
@@ -102,7 +115,7 @@ public sealed class StaticRuntime
             throw new JitTypeException($"the graph has {m.OutputCount} outputs but {outputs.Length} output slots were given");
         var frame = Frame;
         for (int i = 0; i < inputs.Length; i++) frame[m.InputSlots[i]] = inputs[i];
-        foreach (var d in m.Destinations) frame[d.Slot] = GivenDestination(outputs, d) ?? Tensor.Empty(d.DType, d.Sizes);
+        foreach (var d in m.Destinations) frame[d.Slot] = GivenDestination(outputs, d) ?? NewDestination(d);
         try
         {
             StaticStep.RunAll(m.Steps, this, stepTicks);
@@ -137,7 +150,7 @@ public sealed class StaticRuntime
     }
 
     // The caller's tensor for a destination (an output, or an item of a tuple output), checked; null where none is given.
-    private static Tensor? GivenDestination(Span<IValue> outputs, Destination d)
+    private Tensor? GivenDestination(Span<IValue> outputs, Destination d)
     {
         if (d.Output < 0) return null;
         var given = outputs[d.Output];
@@ -148,6 +161,7 @@ public sealed class StaticRuntime
         }
         if (!given.IsTensor) return null;
         var t = given.AsTensor;
+        if (t.Device != Module.Device) return null; // a host tensor for a device plan's output receives a download at the end
         if (t.DType != d.DType || !t.Sizes.SequenceEqual(d.Sizes) || !t.IsContiguous)
             throw new JitShapeException(
                 $"output {d.Output}{(d.Item >= 0 ? $" item {d.Item}" : "")}: the tensor given for it is {t.DType.PythonName()}{ShapeUtil.Format(t.Sizes)}{(t.IsContiguous ? "" : " (not contiguous)")}, " +

@@ -1,0 +1,95 @@
+using Jit.Errors;
+using Jit.Runtime.Devices;
+using Jit.Tensors;
+
+namespace Jit.Runtime.Static;
+
+// A runtime of a device plan: one device arena, inputs uploaded and outputs downloaded at the
+// plan's edges (or device tensors passed through), output buffers kept between runs.
+public sealed partial class StaticRuntime
+{
+    private readonly DeviceBuffer? _deviceArena;
+    // Per input: the device buffer a host input is uploaded into, reused while it is big enough.
+    private DeviceBuffer?[]? _inputBuffers;
+    // Per destination: the device tensor an output is computed into before it is downloaded.
+    private Tensor?[]? _deviceDestinations;
+    private bool _disposed;
+
+    /// <summary>
+    /// A device plan's run: host tensor inputs go up (device tensors of this device pass as they
+    /// are), the plan runs on the device, and every device tensor among the outputs comes down,
+    /// into the caller's host tensor where one was given, unless the caller gave a device tensor
+    /// or <see cref="KeepOutputsOnDevice"/> is set.
+    /// </summary>
+    private void RunOnDevice(ReadOnlySpan<IValue> inputs, Span<IValue> outputs, Span<long> stepTicks)
+    {
+        var m = Module;
+        var allocator = m.Backend.Allocator!;
+        var onDevice = new IValue[inputs.Length];
+        _inputBuffers ??= new DeviceBuffer?[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++) onDevice[i] = Upload(inputs[i], i, allocator);
+        // Host tensors given for outputs receive downloads; the plan itself sees None there.
+        var given = outputs.ToArray();
+        for (int i = 0; i < outputs.Length; i++)
+            if (DeviceTransfer.HasHostTensor(outputs[i])) outputs[i] = default;
+        RunPlan(onDevice, outputs, stepTicks);
+        if (KeepOutputsOnDevice) return;
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (given[i].IsTensor && given[i].AsTensor.IsHost && outputs[i].IsTensor && !outputs[i].AsTensor.IsHost)
+            {
+                DeviceTransfer.Download(outputs[i].AsTensor, given[i].AsTensor);
+                outputs[i] = given[i];
+            }
+            else outputs[i] = DeviceTransfer.ToHost(outputs[i]);
+        }
+    }
+
+    /// <summary>Return device tensors as they are instead of downloading them (the C# API's device outputs).</summary>
+    public bool KeepOutputsOnDevice { get; set; }
+
+    private IValue Upload(IValue value, int index, IDeviceAllocator allocator)
+    {
+        if (!value.IsTensor) return DeviceTransfer.HasHostTensor(value) ? DeviceTransfer.ToDevice(value, allocator) : value;
+        var t = value.AsTensor;
+        if (!t.IsHost)
+        {
+            if (t.Device != Module.Device)
+                throw new JitRuntimeException($"input {index} is on device '{t.Device}', but the plan runs on '{Module.Device}'");
+            return value;
+        }
+        var (offset, length) = t.ByteExtent();
+        var buffer = _inputBuffers![index];
+        if (buffer is null || buffer.ByteLength < length)
+        {
+            buffer?.Dispose();
+            _inputBuffers[index] = buffer = allocator.Allocate(Math.Max(length, 1));
+        }
+        buffer.Write(0, t.Storage.Bytes.Span.Slice((int)offset, (int)length));
+        var storage = new TensorStorage(buffer, 0, buffer.ByteLength);
+        return new Tensor(storage, t.DType, t.Sizes, t.Strides, t.StorageOffset - offset / t.DType.ElementSize());
+    }
+
+    // An output a caller gave no tensor for: on a device the runtime keeps one per destination (its
+    // result is downloaded at the end), on the host a fresh tensor is the result.
+    private Tensor NewDestination(Destination d)
+    {
+        if (Module.Backend.Allocator is not { } allocator) return Tensor.Empty(d.DType, d.Sizes);
+        var all = Module.Destinations;
+        _deviceDestinations ??= new Tensor?[all.Length];
+        int k = Array.IndexOf(all, d);
+        // Kept only where the result is always downloaded; device outputs must not be overwritten by the next run.
+        if (KeepOutputsOnDevice || k < 0) return Tensor.EmptyOn(allocator, d.DType, d.Sizes);
+        return _deviceDestinations[k] ??= Tensor.EmptyOn(allocator, d.DType, d.Sizes);
+    }
+
+    /// <summary>Releases this runtime's device memory at once (its arena, input and output buffers).</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _deviceArena?.Dispose();
+        foreach (var b in _inputBuffers ?? []) b?.Dispose();
+        foreach (var t in _deviceDestinations ?? []) t?.Storage.Buffer?.Dispose();
+    }
+}
