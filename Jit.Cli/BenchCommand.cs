@@ -69,7 +69,7 @@ public static class BenchCommand
         var inputs = model.ReadInputs(inputPaths);
         // What a compiled module takes: a bound self is not an input.
         var user = model.Self is null ? inputs : inputs[1..];
-        var registry = new BackendRegistry().AddCpu();
+        var registry = CliBackends.Registry();
         using var backend = registry.Open(device);
 
         long arena = 0;
@@ -86,7 +86,7 @@ public static class BenchCommand
         }
         else
         {
-            compiled = RunCommand.Compile(model, backend, fuse: !noFusion);
+            compiled = CliBackends.Compile(model, backend, fuse: !noFusion);
             arena = compiled.PlanFor(user).Memory.ArenaBytes;
             // Each thread keeps its output tensors as destinations, the zero-allocation way to call.
             makeRunner = () =>

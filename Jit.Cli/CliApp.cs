@@ -13,6 +13,7 @@ public static class CliApp
             RunCommand.Create(output),
             BenchCommand.Create(output),
             InspectCommand.Create(output),
+            CheckCommand.Create(output),
             OpsCommand.Create(output),
             FuzzCommand.Create(output),
         };

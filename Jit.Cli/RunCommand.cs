@@ -35,7 +35,7 @@ public static class RunCommand
         var model = ModelFile.Load(file);
         var inputs = model.ReadInputs(inputPaths);
 
-        var registry = new BackendRegistry().AddCpu();
+        var registry = CliBackends.Registry();
         using var backend = registry.Open(device);
         var results = interpreter ? RunInterpreted(model, backend, inputs, fuse: !noFusion) : RunStatic(model, backend, inputs, fuse: !noFusion);
         var result = results.Length == 1 ? results[0] : IValue.FromTuple(results);
@@ -68,14 +68,8 @@ public static class RunCommand
     /// <summary>The static runtime: the optimized graph, planned for these inputs (<paramref name="inputs"/> include a bound self).</summary>
     internal static IValue[] RunStatic(ModelFile model, IBackend backend, IValue[] inputs, bool fuse)
     {
-        using var compiled = Compile(model, backend, fuse);
+        using var compiled = CliBackends.Compile(model, backend, fuse);
         return compiled.Run(model.Self is null ? inputs : inputs[1..]);
-    }
-
-    internal static Jit.Modules.CompiledModule Compile(ModelFile model, IBackend backend, bool fuse)
-    {
-        var options = new Jit.Modules.CompiledModuleOptions { Fusion = fuse };
-        return model.Module is { } module ? module.Compile(backend, options) : Jit.Modules.CompiledModule.Create(model.Graph, backend, model.Self, options);
     }
 
     private static string Describe(IValue v) => v.Tag switch

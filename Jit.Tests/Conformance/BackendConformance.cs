@@ -1,0 +1,71 @@
+using Jit.Backends.Cpu;
+using Jit.Modules;
+using Jit.Tests.Models;
+using Jit.Runtime;
+using Jit.Runtime.Static;
+using Jit.Tests.Testing;
+using Xunit;
+
+namespace Jit.Tests.Conformance;
+
+/// <summary>
+/// One conformance suite, run on every backend (IREE's CTS): every PyTorch-computed op case, as a
+/// one-op graph through the static runtime (fused, so on a device each op is a device kernel), and
+/// every model fixture, compared with PyTorch's outputs at the CPU tests' tolerances. A subclass per
+/// backend opens it (or says why it cannot, and the tests skip) and lists what it does not support,
+/// each with its reason. On a device, tensor ops with no device kernel run as host steps.
+/// </summary>
+public abstract class BackendConformance
+{
+    private static readonly Lazy<IReadOnlyList<OpCase>> Cases = new(() =>
+        [.. OpCaseFile.Load("math"), .. OpCaseFile.Load("coverage"), .. OpCaseFile.Load("shape")]);
+
+    protected static readonly CpuBackend Host = new(Device.Cpu);
+
+    /// <summary>The backend under test, shared by the suite; null (with <see cref="UnavailableReason"/>) when this machine has none.</summary>
+    protected abstract IBackend? Backend { get; }
+
+    protected virtual string UnavailableReason => "";
+
+    /// <summary>Op overloads (or case descriptions) this backend does not support, each with the reason.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Unsupported => new Dictionary<string, string>();
+
+    /// <summary>Model fixtures this backend does not run, each with the reason.</summary>
+    protected virtual IReadOnlyDictionary<string, string> UnsupportedModels => new Dictionary<string, string>();
+
+    public static IEnumerable<object[]> CaseRows() => OpCaseRunner.Rows(Cases);
+
+    public static TheoryData<string> ModelNames() => new(ModelFixture.Names());
+
+    /// <summary>Runs op case <paramref name="index"/> (nothing to check where the backend lists it as unsupported).</summary>
+    protected void RunCase(int index, string description)
+    {
+        var backend = RequireBackend();
+        var c = Cases.Value[index];
+        if (Unsupported.ContainsKey(c.Op) || Unsupported.ContainsKey(description)) return;
+        var (graph, inputs) = SingleOpGraph.Build(c.Op, c.Inputs, c.Outputs.Length);
+        using var plan = StaticModule.Create(graph, backend, inputs, fuse: true, host: Host);
+        var outputs = plan.Rent().Run(inputs);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            var (rtol, atol) = OpCaseTolerance.For(c.Op, c.Outputs[i]);
+            ValueAssert.Close(c.Outputs[i], outputs[i], rtol, atol, $"{description} on {backend.Device} output {i}");
+        }
+    }
+
+    /// <summary>Runs model fixture <paramref name="name"/> on input0.npy…; returns the plan's host steps, or null when skipped.</summary>
+    protected IReadOnlyList<string>? RunModel(string name)
+    {
+        var backend = RequireBackend();
+        if (UnsupportedModels.ContainsKey(name)) return null;
+        var f = ModelFixture.Get(name);
+        var module = JitModule.Load(f.ModelPath);
+        var inputs = f.Inputs(module);
+        using var compiled = module.Compile(backend, new CompiledModuleOptions { Fusion = true, Host = Host });
+        f.AssertMatches(compiled.Forward(inputs));
+        return compiled.PlanFor(inputs).HostStepNodes;
+    }
+
+    private IBackend RequireBackend() =>
+        Backend ?? throw new InvalidOperationException("the backend is unavailable: " + UnavailableReason);
+}
