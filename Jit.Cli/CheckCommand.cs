@@ -54,7 +54,7 @@ public static class CheckCommand
                 int hostSteps = compiled.PlanFor(user).HostStepNodes.Count;
                 double median = MedianUs(() => compiled.Run(user));
                 allPass &= pass;
-                output.Out.WriteLine($"{device,-10} {abs.ToString("E2", inv),12} {rel.ToString("E2", inv),12} {(pass ? "pass" : "FAIL"),-6} {hostSteps,10} {median.ToString("F1", inv),11}");
+                output.Out.WriteLine($"{device,-10} {abs.ToString("0.00e+00", inv),12} {rel.ToString("0.00e+00", inv),12} {(pass ? "pass" : "FAIL"),-6} {hostSteps,10} {median.ToString("F1", inv),11}");
                 if (hostSteps > 0) output.Out.WriteLine($"{"",-10} host steps: {string.Join(", ", compiled.PlanFor(user).HostStepNodes)}");
             }
             catch (Errors.JitException e)

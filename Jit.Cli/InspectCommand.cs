@@ -33,10 +33,26 @@ public static class InspectCommand
         var inputs = new Option<string[]>("--input", "-i") { Description = ".npy file for the next graph input (repeat, in order), for --shapes" };
         var count = new Option<bool>("--count") { Description = "print only the number of tensor ops (aten:: nodes producing tensors)" };
         var fusion = new Option<bool>("--fusion") { Description = "fuse tensor expressions after the passes (default pipeline if --passes is not given) and print each fusion group's subgraph" };
-        var command = new Command("inspect", "print a model's graph, optionally optimized, fused and shape-annotated") { file, passes, shapes, inputs, count, fusion };
-        command.SetAction(r => output.Guard(() =>
-            Execute(output, r.GetValue(file)!, r.GetValue(passes), r.GetValue(shapes), r.GetValue(inputs) ?? [], r.GetValue(count), r.GetValue(fusion))));
+        var plan = new Option<bool>("--plan") { Description = "print the static runtime's plan for --device and the --input files: one step per line, [host] where a device runs an op on the host" };
+        var device = new Option<string>("--device", "-d") { Description = "device for --plan: cpu, cuda[:N], opencl[:N] or vulkan[:N]", DefaultValueFactory = _ => "cpu" };
+        var command = new Command("inspect", "print a model's graph, optionally optimized, fused and shape-annotated, or its static plan on a device")
+            { file, passes, shapes, inputs, count, fusion, plan, device };
+        command.SetAction(r => output.Guard(() => r.GetValue(plan)
+            ? PrintPlan(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [])
+            : Execute(output, r.GetValue(file)!, r.GetValue(passes), r.GetValue(shapes), r.GetValue(inputs) ?? [], r.GetValue(count), r.GetValue(fusion))));
         return command;
+    }
+
+    private static int PrintPlan(CliOutput output, string file, string deviceText, string[] inputPaths)
+    {
+        var model = ModelFile.Load(file);
+        var inputs = model.ReadInputs(inputPaths);
+        using var backend = CliBackends.Registry().Open(Device.Parse(deviceText));
+        using var compiled = CliBackends.Compile(model, backend, fuse: true);
+        var plan = compiled.PlanFor(model.Self is null ? inputs : inputs[1..]);
+        output.Out.WriteLine($"# plan on {backend.Device}: {plan.PlanLines.Count} steps, {plan.HostStepNodes.Count} tensor ops on the host, arena {plan.Memory.ArenaBytes} bytes");
+        foreach (var line in plan.PlanLines) output.Out.WriteLine(line.ReplaceLineEndings(" "));
+        return 0;
     }
 
     private static int Execute(CliOutput output, string file, string? passSpec, bool shapes, string[] inputPaths, bool count, bool fusion)

@@ -101,6 +101,12 @@ public sealed class StaticModule : IDisposable
     /// <summary>The top-level steps in run order, each as its node (what <see cref="StaticRuntime.RunProfiled"/> times).</summary>
     public IReadOnlyList<string> StepDescriptions => [.. Steps.Select(s => s.Description)];
 
+    /// <summary>
+    /// The top-level steps as <c>jit inspect --plan</c> prints them: each node, marked <c>[host]</c>
+    /// where a device plan runs it on the host with its copies.
+    /// </summary>
+    public IReadOnlyList<string> PlanLines => [.. Steps.Select(s => (s is HostStep ? "[host] " : "") + s.Description)];
+
     public int InputCount => InputSlots.Length;
     public int OutputCount => OutputSlots.Length;
 
