@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Jit.Backends.Cpu;
+using Jit.Backends.OpenCL;
 using Jit.Backends.Cpu.Kernels;
 using Jit.Errors;
 using Jit.Runtime;
@@ -69,7 +70,7 @@ public static class BenchCommand
         var inputs = model.ReadInputs(inputPaths);
         // What a compiled module takes: a bound self is not an input.
         var user = model.Self is null ? inputs : inputs[1..];
-        var registry = new BackendRegistry().AddCpu();
+        var registry = new BackendRegistry().AddCpu().AddOpenCL();
         using var backend = registry.Open(device);
 
         long arena = 0;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Jit.Backends.Cpu;
+using Jit.Backends.OpenCL;
 using Jit.Errors;
 using Jit.Passes;
 using Jit.Runtime;
@@ -35,7 +36,7 @@ public static class RunCommand
         var model = ModelFile.Load(file);
         var inputs = model.ReadInputs(inputPaths);
 
-        var registry = new BackendRegistry().AddCpu();
+        var registry = new BackendRegistry().AddCpu().AddOpenCL();
         using var backend = registry.Open(device);
         var results = interpreter ? RunInterpreted(model, backend, inputs, fuse: !noFusion) : RunStatic(model, backend, inputs, fuse: !noFusion);
         var result = results.Length == 1 ? results[0] : IValue.FromTuple(results);
