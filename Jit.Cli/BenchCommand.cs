@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Jit.Backends.Cpu;
+using Jit.Backends.OpenCL;
 using Jit.Backends.Cpu.Kernels;
 using Jit.Errors;
 using Jit.Runtime;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Jit.Backends.Cpu;
+using Jit.Backends.OpenCL;
 using Jit.Errors;
 using Jit.Passes;
 using Jit.Runtime;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs the Debian packages the tests use when they are missing:
-# flatc (FlatBuffers fixtures) and PyTorch 1.13 (the oracle for round-trip checks). Tests that
+# flatc (FlatBuffers fixtures), PyTorch 1.13 (the oracle for round-trip checks) and an OpenCL
+# runtime (the ICD loader libOpenCL.so.1 with PoCL's CPU device, clinfo to inspect it). Tests that
 # need a missing tool skip with a message saying so; everything else runs on committed fixtures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,9 @@ cd "$(dirname "$0")/.."
 need=()
 command -v flatc >/dev/null 2>&1 || need+=(flatbuffers-compiler)
 /usr/bin/python3 -c "import torch, numpy" >/dev/null 2>&1 || need+=(python3-torch python3-numpy)
+for pkg in ocl-icd-libopencl1 pocl-opencl-icd clinfo; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -1,9 +1,8 @@
 using Jit.Errors;
 using Jit.Runtime;
-using Jit.TensorExpr;
 using Jit.Tensors;
 
-namespace Jit.Backends.Cpu.Codegen;
+namespace Jit.TensorExpr;
 
 /// <summary>
 /// How a compiled kernel's params are found and its buffers' sizes and strides computed, worked out
@@ -20,12 +19,14 @@ internal sealed class TeParamBinding
     private readonly ParamExpr[][] _sizes;
     private readonly ParamExpr[][] _strides;
     private readonly TeKernel _kernel;
+    private readonly Dictionary<Var, int> _slots;
 
     public TeParamBinding(TeKernel kernel, IReadOnlyList<TeBuffer> temps)
     {
         _kernel = kernel;
         var slots = new Dictionary<Var, int>();
         for (int k = 0; k < kernel.Params.Count; k++) slots[kernel.Params[k]] = k;
+        _slots = slots;
         var buffers = kernel.Inputs.Concat(kernel.Outputs).Concat(temps).ToArray();
         _sources = Enumerable.Repeat((-1, 0, false), kernel.Params.Count).ToArray();
         int bound = kernel.Inputs.Count + kernel.Outputs.Count;
@@ -44,7 +45,13 @@ internal sealed class TeParamBinding
     }
 
     /// <summary>A size or stride expression over the param values.</summary>
-    private delegate long ParamExpr(ReadOnlySpan<long> prms);
+    public delegate long ParamExpr(ReadOnlySpan<long> prms);
+
+    /// <summary>
+    /// Any integer expression over the kernel's params (a GPU stage's work count, say) as a
+    /// delegate over the param values; one it cannot evaluate fails when called, not here.
+    /// </summary>
+    public ParamExpr CompileExpr(Expr e) => Compile(e, _slots);
 
     public int ParamCount => _sources.Length;
 

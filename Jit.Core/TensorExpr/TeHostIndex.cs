@@ -1,7 +1,6 @@
 using Jit.Errors;
-using Jit.TensorExpr;
 
-namespace Jit.Backends.Cpu.Codegen;
+namespace Jit.TensorExpr;
 
 /// <summary>Evaluates size and stride expressions on the host (output and temporary shapes), with the IR's integer semantics.</summary>
 internal static class TeHostIndex
@@ -24,8 +23,8 @@ internal static class TeHostIndex
         BinaryOp.Add => p + q,
         BinaryOp.Sub => p - q,
         BinaryOp.Mul => p * q,
-        BinaryOp.Div => TeScalarOps.DivI(p, q),
-        BinaryOp.Mod => TeScalarOps.ModI(p, q),
+        BinaryOp.Div => ScalarMath.Binary(BinaryOp.Div, Jit.Tensors.DType.Int64, Scalar.Of(p), Scalar.Of(q)).I,
+        BinaryOp.Mod => ScalarMath.Binary(BinaryOp.Mod, Jit.Tensors.DType.Int64, Scalar.Of(p), Scalar.Of(q)).I,
         BinaryOp.Min => Math.Min(p, q),
         BinaryOp.Max => Math.Max(p, q),
         BinaryOp.Eq => p == q ? 1 : 0,

@@ -1,0 +1,199 @@
+using Jit.Backends.OpenCL.Native;
+using Jit.Codegen;
+using Jit.Errors;
+using Jit.Runtime;
+using Jit.Runtime.Devices;
+using Jit.TensorExpr;
+using Jit.Tensors;
+
+namespace Jit.Backends.OpenCL;
+
+/// <summary>
+/// A <see cref="GpuProgram"/> built for one <see cref="OpenCLBackend"/>, launched on tensors in its
+/// memory. Params are read off the bound tensors as <see cref="TeEvaluator"/> infers them (or given
+/// by name); every tensor is checked against its buffer's sizes and strides; each launch allocates
+/// the program's temporaries and releases them once enqueued (OpenCL frees them after the commands
+/// using them finish). Arguments follow the ABI of <see cref="GpuProgram"/>. Launches are
+/// asynchronous on the queue given (the backend's default queue when none). Thread-safe.
+/// </summary>
+public sealed class CompiledGpuProgram
+{
+    private readonly OpenCLBackend _backend;
+    private readonly OpenCLProgram _built;
+    private readonly TeParamBinding _binding;
+    private readonly TeParamBinding.ParamExpr[] _work;
+
+    internal CompiledGpuProgram(OpenCLBackend backend, GpuProgram program, OpenCLProgram built)
+    {
+        _backend = backend;
+        _built = built;
+        Program = program;
+        _binding = new TeParamBinding(program.Kernel, program.Temps);
+        _work = [.. program.Stages.Select(s => _binding.CompileExpr(s.Work))];
+        foreach (var s in program.Stages)
+            if (s.LocalSize < 1 || s.LocalSize > backend.Info.MaxWorkGroupSize)
+                throw new JitDeviceException(backend.Device.ToString(),
+                    $"kernel {Kernel.Name}: stage {s.Entry} asks for work-groups of {s.LocalSize}; the device allows 1 to {backend.Info.MaxWorkGroupSize}");
+    }
+
+    public GpuProgram Program { get; }
+
+    public TeKernel Kernel => Program.Kernel;
+
+    /// <summary>True when the program's binary came from the disk cache.</summary>
+    public bool LoadedFromDisk => _built.LoadedFromDisk;
+
+    /// <summary>
+    /// Launches writing into <paramref name="outputs"/> (device tensors whose layout matches the
+    /// kernel's output strides). Every input is a device tensor of this backend; a number must have
+    /// been made a 0-dim device tensor already.
+    /// </summary>
+    public void RunInto(ReadOnlySpan<IValue> inputs, ReadOnlySpan<IValue> outputs, OpenCLQueue? queue = null, IReadOnlyDictionary<string, long>? parameters = null)
+    {
+        CheckCounts(inputs.Length, outputs.Length);
+        int count = _binding.ParamCount;
+        Span<long> prms = count <= 16 ? stackalloc long[16] : new long[count];
+        prms = prms[..count];
+        _binding.Bind(inputs, outputs, parameters, prms);
+        Execute(inputs, outputs, prms, queue ?? _backend.DefaultQueue);
+    }
+
+    /// <summary>
+    /// Launches with new contiguous outputs (sizes from the kernel's output size expressions, memory
+    /// from the backend's allocator) and returns them.
+    /// </summary>
+    public IValue[] Run(ReadOnlySpan<IValue> inputs, OpenCLQueue? queue = null, IReadOnlyDictionary<string, long>? parameters = null)
+    {
+        CheckCounts(inputs.Length, Kernel.Outputs.Count);
+        var prms = new long[_binding.ParamCount];
+        _binding.Bind(inputs, [], parameters, prms);
+        var outputs = new IValue[Kernel.Outputs.Count];
+        try
+        {
+            for (int i = 0; i < outputs.Length; i++) outputs[i] = Allocate(inputs.Length + i, Kernel.Outputs[i], prms);
+            Execute(inputs, outputs, prms, queue ?? _backend.DefaultQueue);
+        }
+        catch
+        {
+            foreach (var o in outputs)
+                if (o.IsTensor) o.AsTensor.Storage.Buffer?.Dispose();
+            throw;
+        }
+        return outputs;
+    }
+
+    /// <summary><see cref="Run(ReadOnlySpan{IValue}, OpenCLQueue?, IReadOnlyDictionary{string, long}?)"/> on tensors.</summary>
+    public Tensor[] Run(IReadOnlyList<Tensor> inputs, OpenCLQueue? queue = null, IReadOnlyDictionary<string, long>? parameters = null) =>
+        [.. Run(Values(inputs), queue, parameters).Select(v => v.AsTensor)];
+
+    /// <summary><see cref="RunInto"/> on tensors.</summary>
+    public void Run(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs, OpenCLQueue? queue = null, IReadOnlyDictionary<string, long>? parameters = null) =>
+        RunInto(Values(inputs), Values(outputs), queue, parameters);
+
+    private static IValue[] Values(IReadOnlyList<Tensor> tensors) => [.. tensors.Select(IValue.FromTensor)];
+
+    private void CheckCounts(int inputs, int outputs)
+    {
+        if (inputs != Kernel.Inputs.Count)
+            throw new JitRuntimeException($"kernel {Kernel.Name} takes {Kernel.Inputs.Count} inputs, got {inputs}");
+        if (outputs != Kernel.Outputs.Count)
+            throw new JitRuntimeException($"kernel {Kernel.Name} has {Kernel.Outputs.Count} outputs, got {outputs}");
+    }
+
+    private IValue Allocate(int index, TeBuffer b, long[] prms)
+    {
+        var sizes = new long[b.Rank];
+        var strides = new long[b.Rank];
+        for (int d = 0; d < b.Rank; d++)
+        {
+            sizes[d] = _binding.Size(index, d, prms);
+            strides[d] = _binding.Stride(index, d, prms);
+        }
+        var buffer = _backend.Allocator.Allocate(Math.Max(Extent(index, b, prms), 1) * b.DType.ElementSize());
+        return new Tensor(new TensorStorage(buffer), b.DType, sizes, strides);
+    }
+
+    // Elements from the buffer's first to one past its last under its sizes and strides.
+    private long Extent(int index, TeBuffer b, ReadOnlySpan<long> prms)
+    {
+        long span = 1;
+        for (int d = 0; d < b.Rank; d++)
+        {
+            long size = _binding.Size(index, d, prms), stride = _binding.Stride(index, d, prms);
+            if (size < 0) throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} has a negative size in dim {d}");
+            if (size == 0) return 0;
+            if (stride < 0) throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} has a negative stride");
+            span = checked(span + (size - 1) * stride);
+        }
+        return span;
+    }
+
+    private void Check(int index, TeBuffer b, IValue v, ReadOnlySpan<long> prms, Span<KernelArg> args)
+    {
+        if (!v.IsTensor)
+            throw new JitRuntimeException(
+                $"kernel {Kernel.Name}: buffer {b.Name} needs a tensor on '{_backend.Device}', got a {v.TagName} (numbers go up as 0-dim tensors first)");
+        var t = v.AsTensor;
+        if (t.DType != b.DType)
+            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} is {b.DType.PythonName()}, tensor is {t.DType.PythonName()}");
+        if (t.Rank != b.Rank)
+            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} has rank {b.Rank}, tensor {t} has rank {t.Rank}");
+        for (int d = 0; d < b.Rank; d++)
+        {
+            long size = _binding.Size(index, d, prms), stride = _binding.Stride(index, d, prms);
+            // A dim of size 0 or 1 is only read at index 0 (or never), so its stride is irrelevant.
+            if (size != t.Sizes[d] || (size > 1 && stride != t.Strides[d]))
+                throw new JitRuntimeException(
+                    $"kernel {Kernel.Name}: buffer {b.Name} dim {d}: size {size} stride {stride} does not match tensor sizes [{string.Join(", ", t.SizesArray())}] strides [{string.Join(", ", t.StridesArray())}]");
+        }
+        var mem = OpenCLBuffer.Of(t.Storage.Buffer, _backend, $"kernel {Kernel.Name} buffer {b.Name}");
+        long es = b.DType.ElementSize();
+        if (t.Storage.ByteOffset % es != 0)
+            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name}'s storage starts at byte {t.Storage.ByteOffset}, not a multiple of its {es}-byte elements");
+        args[2 * index] = KernelArg.Buffer(mem.Handle);
+        args[2 * index + 1] = KernelArg.Long(t.Storage.ByteOffset / es + t.StorageOffset);
+    }
+
+    private void Execute(ReadOnlySpan<IValue> inputs, ReadOnlySpan<IValue> outputs, ReadOnlySpan<long> prms, OpenCLQueue queue)
+    {
+        int nIn = inputs.Length, nOut = outputs.Length, nTemps = Program.Temps.Count;
+        int nBuffers = nIn + nOut + nTemps;
+        int nArgs = 2 * nBuffers + prms.Length;
+        Span<KernelArg> args = nArgs <= 64 ? stackalloc KernelArg[64] : new KernelArg[nArgs];
+        args = args[..nArgs];
+        for (int i = 0; i < nIn; i++) Check(i, Kernel.Inputs[i], inputs[i], prms, args);
+        for (int i = 0; i < nOut; i++) Check(nIn + i, Kernel.Outputs[i], outputs[i], prms, args);
+        for (int k = 0; k < prms.Length; k++) args[2 * nBuffers + k] = KernelArg.Long(prms[k]);
+        var temps = nTemps == 0 ? Array.Empty<DeviceBuffer?>() : new DeviceBuffer?[nTemps];
+        try
+        {
+            for (int k = 0; k < nTemps; k++)
+            {
+                var b = Program.Temps[k];
+                long bytes = Math.Max(Extent(nIn + nOut + k, b, prms), 1) * b.DType.ElementSize();
+                var buffer = (OpenCLBuffer)_backend.Allocator.Allocate(bytes);
+                temps[k] = buffer;
+                args[2 * (nIn + nOut + k)] = KernelArg.Buffer(buffer.Handle);
+                args[2 * (nIn + nOut + k) + 1] = KernelArg.Long(0);
+            }
+            for (int s = 0; s < Program.Stages.Count; s++)
+            {
+                var stage = Program.Stages[s];
+                long work = _work[s](prms);
+                if (work <= 0) continue;
+                long groups = stage.Kind switch
+                {
+                    GpuStageKind.Elementwise => Math.Min((work + stage.LocalSize - 1) / stage.LocalSize, _backend.MaxGroups),
+                    GpuStageKind.GroupPerRow => Math.Min(work, _backend.MaxGroups),
+                    _ => 1,
+                };
+                _built.Launch(queue, stage.Entry, args, groups * stage.LocalSize, stage.LocalSize);
+            }
+        }
+        finally
+        {
+            // clReleaseMemObject waits for the enqueued commands that use the buffer.
+            foreach (var t in temps) t?.Dispose();
+        }
+    }
+}

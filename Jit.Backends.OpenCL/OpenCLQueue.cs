@@ -1,0 +1,100 @@
+using Jit.Backends.OpenCL.Native;
+using Jit.Errors;
+using Jit.Runtime;
+using Jit.Runtime.Devices;
+using Silk.NET.OpenCL;
+
+namespace Jit.Backends.OpenCL;
+
+/// <summary>
+/// An in-order <c>cl_command_queue</c> of an <see cref="OpenCLBackend"/>: launches and copies run in
+/// the order enqueued. Uploads and downloads are blocking (the host span may be reused or read
+/// when they return); device copies and launches are asynchronous until <see cref="Synchronize"/>.
+/// Enqueueing from several threads is safe (OpenCL queues are thread-safe).
+/// </summary>
+public sealed class OpenCLQueue : IDeviceQueue
+{
+    private readonly CL _cl;
+    private readonly OpenCLBackend _backend;
+    private nint _handle;
+
+    internal OpenCLQueue(OpenCLBackend backend, CL cl)
+    {
+        _backend = backend;
+        _cl = cl;
+        unsafe
+        {
+            int status;
+            _handle = cl.CreateCommandQueue(backend.Context, backend.Info.DeviceId, CommandQueueProperties.None, &status);
+            OpenCLApi.Check(status, "clCreateCommandQueue", backend.Device.ToString());
+        }
+    }
+
+    public Device Device => _backend.Device;
+
+    /// <summary>The <c>cl_command_queue</c>; <see cref="ObjectDisposedException"/> once disposed.</summary>
+    public nint Handle
+    {
+        get
+        {
+            nint h = Volatile.Read(ref _handle);
+            ObjectDisposedException.ThrowIf(h == 0, this);
+            return h;
+        }
+    }
+
+    public unsafe void Upload(DeviceBuffer destination, long byteOffset, ReadOnlySpan<byte> source)
+    {
+        var dst = OpenCLBuffer.Of(destination, _backend, "upload");
+        CheckRange(dst, byteOffset, source.Length, "upload");
+        if (source.Length == 0) return;
+        fixed (byte* p = source)
+            OpenCLApi.Check(_cl.EnqueueWriteBuffer(Handle, dst.Handle, true, (nuint)byteOffset, (nuint)source.Length, p, 0, null, null),
+                $"clEnqueueWriteBuffer({source.Length} bytes at {byteOffset})", Device.ToString());
+    }
+
+    public unsafe void Download(DeviceBuffer source, long byteOffset, Span<byte> destination)
+    {
+        var src = OpenCLBuffer.Of(source, _backend, "download");
+        CheckRange(src, byteOffset, destination.Length, "download");
+        if (destination.Length == 0)
+        {
+            Synchronize();
+            return;
+        }
+        fixed (byte* p = destination)
+            OpenCLApi.Check(_cl.EnqueueReadBuffer(Handle, src.Handle, true, (nuint)byteOffset, (nuint)destination.Length, p, 0, null, null),
+                $"clEnqueueReadBuffer({destination.Length} bytes at {byteOffset})", Device.ToString());
+    }
+
+    public unsafe void Copy(DeviceBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long bytes)
+    {
+        var src = OpenCLBuffer.Of(source, _backend, "copy source");
+        var dst = OpenCLBuffer.Of(destination, _backend, "copy destination");
+        CheckRange(src, sourceOffset, bytes, "copy source");
+        CheckRange(dst, destinationOffset, bytes, "copy destination");
+        if (bytes == 0) return;
+        OpenCLApi.Check(_cl.EnqueueCopyBuffer(Handle, src.Handle, dst.Handle, (nuint)sourceOffset, (nuint)destinationOffset, (nuint)bytes, 0, null, null),
+            $"clEnqueueCopyBuffer({bytes} bytes)", Device.ToString());
+    }
+
+    public void Synchronize() => OpenCLApi.Check(_cl.Finish(Handle), "clFinish", Device.ToString());
+
+    /// <summary>Submits the queued commands to the device without waiting for them.</summary>
+    public void Flush() => OpenCLApi.Check(_cl.Flush(Handle), "clFlush", Device.ToString());
+
+    private void CheckRange(OpenCLBuffer buffer, long offset, long length, string what)
+    {
+        if (offset < 0 || length < 0 || offset > buffer.ByteLength - length)
+            throw new JitRuntimeException($"{Device}: {what} of [{offset}, {offset + length}) outside a buffer of {buffer.ByteLength} bytes");
+    }
+
+    /// <summary>Waits for the queued work, then releases the queue; a second call does nothing.</summary>
+    public void Dispose()
+    {
+        nint h = Interlocked.Exchange(ref _handle, 0);
+        if (h == 0) return;
+        _cl.Finish(h);
+        _cl.ReleaseCommandQueue(h);
+    }
+}
