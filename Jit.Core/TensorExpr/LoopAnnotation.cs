@@ -14,6 +14,7 @@ public sealed record LoopAnnotation(LoopKind Kind, int Width = 0, int Axis = 0)
     public static LoopAnnotation Unroll(int factor) => new(LoopKind.Unrolled, Width: factor);
     public static LoopAnnotation GpuBlock(int axis) => new(LoopKind.GpuBlock, Axis: axis);
     public static LoopAnnotation GpuThread(int axis) => new(LoopKind.GpuThread, Axis: axis);
+    public static LoopAnnotation GpuGlobal(int axis) => new(LoopKind.GpuGlobal, Axis: axis);
 
     public override string ToString() => Kind switch
     {
@@ -22,6 +23,7 @@ public sealed record LoopAnnotation(LoopKind Kind, int Width = 0, int Axis = 0)
         LoopKind.Vectorized => $"vectorize({Width})",
         LoopKind.Unrolled => $"unroll({Width})",
         LoopKind.GpuBlock => $"gpu.block.{"xyz"[Math.Clamp(Axis, 0, 2)]}",
+        LoopKind.GpuGlobal => $"gpu.global.{"xyz"[Math.Clamp(Axis, 0, 2)]}",
         _ => $"gpu.thread.{"xyz"[Math.Clamp(Axis, 0, 2)]}",
     };
 }

@@ -9,4 +9,6 @@ public enum LoopKind
     Unrolled,
     GpuBlock,
     GpuThread,
+    /// <summary>Grid-stride over every work-item of the launch (global id / global size along the axis).</summary>
+    GpuGlobal,
 }

@@ -164,6 +164,9 @@ public sealed class TeEvaluator
                 _buffers.Remove(a.Buffer.Name);
                 break;
             }
+            case BarrierStmt:
+                // Barriers sit between sibling thread loops, which run one after the other here.
+                break;
             default:
                 throw new JitRuntimeException($"unknown statement {s.GetType().Name}");
         }

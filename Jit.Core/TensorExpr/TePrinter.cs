@@ -128,8 +128,11 @@ public sealed class TePrinter
                     Nested(i.Else);
                 }
                 break;
+            case BarrierStmt:
+                Line("barrier;\n");
+                break;
             case AllocateStmt a:
-                Line("alloc ");
+                Line(a.Scope == BufferScope.Auto ? "alloc " : $"alloc {a.Scope.ToString().ToLowerInvariant()} ");
                 BufferType(a.Buffer);
                 Nested(a.Body);
                 break;

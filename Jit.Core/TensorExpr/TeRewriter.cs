@@ -47,6 +47,7 @@ public abstract class TeRewriter
         BlockStmt x => RewriteBlock(x),
         IfStmt x => RewriteIf(x),
         AllocateStmt x => RewriteAllocate(x),
+        BarrierStmt x => RewriteBarrier(x),
         _ => throw new ArgumentException($"unknown statement node {s.GetType().Name}"),
     };
 
@@ -141,8 +142,10 @@ public abstract class TeRewriter
     {
         var buf = RewriteBuffer(s.Buffer);
         var body = Rewrite(s.Body);
-        return ReferenceEquals(buf, s.Buffer) && ReferenceEquals(body, s.Body) ? s : new AllocateStmt(buf, body);
+        return ReferenceEquals(buf, s.Buffer) && ReferenceEquals(body, s.Body) ? s : new AllocateStmt(buf, body, s.Scope);
     }
+
+    protected virtual Stmt RewriteBarrier(BarrierStmt s) => s;
 
     /// <summary>Rewrites each element; allocates a new list only from the first element that changed.</summary>
     protected static NodeList<T> RewriteList<T>(NodeList<T> list, Func<T, T> rewrite) where T : class

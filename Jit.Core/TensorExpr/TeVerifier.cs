@@ -159,7 +159,7 @@ public sealed class TeVerifier : TeVisitor
         var a = s.Annotation;
         if (a.Kind is LoopKind.Vectorized or LoopKind.Unrolled && a.Width <= 0)
             _errors.Add($"loop {s.Index.Name}: {a.Kind} needs a positive width");
-        if (a.Kind is LoopKind.GpuBlock or LoopKind.GpuThread && a.Axis is < 0 or > 2)
+        if (a.Kind is LoopKind.GpuBlock or LoopKind.GpuThread or LoopKind.GpuGlobal && a.Axis is < 0 or > 2)
             _errors.Add($"loop {s.Index.Name}: GPU axis {a.Axis} is not 0, 1 or 2");
         Declare(s.Index);
         Visit(s.Body);

@@ -47,6 +47,7 @@ public abstract class TeVisitor
             case BlockStmt x: VisitBlock(x); break;
             case IfStmt x: VisitIf(x); break;
             case AllocateStmt x: VisitAllocate(x); break;
+            case BarrierStmt x: VisitBarrier(x); break;
             default: throw new ArgumentException($"unknown statement node {s.GetType().Name}");
         }
     }
@@ -88,6 +89,8 @@ public abstract class TeVisitor
         Visit(s.Then);
         if (s.Else is not null) Visit(s.Else);
     }
+
+    protected virtual void VisitBarrier(BarrierStmt s) { }
 
     protected virtual void VisitAllocate(AllocateStmt s)
     {

@@ -1,0 +1,143 @@
+using Jit.TensorExpr;
+
+namespace Jit.Codegen;
+
+/// <summary>
+/// The default GPU schedule: turns a lowered <see cref="TeKernel"/> into the staged form of a
+/// <see cref="GpuProgram"/>, one <see cref="GpuStage"/> per top-level statement.
+/// <list type="bullet">
+/// <item>Top-level allocations become <see cref="BufferScope.Global"/> temporaries.</item>
+/// <item>A loop nest whose iterations are independent (every store indexed by all the nest's
+///   indices) is flattened to one grid-stride <see cref="LoopKind.GpuGlobal"/> loop, its indices
+///   recovered by div/mod: <see cref="GpuStageKind.Elementwise"/>.</item>
+/// <item>A nest whose body initialises one element and reduces into it over inner loops (what
+///   the lowering emits for sum, mean, amax, softmax, norms) becomes
+///   <see cref="GpuStageKind.GroupPerRow"/> (see <see cref="GpuReductionSchedule"/>); a custom
+///   combiner or a short constant reduction stays serial per row, elementwise.</item>
+/// <item>Anything else runs on one work-item: <see cref="GpuStageKind.Single"/>.</item>
+/// </list>
+/// The result runs the same as the input under <see cref="TeEvaluator"/>, up to the order of
+/// floating-point sums and products.
+/// </summary>
+public static class GpuSchedule
+{
+    /// <summary>Work-items per work-group unless told otherwise.</summary>
+    public const int DefaultLocalSize = 256;
+
+    /// <summary>A constant reduced extent at most this long is reduced serially by one work-item.</summary>
+    public const int SerialReductionLimit = 32;
+
+    /// <summary>
+    /// Schedules <paramref name="kernel"/> with work-groups of <paramref name="localSize"/>
+    /// work-items (a power of two); entry points are named <c>{kernel}_s{k}</c>.
+    /// </summary>
+    public static GpuScheduledKernel Apply(TeKernel kernel, int localSize = DefaultLocalSize)
+    {
+        if (localSize < 1 || (localSize & (localSize - 1)) != 0)
+            throw new ArgumentException($"local size {localSize} is not a power of two", nameof(localSize));
+        TeVerifier.Verify(kernel);
+        var temps = new List<TeBuffer>();
+        var body = kernel.Body;
+        while (body is AllocateStmt a)
+        {
+            temps.Add(a.Buffer);
+            body = a.Body;
+        }
+        var text = TePrinter.Print(kernel);
+        var stmts = new List<Stmt>();
+        var stages = new List<GpuStage>();
+        foreach (var unit in Units(Flatten(body)))
+        {
+            var (stmt, kind, work) = ScheduleUnit(unit, localSize, text);
+            stages.Add(new GpuStage($"{kernel.Name}_s{stages.Count}", kind, work, kind == GpuStageKind.Single ? 1 : localSize));
+            stmts.Add(stmt);
+        }
+        Stmt result = new BlockStmt(NodeList.From(stmts));
+        for (int t = temps.Count - 1; t >= 0; t--) result = new AllocateStmt(temps[t], result, BufferScope.Global);
+        var scheduled = kernel with { Body = result };
+        TeVerifier.Verify(scheduled);
+        return new GpuScheduledKernel(scheduled, stages, temps);
+    }
+
+    /// <summary>The statements of a scheduled kernel's stages, in order, under its global temporaries.</summary>
+    public static IReadOnlyList<Stmt> StageStatements(TeKernel scheduled)
+    {
+        var body = scheduled.Body;
+        while (body is AllocateStmt { Scope: BufferScope.Global } a) body = a.Body;
+        return body is BlockStmt b ? b.Stmts.ToList() : [body];
+    }
+
+    private static List<Stmt> Flatten(Stmt s)
+    {
+        var list = new List<Stmt>();
+        if (s is BlockStmt b)
+        {
+            foreach (var x in b.Stmts) list.AddRange(Flatten(x));
+        }
+        else list.Add(s);
+        return list;
+    }
+
+    // A store of a constant element followed by a loop nest reducing into that element is one
+    // unit (a whole-tensor reduction into a scalar).
+    private static IEnumerable<Stmt> Units(List<Stmt> stmts)
+    {
+        for (int k = 0; k < stmts.Count; k++)
+        {
+            if (k + 1 < stmts.Count && stmts[k] is StoreStmt && stmts[k + 1] is ForStmt
+                && GpuReductionSchedule.Match(new HashSet<Var>(), new BlockStmt(NodeList.Create<Stmt>([stmts[k], stmts[k + 1]]))) is not null)
+            {
+                yield return new BlockStmt(NodeList.Create<Stmt>([stmts[k], stmts[k + 1]]));
+                k++;
+            }
+            else yield return stmts[k];
+        }
+    }
+
+    private static (Stmt Stmt, GpuStageKind Kind, Expr Work) ScheduleUnit(Stmt unit, int localSize, string kernelText)
+    {
+        var nest = LoopNest.Peel(unit);
+        var reduction = GpuReductionSchedule.Match(nest.Indices.ToHashSet(), nest.Body);
+        if (reduction is not null && !(nest.Loops.Count > 0 && IsShort(reduction.Extent)))
+        {
+            var rows = nest.Total();
+            return (GpuReductionSchedule.Build(nest, reduction, localSize, kernelText), GpuStageKind.GroupPerRow, rows);
+        }
+        if (nest.Loops.Count > 0 && Independent(nest))
+        {
+            var n = nest.Total();
+            var g = new Var(FreshName(kernelText, "gid"));
+            var loop = new ForStmt(g, 0, n, nest.Recover(g, nest.Body), LoopAnnotation.GpuGlobal(0));
+            return (loop, GpuStageKind.Elementwise, n);
+        }
+        return (unit, GpuStageKind.Single, Expr.Int(1));
+    }
+
+    private static bool IsShort(Expr extent) => extent is IntImm { Value: <= SerialReductionLimit };
+
+    // Iterations of the nest are independent when every write names each nest index as one of its
+    // indices (so no two iterations write one element) and every read of a buffer the nest writes
+    // reads the very element written (so no iteration reads another's result).
+    private static bool Independent(LoopNest nest)
+    {
+        var info = FreeVars.OfStmt(nest.Body);
+        var indices = nest.Indices.ToList();
+        foreach (var (buffer, idx) in info.Writes)
+        {
+            if (!indices.All(v => idx.Any(i => i is Var x && x.Equals(v)))) return false;
+            foreach (var load in info.Loads)
+            {
+                if (load.Buffer.Name == buffer.Name && !load.Indices.Equals(idx)) return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>A name starting with <paramref name="stem"/> that does not occur in <paramref name="text"/>.</summary>
+    internal static string FreshName(string text, string stem)
+    {
+        var name = stem;
+        for (int k = 1; text.Contains(name, StringComparison.Ordinal); k++) name = stem + k;
+        return name;
+    }
+}
