@@ -50,6 +50,8 @@ public sealed class OpenCLBackend : IBackend
             Programs = new OpenCLProgramCache(this, _cl,
                 options.DiskCache ? options.CacheDirectory ?? OpenCLBinaryCache.DefaultDirectory() : null);
             MaxGroups = options.MaxGroups > 0 ? options.MaxGroups : Math.Clamp(Info.ComputeUnits * 32, 1, 4096);
+            GpuKernels = new GpuKernelCache(new OpenCLGpuDevice(this));
+            FusedKernelCompiler = new GpuFusedKernelCompiler(GpuKernels);
             Kernels = new KernelTable();
             OpenCLKernelRegistration.RegisterAll(this, Kernels);
         }
@@ -80,6 +82,15 @@ public sealed class OpenCLBackend : IBackend
 
     /// <summary>The most work-groups one launch uses.</summary>
     public int MaxGroups { get; }
+
+    /// <summary>Compiled TE kernels (fusion groups, single ops, extern-op templates) by structural hash.</summary>
+    public GpuKernelCache GpuKernels { get; } = null!;
+
+    /// <summary>Lowered ops and fusion groups become OpenCL C kernels.</summary>
+    public IFusedKernelCompiler? FusedKernelCompiler { get; }
+
+    /// <summary>Every lowerable op runs as a device kernel, single ones too.</summary>
+    public int MinFusionGroupSize => 1;
 
     IDeviceAllocator? IBackend.Allocator => Allocator;
     IDeviceQueue? IBackend.Queue => DefaultQueue;

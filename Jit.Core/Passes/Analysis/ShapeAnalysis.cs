@@ -232,7 +232,9 @@ public sealed partial class ShapeAnalysis
         switch (inferred)
         {
             case TensorType t:
-                if (v.Type is not TensorType old) return;
+                // A value declared Any (a tuple item taken by index) that is known to be a tensor becomes one.
+                var old = v.Type as TensorType ?? (v.Type is AnyType ? TensorType.Unknown : null);
+                if (old is null) return;
                 var dtype = t.DType ?? old.DType;
                 var sizes = t.Sizes ?? old.Sizes;
                 v.Type = new TensorType { DType = dtype, Sizes = sizes?.Select(s => (ShapeSymbol?)(s ?? Fresh())).ToArray() };

@@ -22,6 +22,9 @@ internal sealed partial class StaticModuleBuilder
     // The device copies of tensor constants (null on the host).
     private readonly DeviceConstants? _constants;
     private readonly List<string> _hostStepNodes = [];
+    // Lowering the fallback branch of a fusion guard: it runs only when the guard fails, which a
+    // plan's own signature never makes it do, so its host steps are not counted.
+    private bool _inGuardFallback;
     private readonly Dictionary<Value, int> _slots = [];
     private readonly List<IValue> _template = [];
     private readonly HashSet<Node> _outVariant = [];
@@ -267,8 +270,15 @@ internal sealed partial class StaticModuleBuilder
         switch (n.Kind)
         {
             case "prim::If":
-                return new IfStep(n, Slot(n.Input(0)), Lower(n.Blocks[0]), Slots(n.Blocks[0].Outputs),
-                    Lower(n.Blocks[1]), Slots(n.Blocks[1].Outputs), Slots(n.Outputs), copyIntoOutputs: _freshIfs.Contains(n));
+            {
+                var then = Lower(n.Blocks[0]);
+                bool outer = _inGuardFallback;
+                _inGuardFallback |= n.Input(0).Node.Kind == Interpreter.TypeCheckKind;
+                var otherwise = Lower(n.Blocks[1]);
+                _inGuardFallback = outer;
+                return new IfStep(n, Slot(n.Input(0)), then, Slots(n.Blocks[0].Outputs),
+                    otherwise, Slots(n.Blocks[1].Outputs), Slots(n.Outputs), copyIntoOutputs: _freshIfs.Contains(n));
+            }
             case "prim::Loop":
             {
                 var body = n.Blocks[0];
@@ -293,7 +303,7 @@ internal sealed partial class StaticModuleBuilder
                     return new KernelStep(n, groupKernel, Slots(n.Inputs), Slots(n.Outputs));
                 if (_backend.IsHost) return new KernelStep(n, InterpretedFusedKernel.Create(subgraph, _backend), Slots(n.Inputs), Slots(n.Outputs));
                 if (_host is null) return new UnresolvedStep(n, new JitSchemaException($"no kernel for a fusion group on device '{_backend.Device}', and no host backend to run it"));
-                _hostStepNodes.Add(Interpreter.TensorExprGroupKind);
+                if (!_inGuardFallback) _hostStepNodes.Add(Interpreter.TensorExprGroupKind);
                 return HostStepFor(n, InterpretedFusedKernel.Create(subgraph, _host));
             }
         }
@@ -322,7 +332,7 @@ internal sealed partial class StaticModuleBuilder
         }
         if (HostKernels.Table.TryGet(name, out kernel) || (_host is not null && _host.Kernels.TryGet(name, out kernel)))
         {
-            if (!ReadsMetadataOnly(n)) _hostStepNodes.Add(name);
+            if (!ReadsMetadataOnly(n) && !_inGuardFallback) _hostStepNodes.Add(name);
             return HostStepFor(n, kernel);
         }
         return new UnresolvedStep(n, new JitSchemaException(
