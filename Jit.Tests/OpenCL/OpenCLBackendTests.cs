@@ -95,6 +95,20 @@ public sealed class OpenCLBackendTests
     }
 
     [OpenCLFact]
+    public void AnEmptyAllocationIsCountedAsNothing()
+    {
+        using var backend = OpenCLTesting.Open();
+        long bytes = backend.Allocator.LiveBytes;
+        using (var empty = backend.Allocator.Allocate(0))
+        {
+            Assert.Equal(0, empty.ByteLength);
+            empty.Read(0, Span<byte>.Empty);
+            Assert.Equal(bytes, backend.Allocator.LiveBytes);
+        }
+        Assert.Throws<JitRuntimeException>(() => backend.Allocator.Allocate(-1));
+    }
+
+    [OpenCLFact]
     public void AnAbsurdAllocationIsOutOfMemoryAndLeavesNothing()
     {
         using var backend = OpenCLTesting.Open();

@@ -7,7 +7,7 @@ namespace Jit.Tests.Testing;
 public sealed class OpenCLFactAttribute : FactAttribute
 {
     private static readonly Lazy<string?> Reason = new(() =>
-        OpenCLDevices.IsAvailable(out var reason) ? null : $"no OpenCL device: {reason} (Debian: apt-get install -y ocl-icd-libopencl1 pocl-opencl-icd)");
+        OpenCLDevices.IsAvailable(out var reason) ? null : $"no OpenCL device: {reason}");
 
     public OpenCLFactAttribute()
     {
