@@ -146,7 +146,10 @@ public sealed class CompiledGpuProgram
                 throw new JitRuntimeException(
                     $"kernel {Kernel.Name}: buffer {b.Name} dim {d}: size {size} stride {stride} does not match tensor sizes [{string.Join(", ", t.SizesArray())}] strides [{string.Join(", ", t.StridesArray())}]");
         }
-        var mem = OpenCLBuffer.Of(t.Storage.Buffer, _backend, $"kernel {Kernel.Name} buffer {b.Name}");
+        // The message is formatted only when the buffer is refused.
+        var mem = t.Storage.Buffer is OpenCLBuffer m && ReferenceEquals(m.Backend, _backend) && !m.IsReleased
+            ? m
+            : OpenCLBuffer.Of(t.Storage.Buffer, _backend, $"kernel {Kernel.Name} buffer {b.Name}");
         long es = b.DType.ElementSize();
         if (t.Storage.ByteOffset % es != 0)
             throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name}'s storage starts at byte {t.Storage.ByteOffset}, not a multiple of its {es}-byte elements");

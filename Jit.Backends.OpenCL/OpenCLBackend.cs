@@ -52,6 +52,7 @@ public sealed class OpenCLBackend : IBackend
             MaxGroups = options.MaxGroups > 0 ? options.MaxGroups : Math.Clamp(Info.ComputeUnits * 32, 1, 4096);
             GpuKernels = new GpuKernelCache(new OpenCLGpuDevice(this));
             FusedKernelCompiler = new GpuFusedKernelCompiler(GpuKernels);
+            CopyKernel = new CopyKernel(this);
             Kernels = new KernelTable();
             OpenCLKernelRegistration.RegisterAll(this, Kernels);
         }
@@ -125,7 +126,9 @@ public sealed class OpenCLBackend : IBackend
     /// strides, converting between integer, float and bool dtypes.
     /// </summary>
     public void Copy(Tensor destination, Tensor source, OpenCLQueue? queue = null) =>
-        new CopyKernel(this).Copy(destination, source, queue ?? DefaultQueue);
+        CopyKernel.Copy(destination, source, queue ?? DefaultQueue);
+
+    internal CopyKernel CopyKernel { get; } = null!;
 
     /// <summary>Waits for the queued work, releases the programs, the queue and the context; a second call does nothing.</summary>
     public void Dispose()

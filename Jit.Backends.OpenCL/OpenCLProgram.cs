@@ -50,7 +50,7 @@ public sealed class OpenCLProgram : IDisposable
     /// </summary>
     internal unsafe void Launch(OpenCLQueue queue, string entry, ReadOnlySpan<KernelArg> args, long globalSize, long localSize)
     {
-        string device = _backend.Device.ToString();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _handle) == 0, this);
         nint kernel = Rent(entry);
         try
         {
@@ -69,12 +69,12 @@ public sealed class OpenCLProgram : IDisposable
                     status = _cl.SetKernelArg(kernel, (uint)i, sizeof(long), &v);
                 }
                 if (status != OpenCLErrors.Success)
-                    throw OpenCLApi.Error(status, $"kernel {Name}: clSetKernelArg({entry}, argument {i})", device);
+                    throw OpenCLApi.Error(status, $"kernel {Name}: clSetKernelArg({entry}, argument {i})", _backend.Device.ToString());
             }
             nuint global = (nuint)globalSize, local = (nuint)localSize;
             int launch = _cl.EnqueueNdrangeKernel(queue.Handle, kernel, 1, null, &global, &local, 0, null, null);
             if (launch != OpenCLErrors.Success)
-                throw OpenCLApi.Error(launch, $"kernel {Name}: clEnqueueNDRangeKernel({entry}, global {globalSize}, local {localSize})", device);
+                throw OpenCLApi.Error(launch, $"kernel {Name}: clEnqueueNDRangeKernel({entry}, global {globalSize}, local {localSize})", _backend.Device.ToString());
         }
         finally
         {
@@ -99,6 +99,7 @@ public sealed class OpenCLProgram : IDisposable
     {
         nint h = Interlocked.Exchange(ref _handle, 0);
         if (h == 0) return;
+        _pools.Clear();
         while (_allKernels.TryTake(out nint k)) _cl.ReleaseKernel(k);
         _cl.ReleaseProgram(h);
     }

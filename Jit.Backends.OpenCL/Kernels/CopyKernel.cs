@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Jit.Backends.OpenCL.Native;
 using Jit.Errors;
 using Jit.Runtime;
@@ -14,6 +15,9 @@ namespace Jit.Backends.OpenCL.Kernels;
 /// </summary>
 internal sealed class CopyKernel(OpenCLBackend backend)
 {
+    // By (source dtype, destination dtype): the cache's program, found without hashing the source again.
+    private readonly ConcurrentDictionary<(DType, DType), OpenCLProgram> _programs = new();
+
     public void Run(ReadOnlySpan<IValue> inputs, Span<IValue> outputs)
     {
         var self = inputs[0].AsTensor;
@@ -82,7 +86,7 @@ internal sealed class CopyKernel(OpenCLBackend backend)
 
     private void Launch(CopyGeometry g, DType from, DType to, OpenCLBuffer src, long srcElem, OpenCLBuffer dst, long dstElem, OpenCLQueue queue)
     {
-        var program = backend.Programs.GetOrBuild(CopySource.For(from, to), "aten::copy_");
+        var program = _programs.GetOrAdd((from, to), k => backend.Programs.GetOrBuild(CopySource.For(k.Item1, k.Item2), "aten::copy_"));
         const int R = CopySource.MaxRank;
         Span<KernelArg> args = stackalloc KernelArg[5 + 3 * R];
         args[0] = KernelArg.Buffer(src.Handle);

@@ -12,6 +12,6 @@ public static class OpenCLKernelRegistration
 {
     public static void RegisterAll(OpenCLBackend backend, KernelTable table)
     {
-        table.Add("aten::copy_", new CopyKernel(backend).Run);
+        table.Add("aten::copy_", backend.CopyKernel.Run);
     }
 }

@@ -36,10 +36,14 @@ internal static class OpenCLApi
         }
         catch (Exception e)
         {
-            return (null, $"the OpenCL library {LibraryName} could not be loaded ({e.GetType().Name}: {FirstLine(e.Message)}); " +
-                          "install an ICD loader and a driver (Debian: apt-get install ocl-icd-libopencl1 pocl-opencl-icd)");
+            return (null, LoadFailure(e));
         }
     }
+
+    /// <summary>Why the library could not be loaded, in one line naming it and saying how to install it.</summary>
+    internal static string LoadFailure(Exception e) =>
+        $"the OpenCL library {LibraryName} could not be loaded ({e.GetType().Name}: {FirstLine(e.Message)}); " +
+        "install an ICD loader and a driver (Debian: apt-get install ocl-icd-libopencl1 pocl-opencl-icd)";
 
     private static string FirstLine(string s)
     {

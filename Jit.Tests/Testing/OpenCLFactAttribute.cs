@@ -1,0 +1,16 @@
+using Jit.Backends.OpenCL;
+using Xunit;
+
+namespace Jit.Tests.Testing;
+
+/// <summary>A fact that needs an OpenCL device; it is skipped, saying why, where none can be opened.</summary>
+public sealed class OpenCLFactAttribute : FactAttribute
+{
+    private static readonly Lazy<string?> Reason = new(() =>
+        OpenCLDevices.IsAvailable(out var reason) ? null : $"no OpenCL device: {reason}");
+
+    public OpenCLFactAttribute()
+    {
+        if (Reason.Value is { } reason) Skip = reason;
+    }
+}
