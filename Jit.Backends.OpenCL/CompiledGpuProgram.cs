@@ -141,8 +141,9 @@ public sealed class CompiledGpuProgram
         for (int d = 0; d < b.Rank; d++)
         {
             long size = _binding.Size(index, d, prms), stride = _binding.Stride(index, d, prms);
-            // A dim of size 0 or 1 is only read at index 0 (or never), so its stride is irrelevant.
-            if (size != t.Sizes[d] || (size > 1 && stride != t.Strides[d]))
+            // A dim of size 0 or 1 is only read at index 0 (or never), and an empty tensor never at
+            // all, so their strides are irrelevant.
+            if (size != t.Sizes[d] || (size > 1 && t.NumElements > 0 && stride != t.Strides[d]))
                 throw new JitRuntimeException(
                     $"kernel {Kernel.Name}: buffer {b.Name} dim {d}: size {size} stride {stride} does not match tensor sizes [{string.Join(", ", t.SizesArray())}] strides [{string.Join(", ", t.StridesArray())}]");
         }

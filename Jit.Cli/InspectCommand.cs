@@ -35,11 +35,14 @@ public static class InspectCommand
         var fusion = new Option<bool>("--fusion") { Description = "fuse tensor expressions after the passes (default pipeline if --passes is not given) and print each fusion group's subgraph" };
         var plan = new Option<bool>("--plan") { Description = "print the static runtime's plan for --device and the --input files: one step per line, [host] where a device runs an op on the host" };
         var device = new Option<string>("--device", "-d") { Description = "device for --plan: cpu, cuda[:N], opencl[:N] or vulkan[:N]", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("inspect", "print a model's graph, optionally optimized, fused and shape-annotated, or its static plan on a device")
-            { file, passes, shapes, inputs, count, fusion, plan, device };
-        command.SetAction(r => output.Guard(() => r.GetValue(plan)
-            ? PrintPlan(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [])
-            : Execute(output, r.GetValue(file)!, r.GetValue(passes), r.GetValue(shapes), r.GetValue(inputs) ?? [], r.GetValue(count), r.GetValue(fusion))));
+        var emit = new Option<string?>("--emit") { Description = "'source': print each kernel as --device compiles it (OpenCL C for opencl); needs no device" };
+        var command = new Command("inspect", "print a model's graph, optionally optimized, fused and shape-annotated, its static plan on a device, or its kernels' source")
+            { file, passes, shapes, inputs, count, fusion, plan, device, emit };
+        command.SetAction(r => output.Guard(() => r.GetValue(emit) is { } what
+            ? KernelSources.Print(output, r.GetValue(file)!, r.GetValue(device)!, what, r.GetValue(inputs) ?? [])
+            : r.GetValue(plan)
+                ? PrintPlan(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [])
+                : Execute(output, r.GetValue(file)!, r.GetValue(passes), r.GetValue(shapes), r.GetValue(inputs) ?? [], r.GetValue(count), r.GetValue(fusion))));
         return command;
     }
 
