@@ -10,6 +10,7 @@ public sealed class KernelTable
 {
     private readonly Dictionary<string, OpKernel> _kernels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OutKernel> _outKernels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KernelPrecondition> _preconditions = new(StringComparer.Ordinal);
 
     public void Add(string overloadName, OpKernel kernel)
     {
@@ -41,4 +42,19 @@ public sealed class KernelTable
     public IEnumerable<string> OutNames => _outKernels.Keys;
 
     public int Count => _kernels.Count;
+
+    /// <summary>Says which arguments the kernel of <paramref name="overloadName"/> (already added) runs; see <see cref="KernelPrecondition"/>.</summary>
+    public void SetPrecondition(string overloadName, KernelPrecondition precondition)
+    {
+        if (!_kernels.ContainsKey(overloadName))
+            throw new JitException($"precondition for '{overloadName}' set before its kernel");
+        _preconditions[overloadName] = precondition;
+    }
+
+    /// <summary>Null when the kernel runs <paramref name="arguments"/> (or states no precondition), else why not.</summary>
+    public string? WhyNot(string overloadName, ReadOnlySpan<IValue> arguments) =>
+        _preconditions.TryGetValue(overloadName, out var check) ? check(arguments) : null;
+
+    /// <summary>Whether the kernel of <paramref name="overloadName"/> states a precondition.</summary>
+    public bool HasPrecondition(string overloadName) => _preconditions.ContainsKey(overloadName);
 }

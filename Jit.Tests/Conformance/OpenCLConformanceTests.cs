@@ -23,7 +23,7 @@ public sealed class OpenCLConformanceTests : BackendConformance
     public static readonly IReadOnlyDictionary<string, string> HostStepsAllowed = new Dictionary<string, string>();
 
     [OpenCLTheory]
-    [MemberData(nameof(CaseRows), MemberType = typeof(BackendConformance))]
+    [MemberData(nameof(SampledCaseRows), MemberType = typeof(BackendConformance))]
     public void OpCaseMatchesPyTorch(int index, string description) => RunCase(index, description);
 
     [OpenCLTheory]

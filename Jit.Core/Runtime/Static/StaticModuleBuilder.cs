@@ -171,7 +171,7 @@ internal sealed partial class StaticModuleBuilder
         && n.Outputs.All(o => o.Type is TensorType { DType: not null, ConcreteSizes: not null })
         && (n.Kind == Interpreter.TensorExprGroupKind
             ? _groupsInto.ContainsKey(n)
-            : TryOverloadName(n, out string name) && _backend.Kernels.TryGetOut(name, out _));
+            : TryOverloadName(n, out string name) && _backend.Kernels.TryGetOut(name, out _) && DeviceDeclines(n, name) is null);
 
     // The node's overload, or false where no overload matches its static types (see UnresolvedStep).
     private static bool TryOverloadName(Node n, out string name)
@@ -320,7 +320,7 @@ internal sealed partial class StaticModuleBuilder
         }
         if (_outVariant.Contains(n) && _backend.Kernels.TryGetOut(name, out var outKernel))
             return new OutKernelStep(n, outKernel, Slots(n.Inputs), Slots(n.Outputs));
-        if (_backend.Kernels.TryGet(name, out var kernel))
+        if (_backend.Kernels.TryGet(name, out var kernel) && DeviceDeclines(n, name) is null)
         {
             if (n.Outputs.Any(o => o.Type is TensorType)) _kernelNodes.Add(name);
             return new KernelStep(n, kernel, Slots(n.Inputs), Slots(n.Outputs));
