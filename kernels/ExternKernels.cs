@@ -58,6 +58,7 @@ public static class ExternKernels
         AdaptivePoolTemplates.Register(table);
         GatherTemplates.Register(table);
         ConcatTemplates.Register(table);
+        LikeTemplates.Register(table);
         return table;
     }
 }
