@@ -21,7 +21,7 @@ internal sealed class OutputNest
     private readonly KernelBuilder _kb;
     private readonly IReadOnlyList<Expr> _shape;
     private readonly List<Stmt> _steps = [];
-    private readonly List<TeBuffer> _accumulators = [];
+    private readonly List<TeBuffer> _accumulators = []; // and locals
 
     public OutputNest(KernelBuilder kb, IReadOnlyList<Expr> shape)
     {
@@ -48,6 +48,15 @@ internal sealed class OutputNest
         _steps.Add(acc.Store([], reducer.Init(accumulate)));
         _steps.Add(inner);
         return acc.Load();
+    }
+
+    /// <summary>A local scalar holding <paramref name="value"/>, so an expression used twice is computed once.</summary>
+    public Expr Let(Expr value)
+    {
+        var local = TeBuffer.Contiguous(_kb.NewName("value"), value.DType, []);
+        _accumulators.Add(local);
+        _steps.Add(local.Store([], value));
+        return local.Load();
     }
 
     /// <summary><c>output[Index] = value</c>, cast to the output's dtype.</summary>

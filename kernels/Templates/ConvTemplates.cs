@@ -78,7 +78,11 @@ internal static class ConvTemplates
             var zv = addend.Load(i.ToArray<Expr>());
             result += alpha.AsDouble == 1 ? zv : zv * (x.DType.IsFloatingPoint() ? Expr.Const(alpha.AsDouble, x.DType) : new IntImm(x.DType, alpha.AsInt));
         }
-        if (layout.Relu) result = Expr.Select(Expr.Lt(result, 0), 0, result);
+        if (layout.Relu)
+        {
+            result = nest.Let(result);
+            result = Expr.Select(Expr.Lt(result, 0), 0, result);
+        }
         nest.Store(output, result);
         kb.Add(nest.Build());
         return kb.Build();
