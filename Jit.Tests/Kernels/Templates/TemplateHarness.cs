@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Jit.Backends.Cpu;
+using Jit.Backends.Cpu.Codegen;
 using Jit.Kernels;
 using Jit.Ops;
 using Jit.Runtime;
@@ -14,11 +16,15 @@ namespace Jit.Tests.Kernels.Templates;
 /// the same overload on the same arguments, and compares (float rtol 1e-5 / atol 1e-6, integers
 /// exact). Also checks the <see cref="ExternKernel"/> contract: inputs are the tensor arguments,
 /// outputs are contiguous, every param is a bare size or stride of a bound buffer, and calls with
-/// the same cache key get the very same kernel.
+/// the same cache key get the very same kernel. The kernel is also compiled by the CPU backend's
+/// TE compiler with its outermost output loops run in parallel (they carry no dependences) and
+/// compared the same way.
 /// </summary>
 internal sealed class TemplateHarness
 {
     private static readonly CpuBackend Cpu = new(Device.Cpu);
+    private static readonly ConcurrentDictionary<string, CompiledTeKernel> Compiled = new();
+    private static readonly TeCompileOptions AlwaysParallel = new() { ParallelMinElements = 0 };
     private readonly Dictionary<string, TeKernel> _byKey = [];
 
     /// <summary>Checks one call; <paramref name="given"/> are the leading schema arguments (defaults fill the rest).</summary>
@@ -31,14 +37,28 @@ internal sealed class TemplateHarness
         if (_byKey.TryGetValue(kernel.CacheKey, out var earlier)) Assert.Equal(earlier, kernel.Kernel);
         else _byKey[kernel.CacheKey] = kernel.Kernel;
 
-        var actual = TeEvaluator.Run(kernel.Kernel, kernel.Inputs(args));
         Assert.True(Cpu.Kernels.TryGet(overload, out var cpu), $"no CPU kernel for {overload}");
         var expected = new IValue[schema.Returns.Count];
         cpu(args, expected);
+        var inputs = kernel.Inputs(args);
+        Compare(expected, TeEvaluator.Run(kernel.Kernel, inputs), $"{overload} evaluated ({kernel.CacheKey})");
+        var compiled = Compiled.GetOrAdd(kernel.CacheKey, _ => TeIlCompiler.Compile(ParallelOuterLoops(kernel.Kernel), AlwaysParallel));
+        Assert.True(compiled.ParallelRegions > 0 || kernel.Kernel.Outputs.All(o => o.Rank == 0), $"{kernel.CacheKey}: no parallel loop");
+        Compare(expected, compiled.Run(inputs), $"{overload} compiled ({kernel.CacheKey})");
+        return kernel;
+    }
+
+    private static void Compare(IValue[] expected, Tensor[] actual, string where)
+    {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
-            ValueAssert.TensorClose(expected[i].AsTensor, actual[i], rtol: 1e-5, atol: 1e-6, where: $"{overload} output {i} ({kernel.CacheKey})");
-        return kernel;
+            ValueAssert.TensorClose(expected[i].AsTensor, actual[i], rtol: 1e-5, atol: 1e-6, where: $"{where} output {i}");
+    }
+
+    private static TeKernel ParallelOuterLoops(TeKernel kernel)
+    {
+        IEnumerable<Stmt> top = kernel.Body is BlockStmt block ? block.Stmts : [kernel.Body];
+        return top.OfType<ForStmt>().Select(f => f.Index).Aggregate(kernel, TeSchedule.Parallel);
     }
 
     /// <summary>Asserts the template declines the call (the runtime then runs the CPU kernel).</summary>
