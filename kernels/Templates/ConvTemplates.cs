@@ -9,7 +9,8 @@ namespace Jit.Kernels.Templates;
 /// 2-D convolution as an implicit GEMM: a loop nest over the output [N, OC, OH, OW] (or the
 /// unbatched [OC, OH, OW] of conv2d) summing input·weight over (Cin/groups, kh, kw) in that
 /// order, padding read as zero; then bias, the fused ops' addend (alpha·z) and relu. Covers
-/// groups, dilation, padding and stride; not transposed or 1-D convolutions, nor string padding.
+/// groups, dilation, padding (and padding='valid') and stride; not transposed or 1-D convolutions,
+/// nor padding='same'.
 /// </summary>
 internal static class ConvTemplates
 {
@@ -19,6 +20,7 @@ internal static class ConvTemplates
     public static void Register(Dictionary<string, TemplateFunction> t)
     {
         t.Add("aten::conv2d", args => Conv(args, new Layout(2, 3, 4, 5, 6), allowUnbatched: true));
+        t.Add("aten::conv2d.padding", args => Conv(args, new Layout(2, 3, 4, 5, 6), allowUnbatched: true));
         var convolution = new Layout(2, 3, 4, 5, 8, Transposed: 6);
         t.Add("aten::_convolution", args => Conv(args, convolution, allowUnbatched: false));
         t.Add("aten::_convolution.deprecated", args => Conv(args, convolution, allowUnbatched: false));
@@ -36,7 +38,7 @@ internal static class ConvTemplates
         var alpha = layout.Alpha >= 0 && !args[layout.Alpha].IsNone ? args.Number(layout.Alpha) : IValue.FromInt(1);
         if (layout.Transposed >= 0 && args.Bool(layout.Transposed)) throw args.Unsupported("transposed convolution");
         var stride = args.Ints(layout.Stride, 2);
-        var padding = args.Ints(layout.Padding, 2);
+        var padding = args[layout.Padding].IsString ? ValidPadding(args, args[layout.Padding].AsString) : args.Ints(layout.Padding, 2);
         var dilation = args.Ints(layout.Dilation, 2);
         long groups = args.Int(layout.Groups);
         var outSizes = Validate(args, x, w, bias, stride, padding, dilation, groups, allowUnbatched);
@@ -87,6 +89,10 @@ internal static class ConvTemplates
         kb.Add(nest.Build());
         return kb.Build();
     }
+
+    // conv2d.padding: 'valid' is no padding; 'same' pads by the weight's (run-time) size, asymmetrically.
+    private static long[] ValidPadding(TemplateArgs args, string mode) =>
+        mode == "valid" ? [0, 0] : throw args.Unsupported($"padding='{mode}'");
 
     /// <summary>The CPU kernel's checks; the output sizes of a valid call.</summary>
     private static long[] Validate(TemplateArgs args, Tensor x, Tensor w, Tensor? bias, long[] stride, long[] padding, long[] dilation, long groups, bool allowUnbatched)

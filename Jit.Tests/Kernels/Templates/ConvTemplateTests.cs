@@ -43,6 +43,25 @@ public sealed class ConvTemplateTests
     }
 
     [Fact]
+    public void HalfTypesAccumulateInFloat32()
+    {
+        var rng = new Random(57);
+        var h = new TemplateHarness();
+        h.Check("aten::conv2d", Random(rng, DType.Float16, [1, 2, 3, 3]), Random(rng, DType.Float16, [2, 1, 2, 2]), Random(rng, DType.Float16, [2]), Ints(1), Ints(1), Ints(1), 2L);
+        h.Check("aten::cudnn_convolution_relu", Random(rng, DType.BFloat16, [1, 2, 3, 3]), Random(rng, DType.BFloat16, [2, 2, 2, 2]), IValue.None, Ints(1), Ints(0), Ints(1), 1L);
+        h.Check("aten::conv2d", Random(rng, DType.Int8, [1, 2, 3, 3]), Random(rng, DType.Int8, [2, 2, 2, 2]));
+    }
+
+    [Fact]
+    public void StringPadding()
+    {
+        var rng = new Random(58);
+        var h = new TemplateHarness();
+        h.Check("aten::conv2d.padding", Random(rng, DType.Float32, [1, 2, 4, 3]), Random(rng, DType.Float32, [2, 2, 2, 2]), IValue.None, Ints(1), "valid");
+        TemplateHarness.Declines("aten::conv2d.padding", Random(rng, DType.Float32, [1, 2, 4, 3]), Random(rng, DType.Float32, [2, 2, 2, 2]), IValue.None, Ints(1), "same");
+    }
+
+    [Fact]
     public void ConvolutionOverloads()
     {
         var rng = new Random(53);

@@ -82,6 +82,17 @@ public sealed class MatmulTemplateTests
     }
 
     [Fact]
+    public void NarrowIntegersWrapAndEmptyProductsAreZero()
+    {
+        var rng = new Random(17);
+        var h = new TemplateHarness();
+        h.Check("aten::mm", Random(rng, DType.Int8, [3, 6]), Random(rng, DType.Int8, [6, 2]));
+        h.Check("aten::mm", Random(rng, DType.UInt8, [2, 5]), Random(rng, DType.UInt8, [5, 3], TensorLayout.Transposed));
+        h.Check("aten::mm", Random(rng, DType.Float32, [3, 0]), Random(rng, DType.Float32, [0, 2]));
+        h.Check("aten::matmul", Random(rng, DType.Float32, [0, 2, 3]), Random(rng, DType.Float32, [3, 2]));
+    }
+
+    [Fact]
     public void DeclinesWhatTheOpRejects()
     {
         var rng = new Random(16);

@@ -79,6 +79,19 @@ public sealed class PoolTemplateTests
         h.Check("aten::adaptive_avg_pool2d", Random(rng, DType.Float16, [1, 2, 3, 6]), Ints(size));
     }
 
+    [Theory]
+    [InlineData(DType.Float16)]
+    [InlineData(DType.BFloat16)]
+    public void HalfTypesComputeInFloat32(DType dtype)
+    {
+        var rng = new Random(66);
+        var h = new TemplateHarness();
+        var x = Random(rng, dtype, [1, 2, 5, 5], TensorLayout.Transposed);
+        h.Check("aten::max_pool2d_with_indices", x, Ints(3, 3), Ints(2, 2), Ints(1, 1), Ints(1, 1), true);
+        h.Check("aten::avg_pool2d", x, Ints(3, 3), Ints(2, 2), Ints(1, 1), true, false);
+        h.Check("aten::adaptive_max_pool2d", x, Ints(2, 3));
+    }
+
     [Fact]
     public void DeclinesWhatTheOpRejects()
     {
