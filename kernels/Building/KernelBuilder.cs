@@ -9,7 +9,7 @@ namespace Jit.Kernels.Building;
 /// Sharing a size var between buffers states a shape constraint the binder checks (the inner dim
 /// of a product, the channels of a conv).
 /// </summary>
-internal sealed class KernelBuilder(string name, TemplateArgs args)
+internal sealed class KernelBuilder(TemplateArgs args)
 {
     private readonly List<Var> _params = [];
     private readonly List<TeBuffer> _inputs = [];
@@ -60,7 +60,7 @@ internal sealed class KernelBuilder(string name, TemplateArgs args)
     /// <summary>The kernel, simplified and verified, with the call's tensor arguments and cache key.</summary>
     public ExternKernel Build()
     {
-        var kernel = new TeKernel(name, NodeList.From(_params), NodeList.From(_inputs), NodeList.From(_outputs),
+        var kernel = new TeKernel(args.KernelName, NodeList.From(_params), NodeList.From(_inputs), NodeList.From(_outputs),
             new BlockStmt(NodeList.From(_body)));
         kernel = TeSimplifier.Simplify(kernel);
         TeVerifier.Verify(kernel);

@@ -23,6 +23,9 @@ internal sealed class TemplateArgs
 
     public int Count => _values.Length;
 
+    /// <summary>The overload as a kernel name: <c>aten::conv2d.padding</c> → <c>conv2d_padding</c>.</summary>
+    public string KernelName => Overload.Replace("aten::", "", StringComparison.Ordinal).Replace('.', '_');
+
     public IValue this[int position] => At(position);
 
     public Tensor Tensor(int position)

@@ -23,7 +23,7 @@ internal static class AdaptivePoolTemplates
         PoolInput.Validate(args, x);
         var size = args.Ints(1, 2);
         if (size[0] < 0 || size[1] < 0) throw args.Unsupported("negative output size");
-        var kb = new KernelBuilder(max ? "adaptive_max_pool2d" : "adaptive_avg_pool2d", args);
+        var kb = new KernelBuilder(args);
         var input = kb.Input("self", x, 0);
         Expr h = input.Sizes[^2], w = input.Sizes[^1];
         Expr[] shape = [.. input.Sizes.Take(x.Rank - 2), size[0], size[1]];

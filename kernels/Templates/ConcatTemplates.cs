@@ -34,7 +34,7 @@ internal static class ConcatTemplates
             if ((stack || d != dim) && tensors.Any(t => t.Sizes[d] != first.Sizes[d])) throw args.Unsupported($"sizes differ in dim {d}");
         }
         var dtype = tensors.Select(t => t.DType).Aggregate(TypePromotion.Promote);
-        var kb = new KernelBuilder(stack ? "stack" : "cat", args);
+        var kb = new KernelBuilder(args);
         var inputs = new List<TeBuffer>();
         foreach (var t in tensors)
         {

@@ -45,7 +45,7 @@ internal static class ConvTemplates
         if (z is not null && (z.DType != x.DType || !z.Sizes.SequenceEqual(outSizes))) throw args.Unsupported("z must have the output's dtype and shape");
         if (!x.DType.IsFloatingPoint() && !alpha.IsInt) throw args.Unsupported("a float alpha with integer tensors");
 
-        var kb = new KernelBuilder(args.Overload.Replace("aten::", "", StringComparison.Ordinal), args);
+        var kb = new KernelBuilder(args);
         bool batched = x.Rank == 4;
         var input = kb.Input("input", x, 0);
         Expr channels = input.Sizes[^3], groupChannels = channels / groups;
@@ -77,8 +77,7 @@ internal static class ConvTemplates
         if (b is not null) result += b.Load(oc);
         if (addend is not null)
         {
-            var zv = addend.Load(i.ToArray<Expr>());
-            result += alpha.AsDouble == 1 ? zv : zv * (x.DType.IsFloatingPoint() ? Expr.Const(alpha.AsDouble, x.DType) : new IntImm(x.DType, alpha.AsInt));
+            result += NumberConstants.Scale(addend.Load(i.ToArray<Expr>()), alpha);
         }
         if (layout.Relu)
         {

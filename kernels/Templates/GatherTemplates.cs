@@ -24,7 +24,7 @@ internal static class GatherTemplates
         var ids = args.Tensor(1);
         if (w.Rank != 2) throw args.Unsupported($"weight must be 2-D, got {w.Rank}-D");
         CheckIndex(args, ids);
-        var kb = new KernelBuilder("embedding", args);
+        var kb = new KernelBuilder(args);
         var weight = kb.Input("weight", w, 0);
         var indices = kb.Input("indices", ids, 1);
         var output = kb.Output("out", w.DType, [.. indices.Sizes, weight.Sizes[1]]);
@@ -44,7 +44,7 @@ internal static class GatherTemplates
         int dim = args.Dim(1, x.Rank);
         if (ids.Rank > 1) throw args.Unsupported($"index must be 0-D or 1-D, got {ids.Rank}-D");
         CheckIndex(args, ids);
-        var kb = new KernelBuilder("index_select", args);
+        var kb = new KernelBuilder(args);
         var self = kb.Input("self", x, 0);
         var index = kb.Input("index", ids, 2);
         var shape = self.Sizes.ToArray();

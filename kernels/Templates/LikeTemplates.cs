@@ -23,7 +23,7 @@ internal static class LikeTemplates
     private static ExternKernel Contiguous(TemplateArgs args)
     {
         var x = args.Tensor(0);
-        var kb = new KernelBuilder("contiguous", args);
+        var kb = new KernelBuilder(args);
         var input = kb.Input("self", x, 0);
         var output = kb.Output("out", x.DType, input.Sizes);
         var nest = new OutputNest(kb, output.Sizes);
@@ -41,11 +41,9 @@ internal static class LikeTemplates
             if (!DTypeInfo.IsDefined((int)code)) throw args.Unsupported($"dtype code {code}");
             dtype = (DType)code;
         }
-        Expr constant;
-        if (dtype.IsFloatingPoint()) constant = Expr.Const(value.AsDouble, dtype);
-        else if (value.IsDouble) throw args.Unsupported("a float fill value for an integer or bool tensor");
-        else constant = dtype == DType.Bool ? Expr.Bool(value.AsInt != 0) : new IntImm(dtype, value.AsInt);
-        var kb = new KernelBuilder(args.Overload.Replace("aten::", "", StringComparison.Ordinal), args);
+        if (!dtype.IsFloatingPoint() && value.IsDouble) throw args.Unsupported("a float fill value for an integer or bool tensor");
+        var constant = NumberConstants.Of(value, dtype);
+        var kb = new KernelBuilder(args);
         var input = kb.Input("self", x, 0);
         var output = kb.Output("out", dtype, input.Sizes);
         var nest = new OutputNest(kb, output.Sizes);

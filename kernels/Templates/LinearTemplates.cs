@@ -1,5 +1,4 @@
 using Jit.Kernels.Building;
-using Jit.Runtime;
 using Jit.TensorExpr;
 using Jit.Tensors;
 
@@ -28,7 +27,7 @@ internal static class LinearTemplates
         MatrixProduct.Validate(args, x, false, w, true);
         long[] outSizes = [.. x.Sizes[..^1], .. w.Rank == 2 ? [w.Sizes[0]] : Array.Empty<long>()];
         if (bias is not null) CheckAddend(args, bias, x.DType, outSizes, "bias");
-        var kb = new KernelBuilder("linear", args);
+        var kb = new KernelBuilder(args);
         var input = kb.Input("input", x, 0);
         var weight = kb.Input("weight", w, 1, MatrixProduct.Sizes(w, right: true, transposed: true, input.Sizes[^1]));
         var b = bias is null ? null : kb.Input("bias", bias, 2);
@@ -56,7 +55,7 @@ internal static class LinearTemplates
             throw args.Unsupported("alpha and beta must be integers for integer tensors");
         long[] outSizes = rank == 2 ? [x.Sizes[0], y.Sizes[1]] : [x.Sizes[0], x.Sizes[1], y.Sizes[2]];
         CheckAddend(args, self, dtype, outSizes, "self");
-        var kb = new KernelBuilder(name, args);
+        var kb = new KernelBuilder(args);
         bool readsSelf = beta.AsDouble != 0;
         var addend = readsSelf ? kb.Input("self", self, 0) : null;
         var a = kb.Input("mat1", x, 1);
@@ -66,17 +65,10 @@ internal static class LinearTemplates
         var math = Accumulation.Of(dtype);
         MatrixProduct.Emit(kb, new MatrixOperand(a), new MatrixOperand(b), dtype, (shape, idx, product) =>
         {
-            var scaled = Scale(Expr.Cast(Expr.Cast(product, dtype), math), alpha);
-            return addend is null ? scaled : scaled + Scale(Expr.Cast(Broadcast.Load(addend, shape, idx), math), beta);
+            var scaled = NumberConstants.Scale(Expr.Cast(Expr.Cast(product, dtype), math), alpha);
+            return addend is null ? scaled : scaled + NumberConstants.Scale(Expr.Cast(Broadcast.Load(addend, shape, idx), math), beta);
         });
         return kb.Build();
-    }
-
-    private static Expr Scale(Expr value, IValue factor)
-    {
-        if (factor.AsDouble == 1) return value;
-        var constant = value.DType.IsFloatingPoint() ? Expr.Const(factor.AsDouble, value.DType) : new IntImm(value.DType, factor.AsInt);
-        return value * constant;
     }
 
     private static void CheckAddend(TemplateArgs args, Tensor addend, DType dtype, long[] outSizes, string what)

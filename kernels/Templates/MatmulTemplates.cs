@@ -25,7 +25,7 @@ internal static class MatmulTemplates
         if (rank is { } r && (x.Rank != r || y.Rank != r)) throw args.Unsupported($"{name} takes {r}-D operands, got {x.Rank}-D and {y.Rank}-D");
         MatrixProduct.Validate(args, x, false, y, false);
         if (rank == 3 && x.Sizes[0] != y.Sizes[0]) throw args.Unsupported($"batch sizes differ ({x.Sizes[0]} and {y.Sizes[0]})");
-        var kb = new KernelBuilder(name, args);
+        var kb = new KernelBuilder(args);
         var a = kb.Input("self", x, 0);
         var inner = a.Sizes[MatrixOperand.InnerDim(x.Rank, right: false, transposed: false)];
         var sizes = MatrixProduct.Sizes(y, right: true, transposed: false, inner);

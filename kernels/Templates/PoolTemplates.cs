@@ -26,7 +26,7 @@ internal static class PoolTemplates
     {
         var x = args.Tensor(0);
         var window = Read(args, x, args.Ints(4, 2), args.Bool(5));
-        var kb = new KernelBuilder(withIndices ? "max_pool2d_with_indices" : "max_pool2d", args);
+        var kb = new KernelBuilder(args);
         var input = kb.Input("self", x, 0);
         var shape = OutputShape(input, window);
         var values = kb.Output("out", x.DType, shape);
@@ -62,7 +62,7 @@ internal static class PoolTemplates
         bool includePad = args.Bool(5);
         long? divisorOverride = args.OptionalInt(6);
         if (divisorOverride == 0) throw args.Unsupported("divisor_override is 0");
-        var kb = new KernelBuilder("avg_pool2d", args);
+        var kb = new KernelBuilder(args);
         var input = kb.Input("self", x, 0);
         var output = kb.Output("out", x.DType, OutputShape(input, window));
         var compute = Accumulation.Of(x.DType);
