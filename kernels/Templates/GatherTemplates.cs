@@ -5,7 +5,7 @@ using Jit.Tensors;
 namespace Jit.Kernels.Templates;
 
 /// <summary>
-/// embedding and index_select: each output element copies the element an index tensor (int64 or
+/// embedding, index_select and gather: each output element copies the element an index tensor (int64 or
 /// int32) points at. Index values are the caller's to validate (the CPU kernel reports them);
 /// the kernel clamps them into range so that no target ever reads outside the table.
 /// </summary>
@@ -15,6 +15,7 @@ internal static class GatherTemplates
     {
         t.Add("aten::embedding", Embedding);
         t.Add("aten::index_select", IndexSelect);
+        t.Add("aten::gather", Gather);
     }
 
     // embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse): out[..., d] = weight[indices[...], d].
@@ -53,6 +54,30 @@ internal static class GatherTemplates
         var nest = new OutputNest(kb, output.Sizes);
         var at = nest.Index.ToArray<Expr>();
         at[dim] = Clamped(ids.Rank == 0 ? index.Load() : index.Load(nest.Index[dim]), self.Sizes[dim]);
+        nest.Store(output, self.Load(at));
+        kb.Add(nest.Build());
+        return kb.Build();
+    }
+
+    // gather(self, dim, index, sparse_grad): out[i] = self[i with dim `dim` replaced by index[i]].
+    private static ExternKernel Gather(TemplateArgs args)
+    {
+        var x = args.Tensor(0);
+        var ids = args.Tensor(2);
+        if (x.Rank == 0 || ids.Rank != x.Rank) throw args.Unsupported($"input of rank {x.Rank} with an index of rank {ids.Rank}");
+        int dim = args.Dim(1, x.Rank);
+        if (ids.DType != DType.Int64) throw args.Unsupported($"index dtype {ids.DType.PythonName()} (int64 expected)");
+        for (int d = 0; d < x.Rank; d++)
+        {
+            if (d != dim && ids.Sizes[d] > x.Sizes[d]) throw args.Unsupported($"index is larger than the input in dim {d}");
+        }
+        var kb = new KernelBuilder(args);
+        var self = kb.Input("self", x, 0);
+        var index = kb.Input("index", ids, 2);
+        var output = kb.Output("out", x.DType, index.Sizes);
+        var nest = new OutputNest(kb, output.Sizes);
+        var at = nest.Index.ToArray<Expr>();
+        at[dim] = Clamped(index.Load(nest.Index.ToArray<Expr>()), self.Sizes[dim]);
         nest.Store(output, self.Load(at));
         kb.Add(nest.Build());
         return kb.Build();

@@ -38,7 +38,7 @@ internal static class LikeTemplates
         var dtype = x.DType;
         if (args.OptionalInt(dtypeArgument) is { } code)
         {
-            if (!DTypeInfo.IsDefined((int)code)) throw args.Unsupported($"dtype code {code}");
+            if (code is < 0 or > 15 || !DTypeInfo.IsDefined((int)code)) throw args.Unsupported($"dtype code {code}");
             dtype = (DType)code;
         }
         if (!dtype.IsFloatingPoint() && value.IsDouble) throw args.Unsupported("a float fill value for an integer or bool tensor");

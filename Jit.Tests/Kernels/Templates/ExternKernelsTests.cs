@@ -32,7 +32,7 @@ public sealed class ExternKernelsTests
             "aten::conv2d", "aten::conv2d.padding", "aten::_convolution", "aten::_convolution.deprecated", "aten::convolution",
             "aten::cudnn_convolution_relu", "aten::cudnn_convolution_add_relu",
             "aten::max_pool2d", "aten::max_pool2d_with_indices", "aten::avg_pool2d", "aten::adaptive_avg_pool2d", "aten::adaptive_max_pool2d",
-            "aten::embedding", "aten::index_select", "aten::cat", "aten::concat", "aten::stack",
+            "aten::embedding", "aten::index_select", "aten::gather", "aten::cat", "aten::concat", "aten::stack",
             "aten::contiguous", "aten::zeros_like", "aten::ones_like", "aten::full_like",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), ExternKernels.Names);

@@ -38,6 +38,26 @@ public sealed class GatherTemplateTests
         h.Check("aten::index_select", Random(rng, DType.Float64, [1, 1, 1]), dim, Indices(rng, 1, [2]));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(-1)]
+    public void GatherPicksAlongAnyDim(long dim)
+    {
+        var rng = new Random(34);
+        var h = new TemplateHarness();
+        long[] sizes = [3, 4, 2];
+        int d = (int)(dim < 0 ? dim + 3 : dim);
+        long[] index = [2, 3, 2];
+        index[d] = 5;
+        foreach (var layout in Enum.GetValues<TensorLayout>())
+            h.Check("aten::gather", Random(rng, DType.Float32, sizes, layout), dim, Indices(rng, sizes[d], index));
+        var transposed = Indices(rng, sizes[d], [.. index.Reverse()]);
+        h.Check("aten::gather", Random(rng, DType.Int64, sizes), dim, transposed.AsStrided(index, [.. transposed.StridesArray().Reverse()], 0));
+        h.Check("aten::gather", Random(rng, DType.Float64, [1, 1, 1]), dim, Indices(rng, 1, [1, 1, 1]));
+        TemplateHarness.Declines("aten::gather", Random(rng, DType.Float32, sizes), dim, Indices(rng, 2, [4, 5, 3]));
+    }
+
     [Fact]
     public void DeclinesWhatItDoesNotCover()
     {
