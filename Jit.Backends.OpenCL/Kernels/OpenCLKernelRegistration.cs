@@ -13,5 +13,7 @@ public static class OpenCLKernelRegistration
     public static void RegisterAll(OpenCLBackend backend, KernelTable table)
     {
         table.Add("aten::copy_", backend.CopyKernel.Run);
+        // Matmul, conv, pooling, gather, concatenation: the TE templates every GPU backend renders.
+        Jit.Kernels.GpuExternKernels.Register(table, backend.GpuKernels);
     }
 }
