@@ -16,7 +16,9 @@ public static class GpuExternKernels
 {
     public static void Register(KernelTable table, GpuKernelCache cache)
     {
-        var compiled = new ConcurrentDictionary<string, IGpuKernel>(StringComparer.Ordinal);
+        // By the call's signature: a template builds its TE kernel anew each time it is asked, which a
+        // steady-state call must not pay for.
+        var compiled = new ConcurrentDictionary<(ulong, ulong), (IGpuKernel, ExternKernel)>();
         foreach (var name in ExternKernels.Names)
         {
             if (table.Contains(name)) continue;
@@ -37,11 +39,13 @@ public static class GpuExternKernels
     }
 
     private static (IGpuKernel Kernel, ExternKernel Extern) Instantiate(string op, ReadOnlySpan<IValue> inputs, GpuKernelCache cache,
-        ConcurrentDictionary<string, IGpuKernel> compiled)
+        ConcurrentDictionary<(ulong, ulong), (IGpuKernel, ExternKernel)> compiled)
     {
+        var key = CallSignature.Of(op, inputs);
+        if (compiled.TryGetValue(key, out var found)) return found;
         if (!ExternKernels.TryBuild(op, inputs, out var e, out var reason))
             throw new JitDeviceException(cache.Device.Backend.Device.ToString(), $"no device kernel runs {reason}");
-        return (compiled.GetOrAdd(e.CacheKey, _ => cache.GetOrCompile(e.Kernel)), e);
+        return compiled.GetOrAdd(key, (cache.GetOrCompile(e.Kernel), e));
     }
 
     private static IValue[] Values(Jit.Tensors.Tensor[] tensors)

@@ -24,11 +24,14 @@ internal abstract class StaticStep
     /// <summary>
     /// Runs <paramref name="steps"/> in order, adding the failing node to an error (as the interpreter
     /// does). A non-empty <paramref name="stepTicks"/> (one per step) gets each step's elapsed
-    /// <see cref="System.Diagnostics.Stopwatch"/> ticks added.
+    /// <see cref="System.Diagnostics.Stopwatch"/> ticks added (on a device, until its work is done).
     /// </summary>
     public static void RunAll(StaticStep[] steps, StaticRuntime runtime, Span<long> stepTicks = default)
     {
         bool timed = !stepTicks.IsEmpty;
+        // On a device, launches return before the work is done: a timed step waits for its work,
+        // so each step's time is its device time (plus its launch), not the time to enqueue it.
+        var queue = timed ? runtime.Module.Backend.Queue : null;
         for (int i = 0; i < steps.Length; i++)
         {
             var step = steps[i];
@@ -36,6 +39,7 @@ internal abstract class StaticStep
             {
                 long start = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                 step.Run(runtime);
+                queue?.Synchronize();
                 if (timed) stepTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
             }
             catch (JitException e)
