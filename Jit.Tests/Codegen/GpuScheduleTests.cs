@@ -196,4 +196,20 @@ public sealed class GpuScheduleTests
         var (kernel, _) = GpuScheduleHarness.Lower("aten::neg", [new TensorArg(DType.Float32, [3])], new Random(8));
         Assert.Throws<ArgumentException>(() => GpuSchedule.Apply(kernel, 6));
     }
+
+    [Fact]
+    public void ScheduledKernelShowsItsGpuStructureAndVerifies()
+    {
+        var s = GpuScheduleHarness.Check("aten::softmax.int", [new TensorArg(DType.Float32, [3, 37]), ConstArg.Int(1), ConstArg.None], new Random(9))!;
+        var text = s.Kernel.ToString();
+        Assert.Contains("alloc global ", text);
+        Assert.Contains("gpu.block.x", text);
+        Assert.Contains("gpu.thread.x", text);
+        Assert.Contains("alloc local red: float32[4]", text);
+        Assert.Contains("barrier;", text);
+        Assert.Contains("gpu.global.x", text);
+        Assert.Empty(TeVerifier.Check(s.Kernel));
+        Assert.Equal([GpuStageKind.GroupPerRow, GpuStageKind.GroupPerRow, GpuStageKind.Elementwise], s.Stages.Select(x => x.Kind));
+        Assert.Equal(2, s.Temps.Count);
+    }
 }
