@@ -168,4 +168,22 @@ public sealed class OpenCLRendererTests
         var round = Render("aten::round(%x)", "Float");
         Assert.Contains("rint(x[", round);
     }
+
+    // jit_f2l_f/_d mirror these values: NaN is 0, out-of-range saturates, then wraps to the width.
+    [Fact]
+    public void TheOracleCastsFloatToIntegerSaturatingWithNaNAsZero()
+    {
+        var x = new TeBuffer("x", DType.Float64, [Expr.Int(5)], [Expr.Int(1)]);
+        var o64 = TeBuffer.Contiguous("o64", DType.Int64, [Expr.Int(5)]);
+        var o32 = TeBuffer.Contiguous("o32", DType.Int32, [Expr.Int(5)]);
+        var i = new Var("i");
+        var kernel = new TeKernel("cast", [], [x], [o64, o32], new ForStmt(i, 0, 5, new BlockStmt([
+            o64.Store([i], Expr.Cast(x.Load(i), DType.Int64)),
+            o32.Store([i], Expr.Cast(x.Load(i), DType.Int32)),
+        ])));
+        var input = Tensor.FromArray(new[] { double.NaN, 1e20, -1e20, double.PositiveInfinity, -3.7 }, 5);
+        var outs = TeEvaluator.Run(kernel, [input]);
+        Assert.Equal([0, long.MaxValue, long.MinValue, long.MaxValue, -3], outs[0].ContiguousSpan<long>().ToArray());
+        Assert.Equal([0, -1, 0, -1, -3], outs[1].ContiguousSpan<int>().ToArray());
+    }
 }
