@@ -129,6 +129,8 @@ public static class GpuSchedule
         var indices = nest.Indices.ToList();
         foreach (var (buffer, idx) in info.Writes)
         {
+            // A buffer allocated inside the body is private to one iteration.
+            if (info.Allocated.Contains(buffer.Name)) continue;
             if (!indices.All(v => idx.Any(i => i is Var x && x.Equals(v)))) return false;
             foreach (var load in info.Loads)
             {

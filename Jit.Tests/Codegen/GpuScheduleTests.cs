@@ -130,6 +130,17 @@ public sealed class GpuScheduleTests
     }
 
     [Fact]
+    public void SixteenBitSumsAccumulatingInAPrivateScalarAreOneGroupPerRow()
+    {
+        foreach (var dtype in new[] { DType.Float16, DType.BFloat16 })
+        {
+            var s = GpuScheduleHarness.Check("aten::sum.dim_IntList", [new TensorArg(dtype, [3, 37]), ConstArg.Ints(1), ConstArg.Bool(false), ConstArg.None], new Random(10))!;
+            Assert.Equal([GpuStageKind.GroupPerRow, GpuStageKind.Elementwise], s.Stages.Select(x => x.Kind));
+            Assert.Contains("alloc local red: float32[4]", s.Kernel.ToString());
+        }
+    }
+
+    [Fact]
     public void ShortConstantRowsAreReducedSeriallyPerRow()
     {
         var s = GpuScheduleHarness.Check("aten::sum.dim_IntList", [new TensorArg(DType.Float32, [3, 5]), ConstArg.Ints(1), ConstArg.Bool(false), ConstArg.None], new Random(6), symbolic: false)!;
