@@ -48,6 +48,7 @@ public sealed class OpenCLRendererTests
         var stage = Assert.Single(program.Stages);
         Assert.Equal(new GpuStage("k_s0", GpuStageKind.Elementwise, new Var("s1"), 256), stage);
         Assert.Empty(program.Temps);
+        Assert.Equal("-cl-fp32-correctly-rounded-divide-sqrt", program.BuildOptions);
     }
 
     [Fact]
