@@ -75,7 +75,11 @@ internal static class CStyleHelpers
             list.Add(($"jit_max_{s}", $"{p} {t} jit_max_{s}({t} a, {t} b) {{ return a != a || b != b ? a + b : a == b ? (signbit(a) ? b : a) : a > b ? a : b; }}"));
             list.Add(($"jit_min_{s}", $"{p} {t} jit_min_{s}({t} a, {t} b) {{ return a != a || b != b ? a + b : a == b ? (signbit(a) ? a : b) : a < b ? a : b; }}"));
             list.Add(($"jit_rem_{s}", $"{p} {t} jit_rem_{s}({t} a, {t} b) {{ {t} m = fmod(a, b); return m != 0 && ((b < 0) != (m < 0)) ? m + b : m; }}"));
-            list.Add(($"jit_floordiv_{s}", $"{p} {t} jit_floordiv_{s}({t} a, {t} b) {{ return floor(a / b); }}"));
+            // floor(a / b) of the exact quotient (the oracle divides float in double): a float
+            // quotient rounded up to an integer is taken back by the sign of a - q * b (fma: exact sign).
+            list.Add(($"jit_floordiv_{s}", t == "float"
+                ? $"{p} float jit_floordiv_f(float a, float b) {{ float q = floor(a / b), r = fma(-q, b, a); return (b > 0 ? r < 0 : r > 0) ? q - 1 : q; }}"
+                : $"{p} double jit_floordiv_d(double a, double b) {{ return floor(a / b); }}"));
             list.Add(($"jit_sigmoid_{s}", $"{p} {t} jit_sigmoid_{s}({t} x) {{ return 1 / (1 + exp(-x)); }}"));
             list.Add(($"jit_f2l_{s}", $"{p} {l} jit_f2l_{s}({t} x) {{ return x != x ? 0 : x >= {big} ? {longMax} : x <= -{big} ? {longMin} : ({l})x; }}"));
         }

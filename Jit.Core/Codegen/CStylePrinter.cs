@@ -78,12 +78,13 @@ public sealed partial class CStylePrinter
     {
         Line(head + " {");
         _indent++;
-        Statement(body);
+        Statement(body, scoped: true);
         _indent--;
         Line("}");
     }
 
-    private void Statement(Stmt s)
+    // scoped: s is the whole body of a C block, so a private allocation needs no braces of its own.
+    private void Statement(Stmt s, bool scoped = false)
     {
         switch (s)
         {
@@ -100,14 +101,14 @@ public sealed partial class CStylePrinter
                 For(f);
                 break;
             case IfStmt i:
-                Nested($"if ({E(i.Cond)})", i.Then);
+                Nested($"if ({Unparen(E(i.Cond))})", i.Then);
                 if (i.Else is not null) Nested("else", i.Else);
                 break;
             case BarrierStmt:
                 Line(_d.Barrier);
                 break;
             case AllocateStmt a:
-                Allocate(a);
+                Allocate(a, scoped);
                 break;
             default:
                 throw new JitIrException($"cannot print statement {s.GetType().Name}");
@@ -131,7 +132,7 @@ public sealed partial class CStylePrinter
                 Line("{");
                 _indent++;
                 Line($"const {t} {i} = {_d.LocalId(axis)};");
-                Statement(f.Body);
+                Statement(f.Body, scoped: true);
                 _indent--;
                 Line("}");
                 break;
@@ -144,7 +145,7 @@ public sealed partial class CStylePrinter
         }
     }
 
-    private void Allocate(AllocateStmt a)
+    private void Allocate(AllocateStmt a, bool scoped)
     {
         var b = a.Buffer;
         string t = _d.TypeName(b.DType);
@@ -153,21 +154,41 @@ public sealed partial class CStylePrinter
             case BufferScope.Local:
                 _localDecls.Add($"{_d.LocalQualifier} {t} {b.Name}[{ConstantSize(b)}];".TrimStart());
                 _buffers[b.Name] = (b, BufferScope.Local);
-                Statement(a.Body);
+                Statement(a.Body, scoped);
                 break;
             case BufferScope.Private or BufferScope.Auto:
-                Line("{");
-                _indent++;
-                Line(b.Rank == 0 ? $"{t} {b.Name};" : $"{t} {b.Name}[{ConstantSize(b)}];");
+                if (!scoped) Line("{");
+                if (!scoped) _indent++;
+                var body = a.Body;
+                // "T x; x = v;" reads better as "T x = v;".
+                if (b.Rank == 0 && body is BlockStmt { Stmts.Count: > 0 } first && first.Stmts[0] is StoreStmt init && init.Buffer.Name == b.Name)
+                {
+                    Line($"{t} {b.Name} = {E(init.Value)};");
+                    body = new BlockStmt(NodeList.From(first.Stmts.Skip(1)));
+                }
+                else Line(b.Rank == 0 ? $"{t} {b.Name};" : $"{t} {b.Name}[{ConstantSize(b)}];");
                 _buffers[b.Name] = (b, BufferScope.Private);
-                Statement(a.Body);
-                _indent--;
-                Line("}");
+                Statement(body, scoped: true);
+                if (!scoped) _indent--;
+                if (!scoped) Line("}");
                 break;
             default:
                 throw new JitIrException($"global allocation {b.Name} inside a stage: only top-level temporaries can be global");
         }
         _buffers.Remove(b.Name);
+    }
+
+    // "(a < b)" as "a < b" where the parentheses enclose the whole text.
+    private static string Unparen(string text)
+    {
+        if (text.Length < 2 || text[0] != '(' || text[^1] != ')') return text;
+        int depth = 0;
+        for (int i = 0; i < text.Length - 1; i++)
+        {
+            depth += text[i] == '(' ? 1 : text[i] == ')' ? -1 : 0;
+            if (depth == 0) return text;
+        }
+        return text[1..^1];
     }
 
     private static long ConstantSize(TeBuffer b)

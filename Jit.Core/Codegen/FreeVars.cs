@@ -8,6 +8,7 @@ internal sealed class FreeVars : TeVisitor
     public readonly HashSet<Var> Vars = [];
     public readonly List<LoadExpr> Loads = [];
     public readonly List<(TeBuffer Buffer, NodeList<Expr> Indices)> Writes = [];
+    public readonly HashSet<string> Allocated = [];
 
     public static HashSet<Var> Of(Expr e)
     {
@@ -35,6 +36,12 @@ internal sealed class FreeVars : TeVisitor
     {
         Writes.Add((s.Buffer, s.Indices));
         base.VisitStore(s);
+    }
+
+    protected override void VisitAllocate(AllocateStmt s)
+    {
+        Allocated.Add(s.Buffer.Name);
+        base.VisitAllocate(s);
     }
 
     protected override void VisitReduce(ReduceStmt s)

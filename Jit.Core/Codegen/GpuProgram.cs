@@ -20,7 +20,11 @@ namespace Jit.Codegen;
 /// <param name="Source">The program text, as the device's compiler takes it.</param>
 /// <param name="Stages">Launches in order.</param>
 /// <param name="Temps">Global temporaries the host allocates per launch (contiguous, sizes over the params).</param>
-public sealed record GpuProgram(TeKernel Kernel, string Source, IReadOnlyList<GpuStage> Stages, IReadOnlyList<TeBuffer> Temps);
+public sealed record GpuProgram(TeKernel Kernel, string Source, IReadOnlyList<GpuStage> Stages, IReadOnlyList<TeBuffer> Temps)
+{
+    /// <summary>Options the device's compiler must be given with <see cref="Source"/> (empty when none).</summary>
+    public string BuildOptions { get; init; } = "";
+}
 
 /// <summary>
 /// One launch of a <see cref="GpuProgram"/>: entry point <see cref="Entry"/>, work-groups of

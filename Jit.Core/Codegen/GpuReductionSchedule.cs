@@ -10,17 +10,33 @@ namespace Jit.Codegen;
 /// </summary>
 internal static class GpuReductionSchedule
 {
-    /// <summary>A matched reduction: the init store, the reduction loops and their reduce step.</summary>
-    public sealed record Pattern(StoreStmt Init, LoopNest Loops, ReduceStmt Step)
+    /// <summary>
+    /// A matched reduction: the init store, the reduction loops and their reduce step; where the
+    /// accumulator is a private scalar (<see cref="Acc"/>), the statements after the loops that
+    /// use it (<see cref="Rest"/>, e.g. rounding a float32 sum into a float16 element).
+    /// </summary>
+    public sealed record Pattern(AllocateStmt? Acc, StoreStmt Init, LoopNest Loops, ReduceStmt Step, IReadOnlyList<Stmt> Rest)
     {
         /// <summary>The reduced extent (all reduction loops together).</summary>
         public Expr Extent => Loops.Total();
     }
 
-    /// <summary>The pattern in <paramref name="body"/> under outer indices <paramref name="outer"/>, or null.</summary>
+    /// <summary>
+    /// The pattern in <paramref name="body"/> under outer indices <paramref name="outer"/>, or null:
+    /// <c>T[idx] = init; for r.. { T[idx] op= v }</c>, or
+    /// <c>alloc acc { acc = init; for r.. { acc op= v }; rest }</c> where rest writes only elements of the row.
+    /// </summary>
     public static Pattern? Match(IReadOnlySet<Var> outer, Stmt body)
     {
-        if (body is not BlockStmt { Stmts.Count: 2 } b || b.Stmts[0] is not StoreStmt init || b.Stmts[1] is not ForStmt) return null;
+        AllocateStmt? acc = null;
+        if (body is AllocateStmt { Buffer.Rank: 0 } a)
+        {
+            acc = a;
+            body = a.Body;
+        }
+        if (body is not BlockStmt { Stmts.Count: >= 2 } b || b.Stmts[0] is not StoreStmt init || b.Stmts[1] is not ForStmt) return null;
+        var rest = b.Stmts.Skip(2).ToList();
+        if (acc is null ? rest.Count > 0 : init.Buffer.Name != acc.Buffer.Name) return null;
         var loops = LoopNest.Peel(b.Stmts[1]);
         if (loops.Loops.Count == 0 || loops.Body is not ReduceStmt step) return null;
         if (step.Reducer.Kind == ReduceKind.Custom) return null;
@@ -34,7 +50,11 @@ internal static class GpuReductionSchedule
         }
         // Neither the init nor the step value reads the accumulated buffer.
         if (Reads(init.Value, init.Buffer) || Reads(step.Value, init.Buffer)) return null;
-        return new Pattern(init, loops, step);
+        // What follows the loops runs once per row, so it may write only that row's elements.
+        var after = FreeVars.OfStmt(new BlockStmt(NodeList.From(rest)));
+        if (after.Writes.Any(w => !after.Allocated.Contains(w.Buffer.Name) && !outer.All(v => w.Indices.Any(i => i is Var x && x.Equals(v)))))
+            return null;
+        return new Pattern(acc, init, loops, step, rest);
     }
 
     private static bool Reads(Expr e, TeBuffer buffer)
@@ -74,7 +94,8 @@ internal static class GpuReductionSchedule
         // Phase 3: work-item 0 writes the row (init, then the tree's total), then all wait before
         // the next row reuses the local buffer.
         phases.Add(BarrierStmt.Instance);
-        var write = Block(p.Init, p.Step with { Value = red.Load(Expr.Int(0)) });
+        Stmt write = Block([p.Init, p.Step with { Value = red.Load(Expr.Int(0)) }, .. p.Rest]);
+        if (p.Acc is not null) write = p.Acc with { Body = write, Scope = BufferScope.Private };
         phases.Add(Thread(tid, localSize, new IfStmt(Expr.Eq(tid, Expr.Int(0)), write)));
         phases.Add(BarrierStmt.Instance);
 

@@ -6,7 +6,7 @@ namespace Jit.Codegen;
 /// The default GPU schedule: turns a lowered <see cref="TeKernel"/> into the staged form of a
 /// <see cref="GpuProgram"/>, one <see cref="GpuStage"/> per top-level statement.
 /// <list type="bullet">
-/// <item>Top-level allocations become <see cref="BufferScope.Global"/> temporaries.</item>
+/// <item>Allocations among the top-level statements become <see cref="BufferScope.Global"/> temporaries.</item>
 /// <item>A loop nest whose iterations are independent (every store indexed by all the nest's
 ///   indices) is flattened to one grid-stride <see cref="LoopKind.GpuGlobal"/> loop, its indices
 ///   recovered by div/mod: <see cref="GpuStageKind.Elementwise"/>.</item>
@@ -37,16 +37,11 @@ public static class GpuSchedule
             throw new ArgumentException($"local size {localSize} is not a power of two", nameof(localSize));
         TeVerifier.Verify(kernel);
         var temps = new List<TeBuffer>();
-        var body = kernel.Body;
-        while (body is AllocateStmt a)
-        {
-            temps.Add(a.Buffer);
-            body = a.Body;
-        }
+        var units = Flatten(kernel.Body, temps);
         var text = TePrinter.Print(kernel);
         var stmts = new List<Stmt>();
         var stages = new List<GpuStage>();
-        foreach (var unit in Units(Flatten(body)))
+        foreach (var unit in Units(units))
         {
             var (stmt, kind, work) = ScheduleUnit(unit, localSize, text);
             stages.Add(new GpuStage($"{kernel.Name}_s{stages.Count}", kind, work, kind == GpuStageKind.Single ? 1 : localSize));
@@ -67,14 +62,24 @@ public static class GpuSchedule
         return body is BlockStmt b ? b.Stmts.ToList() : [body];
     }
 
-    private static List<Stmt> Flatten(Stmt s)
+    // The top-level statements, with every allocation among them hoisted into temps (names are
+    // unique where they are live; a name allocated twice stays where it is).
+    private static List<Stmt> Flatten(Stmt s, List<TeBuffer> temps)
     {
         var list = new List<Stmt>();
-        if (s is BlockStmt b)
+        switch (s)
         {
-            foreach (var x in b.Stmts) list.AddRange(Flatten(x));
+            case BlockStmt b:
+                foreach (var x in b.Stmts) list.AddRange(Flatten(x, temps));
+                break;
+            case AllocateStmt a when temps.All(t => t.Name != a.Buffer.Name):
+                temps.Add(a.Buffer);
+                list.AddRange(Flatten(a.Body, temps));
+                break;
+            default:
+                list.Add(s);
+                break;
         }
-        else list.Add(s);
         return list;
     }
 
@@ -124,6 +129,8 @@ public static class GpuSchedule
         var indices = nest.Indices.ToList();
         foreach (var (buffer, idx) in info.Writes)
         {
+            // A buffer allocated inside the body is private to one iteration.
+            if (info.Allocated.Contains(buffer.Name)) continue;
             if (!indices.All(v => idx.Any(i => i is Var x && x.Equals(v)))) return false;
             foreach (var load in info.Loads)
             {

@@ -59,12 +59,12 @@ internal sealed record LoopNest(IReadOnlyList<ForStmt> Loops, Stmt Body)
         var scalars = Loops.Select(l => TeBuffer.Contiguous(l.Index.Name, l.Index.VarType, [])).ToArray();
         for (int k = 0; k < Loops.Count; k++) map[Loops[k].Index] = scalars[k].Load();
         Stmt result = VarSubstituter.Substitute(body, map);
+        // alloc i0 { i0 = ...; alloc i1 { i1 = ...; body } }: each value reads only the linear index.
         for (int k = Loops.Count - 1; k >= 0; k--)
         {
-            // Each scalar is set just inside the allocations of all of them.
-            result = new BlockStmt(NodeList.Create<Stmt>([scalars[k].Store([], Expr.Cast(values[k], scalars[k].DType)), result]));
+            var set = scalars[k].Store([], Expr.Cast(values[k], scalars[k].DType));
+            result = new AllocateStmt(scalars[k], new BlockStmt(NodeList.Create<Stmt>([set, result])), BufferScope.Private);
         }
-        for (int k = Loops.Count - 1; k >= 0; k--) result = new AllocateStmt(scalars[k], result, BufferScope.Private);
         return result;
     }
 }

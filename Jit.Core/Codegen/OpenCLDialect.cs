@@ -27,6 +27,8 @@ public sealed class OpenCLDialect : CStyleDialect
     public override string GlobalId(int axis) => $"(long)get_global_id({axis})";
     public override string GlobalSize(int axis) => $"(long)get_global_size({axis})";
 
-    public override string LoadHalf(string pointer, string index) => $"vload_half({index}, {pointer})";
-    public override string StoreHalf(string value, string pointer, string index) => $"vstore_half_rte({value}, {index}, {pointer});";
+    // Buffers are ushort (the ABI); vload_half and vstore_half take half pointers, which OpenCL C
+    // 1.2 allows to declare without cl_khr_fp16.
+    public override string LoadHalf(string pointer, string index) => $"vload_half({index}, (const __global half*){pointer})";
+    public override string StoreHalf(string value, string pointer, string index) => $"vstore_half_rte({value}, {index}, (__global half*){pointer});";
 }

@@ -6,8 +6,8 @@ namespace Jit.Codegen;
 public static class OpenCLRenderer
 {
     /// <summary>
-    /// Build options the program text relies on: float32 division and square root rounded
-    /// correctly, as the oracle computes them.
+    /// Build options the program text relies on (<see cref="GpuProgram.BuildOptions"/>): float32
+    /// division and square root rounded correctly, as the oracle computes them.
     /// </summary>
     public const string BuildOptions = "-cl-fp32-correctly-rounded-divide-sqrt";
 
@@ -19,6 +19,6 @@ public static class OpenCLRenderer
     {
         var scheduled = GpuSchedule.Apply(kernel, localSize);
         var source = CStylePrinter.Print(scheduled, OpenCLDialect.Instance);
-        return new GpuProgram(scheduled.Kernel, source, scheduled.Stages, scheduled.Temps);
+        return new GpuProgram(scheduled.Kernel, source, scheduled.Stages, scheduled.Temps) { BuildOptions = BuildOptions };
     }
 }

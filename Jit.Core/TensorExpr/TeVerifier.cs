@@ -17,6 +17,7 @@ public sealed class TeVerifier : TeVisitor
     private readonly HashSet<string> _varNames = [];
     private readonly Dictionary<string, TeBuffer> _buffers = [];
     private readonly HashSet<string> _inputs = [];
+    private int _blockLoops, _threadLoops;
 
     private TeVerifier() { }
 
@@ -162,7 +163,11 @@ public sealed class TeVerifier : TeVisitor
         if (a.Kind is LoopKind.GpuBlock or LoopKind.GpuThread or LoopKind.GpuGlobal && a.Axis is < 0 or > 2)
             _errors.Add($"loop {s.Index.Name}: GPU axis {a.Axis} is not 0, 1 or 2");
         Declare(s.Index);
+        if (a.Kind == LoopKind.GpuBlock) _blockLoops++;
+        if (a.Kind == LoopKind.GpuThread) _threadLoops++;
         Visit(s.Body);
+        if (a.Kind == LoopKind.GpuBlock) _blockLoops--;
+        if (a.Kind == LoopKind.GpuThread) _threadLoops--;
         _scope.Remove(s.Index);
         _varNames.Remove(s.Index.Name);
     }
@@ -173,8 +178,18 @@ public sealed class TeVerifier : TeVisitor
         base.VisitIf(s);
     }
 
+    // A barrier stops a work-group between sibling thread loops: inside one, a serial run would
+    // not mean the same; outside any work-group loop there is no group to wait for.
+    protected override void VisitBarrier(BarrierStmt s)
+    {
+        if (_threadLoops > 0) _errors.Add("barrier inside a GPU thread loop");
+        else if (_blockLoops == 0) _errors.Add("barrier outside a GPU block loop");
+    }
+
     protected override void VisitAllocate(AllocateStmt s)
     {
+        if (s.Scope == BufferScope.Local && s.Buffer.Sizes.Any(e => e is not IntImm))
+            _errors.Add($"local buffer {s.Buffer.Name} needs constant sizes");
         VisitBuffer(s.Buffer);
         DeclareBuffer(s.Buffer);
         Visit(s.Body);

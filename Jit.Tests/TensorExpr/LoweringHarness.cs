@@ -114,7 +114,7 @@ internal static class LoweringHarness
         _ => "?",
     }));
 
-    private static string GraphText(string overload, IReadOnlyList<LArg> args, int outputs, bool symbolic)
+    internal static string GraphText(string overload, IReadOnlyList<LArg> args, int outputs, bool symbolic)
     {
         var kind = overload.Contains('.', StringComparison.Ordinal) && overload.IndexOf('.', StringComparison.Ordinal) > overload.IndexOf("::", StringComparison.Ordinal)
             ? overload[..overload.IndexOf('.', overload.IndexOf("::", StringComparison.Ordinal))] : overload;

@@ -22,6 +22,25 @@ public sealed class TeVerifierTests
     }
 
     [Fact]
+    public void ChecksGpuNodes()
+    {
+        var outBuf = TeBuffer.Contiguous("out", DType.Float32, [4]);
+        var t = new Var("t");
+        var red = TeBuffer.Contiguous("red", DType.Float32, [4]);
+        Stmt Thread(Stmt body) => new ForStmt(t, 0, 4, body, LoopAnnotation.GpuThread(0));
+        var good = new ForStmt(I, 0, 4, new AllocateStmt(red, new BlockStmt([
+            Thread(red.Store([t], 1.0)), BarrierStmt.Instance, Thread(outBuf.Store([t], red.Load(t))),
+        ]), BufferScope.Local), LoopAnnotation.GpuBlock(0));
+        Assert.Empty(Errors(good));
+        Assert.Contains(Errors(BarrierStmt.Instance), e => e.Contains("barrier outside a GPU block loop"));
+        Assert.Contains(Errors(new ForStmt(I, 0, 4, Thread(BarrierStmt.Instance), LoopAnnotation.GpuBlock(0))), e => e.Contains("barrier inside a GPU thread loop"));
+        var n = new Var("n");
+        var dynamic = TeBuffer.Contiguous("d", DType.Float32, [n]);
+        var kernel = new TeKernel("k", [n], [], [outBuf], new AllocateStmt(dynamic, BlockStmt.Empty, BufferScope.Local));
+        Assert.Contains(TeVerifier.Check(kernel), e => e.Contains("local buffer d needs constant sizes"));
+    }
+
+    [Fact]
     public void ReportsEachKindOfProblem()
     {
         var outBuf = TeBuffer.Contiguous("out", DType.Float32, [4]);
