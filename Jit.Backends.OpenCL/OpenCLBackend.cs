@@ -116,7 +116,7 @@ public sealed class OpenCLBackend : IBackend
     /// </summary>
     public CompiledGpuProgram Compile(GpuProgram program)
     {
-        var built = Programs.GetOrBuild(program.Source, program.Kernel.Name);
+        var built = Programs.GetOrBuild(program.Source, program.Kernel.Name, program.BuildOptions);
         return new CompiledGpuProgram(this, program, built);
     }
 

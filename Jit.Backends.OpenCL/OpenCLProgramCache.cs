@@ -53,16 +53,20 @@ public sealed class OpenCLProgramCache : IDisposable
     /// appears in errors. A build failure throws <see cref="JitDeviceException"/> with the full
     /// build log and is not cached.
     /// </summary>
-    public OpenCLProgram GetOrBuild(string source, string name)
+    public OpenCLProgram GetOrBuild(string source, string name) => GetOrBuild(source, name, "");
+
+    /// <summary>As <see cref="GetOrBuild(string, string)"/>, built with <paramref name="extraOptions"/> after <see cref="BuildOptions"/> (what the rendering relies on, <see cref="Codegen.GpuProgram.BuildOptions"/>).</summary>
+    public OpenCLProgram GetOrBuild(string source, string name, string extraOptions)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source)));
+        string options = extraOptions.Length == 0 ? BuildOptions : BuildOptions + " " + extraOptions;
+        string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options + "\n" + source)));
         if (_programs.TryGetValue(key, out var found) && found.IsValueCreated)
         {
             Interlocked.Increment(ref _hits);
             return found.Value;
         }
-        var lazy = _programs.GetOrAdd(key, _ => new Lazy<OpenCLProgram>(() => Build(source, name), LazyThreadSafetyMode.ExecutionAndPublication));
+        var lazy = _programs.GetOrAdd(key, _ => new Lazy<OpenCLProgram>(() => Build(source, name, options), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             return lazy.Value;
@@ -74,23 +78,23 @@ public sealed class OpenCLProgramCache : IDisposable
         }
     }
 
-    private OpenCLProgram Build(string source, string name)
+    private OpenCLProgram Build(string source, string name, string options)
     {
         var info = _backend.Info;
-        byte[]? diskKey = _disk is null ? null : OpenCLBinaryCache.Key(info.Name, info.DriverVersion, info.PlatformVersion, BuildOptions, source);
-        if (diskKey is not null && _disk!.TryRead(diskKey) is { } binary && TryLoadBinary(binary, name) is { } loaded)
+        byte[]? diskKey = _disk is null ? null : OpenCLBinaryCache.Key(info.Name, info.DriverVersion, info.PlatformVersion, options, source);
+        if (diskKey is not null && _disk!.TryRead(diskKey) is { } binary && TryLoadBinary(binary, name, options) is { } loaded)
         {
             Interlocked.Increment(ref _loaded);
             return loaded;
         }
-        var program = Compile(source, name);
+        var program = Compile(source, name, options);
         Interlocked.Increment(ref _compiled);
         if (diskKey is not null && TryGetBinary(program.Handle) is { } built && _disk!.TryWrite(diskKey, built))
             Interlocked.Increment(ref _diskWrites);
         return program;
     }
 
-    private unsafe OpenCLProgram Compile(string source, string name)
+    private unsafe OpenCLProgram Compile(string source, string name, string options)
     {
         string device = _backend.Device.ToString();
         byte[] text = Encoding.UTF8.GetBytes(source);
@@ -104,7 +108,7 @@ public sealed class OpenCLProgramCache : IDisposable
         }
         OpenCLApi.Check(status, $"kernel {name}: clCreateProgramWithSource", device);
         nint deviceId = _backend.Info.DeviceId;
-        status = _cl.BuildProgram(program, 1, &deviceId, BuildOptions, null, null);
+        status = _cl.BuildProgram(program, 1, &deviceId, options, null, null);
         if (status != OpenCLErrors.Success)
         {
             string log = BuildLog(program);
@@ -115,7 +119,7 @@ public sealed class OpenCLProgramCache : IDisposable
         return new OpenCLProgram(_backend, _cl, program, name, loadedFromDisk: false);
     }
 
-    private unsafe OpenCLProgram? TryLoadBinary(byte[] binary, string name)
+    private unsafe OpenCLProgram? TryLoadBinary(byte[] binary, string name, string options)
     {
         nint deviceId = _backend.Info.DeviceId;
         int status, binaryStatus;
@@ -131,7 +135,7 @@ public sealed class OpenCLProgramCache : IDisposable
             if (program != 0) _cl.ReleaseProgram(program);
             return null;
         }
-        if (_cl.BuildProgram(program, 1, &deviceId, BuildOptions, null, null) != OpenCLErrors.Success)
+        if (_cl.BuildProgram(program, 1, &deviceId, options, null, null) != OpenCLErrors.Success)
         {
             _cl.ReleaseProgram(program);
             return null;
