@@ -72,6 +72,8 @@ public static class BenchCommand
         var user = model.Self is null ? inputs : inputs[1..];
         var registry = CliBackends.Registry();
         using var backend = registry.Open(device);
+        if (interpreter && !backend.IsHost)
+            throw new Errors.JitException($"--interpreter: the reference interpreter runs on the host, not on '{backend.Device}'");
 
         long arena = 0;
         Func<Action> makeRunner;

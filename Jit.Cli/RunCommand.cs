@@ -38,6 +38,8 @@ public static class RunCommand
 
         var registry = CliBackends.Registry();
         using var backend = registry.Open(device);
+        if (interpreter && !backend.IsHost)
+            throw new JitException($"--interpreter: the reference interpreter runs on the host; on '{backend.Device}' the static runtime runs the model (drop --interpreter, or compare with jit check)");
         var results = interpreter ? RunInterpreted(model, backend, inputs, fuse: !noFusion) : RunStatic(model, backend, inputs, fuse: !noFusion);
         var result = results.Length == 1 ? results[0] : IValue.FromTuple(results);
 
