@@ -22,6 +22,8 @@ public sealed class CompiledGpuProgram
     private readonly OpenCLProgram _built;
     private readonly TeParamBinding _binding;
     private readonly TeParamBinding.ParamExpr[] _work;
+    // Per stage with a serial form: the length of a row, to pick the form at launch.
+    private readonly TeParamBinding.ParamExpr?[] _reducedExtent;
 
     internal CompiledGpuProgram(OpenCLBackend backend, GpuProgram program, OpenCLProgram built)
     {
@@ -30,6 +32,7 @@ public sealed class CompiledGpuProgram
         Program = program;
         _binding = new TeParamBinding(program.Kernel, program.Temps);
         _work = [.. program.Stages.Select(s => _binding.CompileExpr(s.Work))];
+        _reducedExtent = [.. program.Stages.Select(s => s.Serial is { } serial ? _binding.CompileExpr(serial.ReducedExtent) : null)];
         foreach (var s in program.Stages)
             if (s.LocalSize < 1 || s.LocalSize > backend.Info.MaxWorkGroupSize)
                 throw new JitDeviceException(backend.Device.ToString(),
@@ -185,6 +188,8 @@ public sealed class CompiledGpuProgram
                 var stage = Program.Stages[s];
                 long work = _work[s](prms);
                 if (work <= 0) continue;
+                if (stage.Serial is { } serial && GpuStage.PreferSerial(work, _reducedExtent[s]!(prms), (int)_backend.Info.ComputeUnits))
+                    stage = new GpuStage(serial.Entry, GpuStageKind.Elementwise, stage.Work, stage.LocalSize);
                 long groups = stage.Kind switch
                 {
                     GpuStageKind.Elementwise => Math.Min((work + stage.LocalSize - 1) / stage.LocalSize, _backend.MaxGroups),

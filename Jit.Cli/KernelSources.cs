@@ -29,12 +29,9 @@ internal static class KernelSources
         var graph = model.Graph.Copy();
         using (var cpu = new CpuBackend(Device.Cpu)) PassManager.Default(context: new PassContext(model.Module, cpu)).Run(graph);
         var fuser = new TensorExprFuser(new TensorExprFuserOptions { MinGroupSize = 1 });
-        if (inputPaths.Length > 0) fuser.RunProfiled(graph, model.ReadInputs(inputPaths));
-        else
-        {
-            ShapeAnalysis.PropagateSymbolic(graph);
-            fuser.Run(graph);
-        }
+        if (inputPaths.Length > 0) ShapeAnalysis.PropagateComplete(graph, model.ReadInputs(inputPaths));
+        else ShapeAnalysis.PropagateSymbolic(graph);
+        fuser.Run(graph);
         var groups = TensorExprFuser.Groups(graph);
         output.Out.WriteLine($"// {groups.Count} kernels for {device}");
         for (int i = 0; i < groups.Count; i++)
@@ -47,10 +44,49 @@ internal static class KernelSources
                 output.Out.WriteLine($"// {name}: not lowered, runs on the host: {reason}");
                 continue;
             }
-            var program = render(kernel);
-            output.Out.WriteLine($"// {name}: {string.Join(", ", program.Stages.Select(s => $"{s.Entry} ({s.Kind}, work {s.Work}, local {s.LocalSize})"))}");
-            output.Out.Write(program.Source);
+            Print(output, name, render(kernel));
         }
+        PrintExternKernels(output, graph, device, render);
         return 0;
+    }
+
+    private static void Print(CliOutput output, string name, GpuProgram program)
+    {
+        output.Out.WriteLine($"// {name}: {string.Join(", ", program.Stages.Select(s => $"{s.Entry} ({s.Kind}, work {s.Work}, local {s.LocalSize})"))}");
+        output.Out.Write(program.Source);
+    }
+
+    // The extern ops' templates, instantiated for the nodes' complete types (so only with --input).
+    private static void PrintExternKernels(CliOutput output, Jit.Ir.Graph graph, Device device, Func<Jit.TensorExpr.TeKernel, GpuProgram> render)
+    {
+        foreach (var n in graph.Nodes)
+        {
+            if (n.Kind.StartsWith("prim::", StringComparison.Ordinal) || n.Outputs.All(o => o.Type is not Jit.Ir.TensorType)) continue;
+            string overload;
+            try { overload = n.Schema.QualifiedOverloadName; }
+            catch (JitException) { continue; }
+            if (!Jit.Kernels.ExternKernels.Names.Contains(overload)) continue;
+            var args = new IValue[n.Inputs.Count];
+            bool known = true;
+            for (int i = 0; i < args.Length && known; i++)
+            {
+                var v = n.Input(i);
+                if (v.Node.Kind == "prim::Constant" && Constants.Evaluate(v.Node) is { IsTensor: false } c) args[i] = c;
+                else if (v.Type is Jit.Ir.TensorType t && Jit.Runtime.Devices.PlaceholderBuffer.TensorOf(t, device) is { } p) args[i] = IValue.FromTensor(p);
+                else known = false;
+            }
+            output.Out.WriteLine();
+            if (!known)
+            {
+                output.Out.WriteLine($"// {overload} (%{n.Output().DisplayName}): sizes unknown; give --input files to see its kernel");
+                continue;
+            }
+            if (!Jit.Kernels.ExternKernels.TryBuild(overload, args, out var e, out var reason))
+            {
+                output.Out.WriteLine($"// {overload} (%{n.Output().DisplayName}): no template covers it, it runs on the host: {reason}");
+                continue;
+            }
+            Print(output, $"{overload} (%{n.Output().DisplayName})", render(e.Kernel));
+        }
     }
 }

@@ -34,7 +34,13 @@ public sealed partial class CStylePrinter
         if (stmts.Count != scheduled.Stages.Count)
             throw new JitIrException($"kernel {k.Name} has {stmts.Count} stage statements for {scheduled.Stages.Count} stages");
         var entries = new StringBuilder();
-        for (int s = 0; s < stmts.Count; s++) entries.Append('\n').Append(p.Entry(scheduled, scheduled.Stages[s], stmts[s]));
+        for (int s = 0; s < stmts.Count; s++)
+        {
+            var stage = scheduled.Stages[s];
+            entries.Append('\n').Append(p.Entry(scheduled, stage, stmts[s]));
+            if (stage.Serial is { } serial)
+                entries.Append('\n').Append(p.Entry(scheduled, new GpuStage(serial.Entry, GpuStageKind.Elementwise, stage.Work, stage.LocalSize), serial.Body));
+        }
         string body = entries.ToString();
         string helpers = CStyleHelpers.Needed(dialect, body);
         bool usesDouble = (helpers + body).Contains("double", StringComparison.Ordinal);

@@ -34,7 +34,26 @@ public sealed record GpuProgram(TeKernel Kernel, string Source, IReadOnlyList<Gp
 /// <c>min(Work, cap)</c> for <see cref="GpuStageKind.GroupPerRow"/>, where <see cref="Work"/> is an
 /// expression over the kernel's params.
 /// </summary>
-public sealed record GpuStage(string Entry, GpuStageKind Kind, Expr Work, int LocalSize);
+public sealed record GpuStage(string Entry, GpuStageKind Kind, Expr Work, int LocalSize)
+{
+    /// <summary>
+    /// For a <see cref="GpuStageKind.GroupPerRow"/> stage, the same stage as one work-item per row
+    /// reducing serially (an <see cref="GpuStageKind.Elementwise"/> entry over the same rows). A tree
+    /// per row pays only when the rows are too few to fill the device and each is long; the host
+    /// picks the form at launch, when both counts are known (<see cref="PreferSerial"/>).
+    /// </summary>
+    public SerialRows? Serial { get; init; }
+
+    /// <summary>
+    /// The rule for picking <see cref="Serial"/>: short rows (under 64 elements), or enough rows to
+    /// give each of the device's compute units 256 work-items.
+    /// </summary>
+    public static bool PreferSerial(long rows, long reducedExtent, int computeUnits) =>
+        reducedExtent < 64 || rows >= (long)Math.Max(1, computeUnits) * 256;
+}
+
+/// <summary>The serial form of a row-reduction stage: its entry point, its statement, and the length of a row (over the params).</summary>
+public sealed record SerialRows(string Entry, Stmt Body, Expr ReducedExtent);
 
 /// <summary>How a stage spreads its work over work-items.</summary>
 public enum GpuStageKind

@@ -43,8 +43,12 @@ public static class GpuSchedule
         var stages = new List<GpuStage>();
         foreach (var unit in Units(units))
         {
-            var (stmt, kind, work) = ScheduleUnit(unit, localSize, text);
-            stages.Add(new GpuStage($"{kernel.Name}_s{stages.Count}", kind, work, kind == GpuStageKind.Single ? 1 : localSize));
+            var (stmt, kind, work, serial) = ScheduleUnit(unit, localSize, text);
+            string entry = $"{kernel.Name}_s{stages.Count}";
+            stages.Add(new GpuStage(entry, kind, work, kind == GpuStageKind.Single ? 1 : localSize)
+            {
+                Serial = serial is null ? null : new SerialRows(entry + "_serial", serial.Value.Body, serial.Value.Extent),
+            });
             stmts.Add(stmt);
         }
         Stmt result = new BlockStmt(NodeList.From(stmts));
@@ -99,23 +103,28 @@ public static class GpuSchedule
         }
     }
 
-    private static (Stmt Stmt, GpuStageKind Kind, Expr Work) ScheduleUnit(Stmt unit, int localSize, string kernelText)
+    // A row reduction over a nest of rows also gets its serial form (one work-item per row), which
+    // the host launches instead where the rows are many or short (GpuStage.PreferSerial).
+    private static (Stmt Stmt, GpuStageKind Kind, Expr Work, (Stmt Body, Expr Extent)? Serial) ScheduleUnit(Stmt unit, int localSize, string kernelText)
     {
         var nest = LoopNest.Peel(unit);
         var reduction = GpuReductionSchedule.Match(nest.Indices.ToHashSet(), nest.Body);
         if (reduction is not null && !(nest.Loops.Count > 0 && IsShort(reduction.Extent)))
         {
             var rows = nest.Total();
-            return (GpuReductionSchedule.Build(nest, reduction, localSize, kernelText), GpuStageKind.GroupPerRow, rows);
+            (Stmt, Expr)? serial = nest.Loops.Count > 0 && Independent(nest) ? (GridStride(nest, kernelText), reduction.Extent) : null;
+            return (GpuReductionSchedule.Build(nest, reduction, localSize, kernelText), GpuStageKind.GroupPerRow, rows, serial);
         }
         if (nest.Loops.Count > 0 && Independent(nest))
-        {
-            var n = nest.Total();
-            var g = new Var(FreshName(kernelText, "gid"));
-            var loop = new ForStmt(g, 0, n, nest.Recover(g, nest.Body), LoopAnnotation.GpuGlobal(0));
-            return (loop, GpuStageKind.Elementwise, n);
-        }
-        return (unit, GpuStageKind.Single, Expr.Int(1));
+            return (GridStride(nest, kernelText), GpuStageKind.Elementwise, nest.Total(), null);
+        return (unit, GpuStageKind.Single, Expr.Int(1), null);
+    }
+
+    // The nest flattened to one grid-stride loop over all its iterations, indices recovered by div/mod.
+    private static ForStmt GridStride(LoopNest nest, string kernelText)
+    {
+        var g = new Var(FreshName(kernelText, "gid"));
+        return new ForStmt(g, 0, nest.Total(), nest.Recover(g, nest.Body), LoopAnnotation.GpuGlobal(0));
     }
 
     private static bool IsShort(Expr extent) => extent is IntImm { Value: <= SerialReductionLimit };

@@ -8,7 +8,7 @@ namespace Jit.Runtime.Devices;
 /// Device memory that is never allocated: tensors over it carry a dtype, sizes and strides for the
 /// questions asked at plan time (which kernel runs a node), and any read or write throws.
 /// </summary>
-internal sealed class PlaceholderBuffer(Device device, long byteLength) : DeviceBuffer(device, byteLength)
+public sealed class PlaceholderBuffer(Device device, long byteLength) : DeviceBuffer(device, byteLength)
 {
     /// <summary>A contiguous tensor of <paramref name="type"/>'s complete dtype and sizes (its strides where all are known), or null.</summary>
     public static Tensor? TensorOf(TensorType type, Device device)
