@@ -14,6 +14,9 @@ namespace Jit.Codegen;
 ///   the lowering emits for sum, mean, amax, softmax, norms) becomes
 ///   <see cref="GpuStageKind.GroupPerRow"/> (see <see cref="GpuReductionSchedule"/>); a custom
 ///   combiner or a short constant reduction stays serial per row, elementwise.</item>
+/// <item>A <see cref="LoopKind.GpuBlock"/> loop (a statement written for the device, such as a
+///   tiled matrix product) is kept as it is: <see cref="GpuStageKind.Tiled"/>, its work-group size
+///   the extent of its thread loops.</item>
 /// <item>Anything else runs on one work-item: <see cref="GpuStageKind.Single"/>.</item>
 /// </list>
 /// The result runs the same as the input under <see cref="TeEvaluator"/>, up to the order of
@@ -43,8 +46,8 @@ public static class GpuSchedule
         var stages = new List<GpuStage>();
         foreach (var unit in Units(units))
         {
-            var (stmt, kind, work) = ScheduleUnit(unit, localSize, text);
-            stages.Add(new GpuStage($"{kernel.Name}_s{stages.Count}", kind, work, kind == GpuStageKind.Single ? 1 : localSize));
+            var (stmt, kind, work, groupSize) = ScheduleUnit(unit, localSize, text);
+            stages.Add(new GpuStage($"{kernel.Name}_s{stages.Count}", kind, work, groupSize));
             stmts.Add(stmt);
         }
         Stmt result = new BlockStmt(NodeList.From(stmts));
@@ -99,23 +102,49 @@ public static class GpuSchedule
         }
     }
 
-    private static (Stmt Stmt, GpuStageKind Kind, Expr Work) ScheduleUnit(Stmt unit, int localSize, string kernelText)
+    private static (Stmt Stmt, GpuStageKind Kind, Expr Work, int LocalSize) ScheduleUnit(Stmt unit, int localSize, string kernelText)
     {
+        if (unit is ForStmt { Annotation.Kind: LoopKind.GpuBlock, Start: IntImm { Value: 0 } } tiled)
+            return (tiled, GpuStageKind.Tiled, tiled.Stop, ThreadExtent(tiled));
         var nest = LoopNest.Peel(unit);
         var reduction = GpuReductionSchedule.Match(nest.Indices.ToHashSet(), nest.Body);
         if (reduction is not null && !(nest.Loops.Count > 0 && IsShort(reduction.Extent)))
         {
             var rows = nest.Total();
-            return (GpuReductionSchedule.Build(nest, reduction, localSize, kernelText), GpuStageKind.GroupPerRow, rows);
+            return (GpuReductionSchedule.Build(nest, reduction, localSize, kernelText), GpuStageKind.GroupPerRow, rows, localSize);
         }
         if (nest.Loops.Count > 0 && Independent(nest))
         {
             var n = nest.Total();
             var g = new Var(FreshName(kernelText, "gid"));
             var loop = new ForStmt(g, 0, n, nest.Recover(g, nest.Body), LoopAnnotation.GpuGlobal(0));
-            return (loop, GpuStageKind.Elementwise, n);
+            return (loop, GpuStageKind.Elementwise, n, localSize);
         }
-        return (unit, GpuStageKind.Single, Expr.Int(1));
+        return (unit, GpuStageKind.Single, Expr.Int(1), 1);
+    }
+
+    // The work-group size of a statement written for the device: the extent of its thread loops,
+    // which must all run from 0 to one constant (a power of two, as any local size here).
+    private static int ThreadExtent(ForStmt block)
+    {
+        var extents = new HashSet<long>();
+        void Walk(Stmt s)
+        {
+            switch (s)
+            {
+                case ForStmt { Annotation.Kind: LoopKind.GpuThread } f:
+                    extents.Add(f is { Start: IntImm { Value: 0 }, Stop: IntImm { Value: var n } } ? n : -1);
+                    break;
+                case ForStmt f: Walk(f.Body); break;
+                case BlockStmt b: foreach (var x in b.Stmts) Walk(x); break;
+                case AllocateStmt a: Walk(a.Body); break;
+                case IfStmt i: Walk(i.Then); if (i.Else is not null) Walk(i.Else); break;
+            }
+        }
+        Walk(block.Body);
+        if (extents.Count != 1 || extents.First() is not (> 0 and <= int.MaxValue) || (extents.First() & (extents.First() - 1)) != 0)
+            throw new ArgumentException($"block loop {block.Index.Name}: its thread loops must all run from 0 to one constant power of two");
+        return (int)extents.First();
     }
 
     private static bool IsShort(Expr extent) => extent is IntImm { Value: <= SerialReductionLimit };
