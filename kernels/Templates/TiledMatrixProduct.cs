@@ -16,7 +16,7 @@ namespace Jit.Kernels.Templates;
 /// </summary>
 internal static class TiledMatrixProduct
 {
-    public const int TileM = 64, TileN = 64, TileK = 16, BlockM = 4, BlockN = 4;
+    public const int TileM = 64, TileN = 64, TileK = 16, BlockM = 8, BlockN = 8;
 
     private const int ThreadsN = TileN / BlockN;
 
@@ -78,10 +78,20 @@ internal static class TiledMatrixProduct
             new ForStmt(l, 0, TileM * TileK / LocalSize, loadA),
             new ForStmt(l, 0, TileN * TileK / LocalSize, loadB));
 
-        Expr myRow = tid / ThreadsN * BlockM + i, myCol = tid % ThreadsN * BlockN + j;
+        // A work-item's block is strided (rows ty, ty + 16, ...; columns tx, tx + 16, ...), so
+        // neighbouring work-items read neighbouring tile elements and write neighbouring outputs.
+        Expr myRow = tid / ThreadsN + i * (TileM / BlockM), myCol = tid % ThreadsN + j * ThreadsN;
         Expr[] mine = [tid, i, j];
-        var multiply = new ReduceStmt(acc, NodeList.Create(mine), Reducer.Sum, aTile.Load(kk, myRow) * bTile.Load(kk, myCol));
-        var compute = new ForStmt(kk, 0, Expr.Min(Expr.Int(TileK), inner - k0), RegisterBlock(i, j, multiply));
+        // Per step along k, the work-item's column of A and row of B go to registers first.
+        var aPart = TeBuffer.Contiguous(kb.NewName("a_part"), accumulate, [BlockM]);
+        var bPart = TeBuffer.Contiguous(kb.NewName("b_part"), accumulate, [BlockN]);
+        var multiply = new ReduceStmt(acc, NodeList.Create(mine), Reducer.Sum, aPart.Load(i) * bPart.Load(j));
+        var step = Block(
+            new ForStmt(i, 0, BlockM, aPart.Store([i], aTile.Load(kk, myRow)), LoopAnnotation.Unroll(BlockM)),
+            new ForStmt(j, 0, BlockN, bPart.Store([j], bTile.Load(kk, myCol)), LoopAnnotation.Unroll(BlockN)),
+            RegisterBlock(i, j, multiply));
+        var compute = new ForStmt(kk, 0, Expr.Min(Expr.Int(TileK), inner - k0),
+            new AllocateStmt(aPart, new AllocateStmt(bPart, step, BufferScope.Private), BufferScope.Private));
         var steps = new ForStmt(kt, 0, (inner + (TileK - 1)) / TileK,
             Block(Threads(tid, load), BarrierStmt.Instance, Threads(tid, compute), BarrierStmt.Instance));
 

@@ -40,7 +40,7 @@ public sealed class TiledMatrixProductTests
         Assert.True(ExternKernels.TryBuild("aten::mm", args, KernelTarget.Gpu, out var gpu, out var reason), reason);
         var stage = Assert.Single(GpuSchedule.Apply(gpu.Kernel).Stages);
         Assert.Equal(GpuStageKind.Tiled, stage.Kind);
-        Assert.Equal(256, stage.LocalSize);
+        Assert.Equal(64, stage.LocalSize);
         var source = OpenCLRenderer.Render(gpu.Kernel).Source;
         Assert.Contains("__local float", source);
         Assert.Contains("barrier(CLK_LOCAL_MEM_FENCE);", source);
