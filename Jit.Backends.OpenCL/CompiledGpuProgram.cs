@@ -193,7 +193,7 @@ public sealed class CompiledGpuProgram
                 long groups = stage.Kind switch
                 {
                     GpuStageKind.Elementwise => Math.Min((work + stage.LocalSize - 1) / stage.LocalSize, _backend.MaxGroups),
-                    GpuStageKind.GroupPerRow => Math.Min(work, _backend.MaxGroups),
+                    GpuStageKind.GroupPerRow or GpuStageKind.Tiled => Math.Min(work, _backend.MaxGroups),
                     _ => 1,
                 };
                 _built.Launch(queue, stage.Entry, args, groups * stage.LocalSize, stage.LocalSize);

@@ -23,7 +23,14 @@ public static class ExternKernels
     /// argument in order, defaults filled, as a kernel receives them); false with
     /// <paramref name="reason"/> when no template covers them.
     /// </summary>
-    public static bool TryBuild(string overloadName, ReadOnlySpan<IValue> arguments, out ExternKernel kernel, out string reason)
+    public static bool TryBuild(string overloadName, ReadOnlySpan<IValue> arguments, out ExternKernel kernel, out string reason) =>
+        TryBuild(overloadName, arguments, KernelTarget.Cpu, out kernel, out reason);
+
+    /// <summary>
+    /// As <see cref="TryBuild(string, ReadOnlySpan{IValue}, out ExternKernel, out string)"/>, the
+    /// kernel written for <paramref name="target"/> (a GPU form may differ in schedule, never in meaning).
+    /// </summary>
+    public static bool TryBuild(string overloadName, ReadOnlySpan<IValue> arguments, KernelTarget target, out ExternKernel kernel, out string reason)
     {
         kernel = null!;
         if (!Table.Value.TryGetValue(overloadName, out var template))
@@ -33,7 +40,7 @@ public static class ExternKernels
         }
         try
         {
-            kernel = template(new TemplateArgs(overloadName, arguments));
+            kernel = template(new TemplateArgs(overloadName, arguments, target));
             reason = "";
             return true;
         }

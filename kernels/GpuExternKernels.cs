@@ -34,7 +34,7 @@ public static class GpuExternKernels
                 var (kernel, extern_) = Instantiate(op, inputs, cache, compiled);
                 kernel.RunInto(Values(extern_.Inputs(inputs)), outputs);
             });
-            table.SetPrecondition(op, arguments => ExternKernels.TryBuild(op, arguments, out _, out var reason) ? null : reason);
+            table.SetPrecondition(op, arguments => ExternKernels.TryBuild(op, arguments, KernelTarget.Gpu, out _, out var reason) ? null : reason);
         }
     }
 
@@ -43,7 +43,7 @@ public static class GpuExternKernels
     {
         var key = CallSignature.Of(op, inputs);
         if (compiled.TryGetValue(key, out var found)) return found;
-        if (!ExternKernels.TryBuild(op, inputs, out var e, out var reason))
+        if (!ExternKernels.TryBuild(op, inputs, KernelTarget.Gpu, out var e, out var reason))
             throw new JitDeviceException(cache.Device.Backend.Device.ToString(), $"no device kernel runs {reason}");
         return compiled.GetOrAdd(key, (cache.GetOrCompile(e.Kernel), e));
     }

@@ -178,6 +178,16 @@ public sealed partial class CStylePrinter
                 if (!scoped) _indent--;
                 if (!scoped) Line("}");
                 break;
+            case BufferScope.PerWorkItem:
+                // One slice per work-item: dim 0 (the work-item) is dropped from the declaration and every access.
+                if (!scoped) Line("{");
+                if (!scoped) _indent++;
+                Line($"{t} {b.Name}[{ConstantSize(b) / Math.Max(1, Constant(b.Sizes[0], b))}];");
+                _buffers[b.Name] = (b, BufferScope.PerWorkItem);
+                Statement(a.Body, scoped: true);
+                if (!scoped) _indent--;
+                if (!scoped) Line("}");
+                break;
             default:
                 throw new JitIrException($"global allocation {b.Name} inside a stage: only top-level temporaries can be global");
         }
@@ -200,21 +210,20 @@ public sealed partial class CStylePrinter
     private static long ConstantSize(TeBuffer b)
     {
         long n = 1;
-        foreach (var s in b.Sizes)
-        {
-            if (TeSimplifier.Simplify(s) is not IntImm { Value: >= 0 } c)
-                throw new JitIrException($"buffer {b.Name} in private or local memory needs constant sizes, has {s}");
-            n *= c.Value;
-        }
+        foreach (var s in b.Sizes) n *= Constant(s, b);
         return Math.Max(n, 1);
     }
 
+    private static long Constant(Expr size, TeBuffer b) =>
+        TeSimplifier.Simplify(size) is IntImm { Value: >= 0 } c ? c.Value
+        : throw new JitIrException($"buffer {b.Name} in private or local memory needs constant sizes, has {size}");
+
     // The element offset of an access: strides from the buffer; a global buffer adds its _off.
-    private string Offset(TeBuffer b, NodeList<Expr> indices, bool global)
+    private string Offset(TeBuffer b, NodeList<Expr> indices, bool global, int firstDim = 0)
     {
         var terms = new List<string>();
         if (global) terms.Add(b.Name + "_off");
-        for (int d = 0; d < indices.Count; d++)
+        for (int d = firstDim; d < indices.Count; d++)
         {
             if (indices[d] is IntImm { Value: 0 } || b.Strides[d] is IntImm { Value: 0 }) continue;
             string i = E(indices[d]);
@@ -223,13 +232,16 @@ public sealed partial class CStylePrinter
         return terms.Count == 0 ? "0" : string.Join(" + ", terms);
     }
 
+    // A per-work-item buffer is indexed within the work-item's own slice: dim 0 is implied.
+    private static int SliceDim(BufferScope scope) => scope == BufferScope.PerWorkItem ? 1 : 0;
+
     private (TeBuffer Buffer, BufferScope Scope) Lookup(TeBuffer b) =>
         _buffers.TryGetValue(b.Name, out var x) ? x : throw new JitIrException($"buffer {b.Name} is not declared where it is used");
 
     private string Store(TeBuffer b, NodeList<Expr> indices, string value)
     {
         var (_, scope) = Lookup(b);
-        if (scope != BufferScope.Global) return b.Rank == 0 ? $"{b.Name} = {value};" : $"{b.Name}[{Offset(b, indices, false)}] = {value};";
+        if (scope != BufferScope.Global) return b.Rank == 0 ? $"{b.Name} = {value};" : $"{b.Name}[{Offset(b, indices, false, SliceDim(scope))}] = {value};";
         string off = Offset(b, indices, true);
         return b.DType switch
         {
@@ -243,7 +255,7 @@ public sealed partial class CStylePrinter
     {
         var b = l.Buffer;
         var (_, scope) = Lookup(b);
-        if (scope != BufferScope.Global) return b.Rank == 0 ? b.Name : $"{b.Name}[{Offset(b, l.Indices, false)}]";
+        if (scope != BufferScope.Global) return b.Rank == 0 ? b.Name : $"{b.Name}[{Offset(b, l.Indices, false, SliceDim(scope))}]";
         string off = Offset(b, l.Indices, true);
         return b.DType switch
         {

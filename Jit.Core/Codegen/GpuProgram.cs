@@ -31,7 +31,7 @@ public sealed record GpuProgram(TeKernel Kernel, string Source, IReadOnlyList<Gp
 /// <see cref="LocalSize"/> work-items along axis 0. Every stage is written as grid-stride loops, so
 /// it is correct for any number of work-groups from 1 up: the host launches
 /// <c>min(ceil(Work / LocalSize), cap)</c> groups for <see cref="GpuStageKind.Elementwise"/> and
-/// <c>min(Work, cap)</c> for <see cref="GpuStageKind.GroupPerRow"/>, where <see cref="Work"/> is an
+/// <c>min(Work, cap)</c> for <see cref="GpuStageKind.GroupPerRow"/> and <see cref="GpuStageKind.Tiled"/>, where <see cref="Work"/> is an
 /// expression over the kernel's params.
 /// </summary>
 public sealed record GpuStage(string Entry, GpuStageKind Kind, Expr Work, int LocalSize)
@@ -62,6 +62,13 @@ public enum GpuStageKind
     Elementwise,
     /// <summary>One work-group per row (<see cref="GpuStage.Work"/> rows), its work-items combining the row in local memory.</summary>
     GroupPerRow,
+    /// <summary>
+    /// Written for the device already (a tiled matrix product): a <see cref="LoopKind.GpuBlock"/>
+    /// grid-stride loop over <see cref="GpuStage.Work"/> tiles, each run by a work-group of a fixed
+    /// <see cref="GpuStage.LocalSize"/> through <see cref="LoopKind.GpuThread"/> loops, barriers,
+    /// local and per-work-item buffers.
+    /// </summary>
+    Tiled,
     /// <summary>A single work-item runs the stage (a scalar or a statement with no parallel loop).</summary>
     Single,
 }

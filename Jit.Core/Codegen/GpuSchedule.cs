@@ -14,6 +14,9 @@ namespace Jit.Codegen;
 ///   the lowering emits for sum, mean, amax, softmax, norms) becomes
 ///   <see cref="GpuStageKind.GroupPerRow"/> (see <see cref="GpuReductionSchedule"/>); a custom
 ///   combiner or a short constant reduction stays serial per row, elementwise.</item>
+/// <item>A <see cref="LoopKind.GpuBlock"/> loop (a statement written for the device, such as a
+///   tiled matrix product) is kept as it is: <see cref="GpuStageKind.Tiled"/>, its work-group size
+///   the extent of its thread loops.</item>
 /// <item>Anything else runs on one work-item: <see cref="GpuStageKind.Single"/>.</item>
 /// </list>
 /// The result runs the same as the input under <see cref="TeEvaluator"/>, up to the order of
@@ -43,9 +46,9 @@ public static class GpuSchedule
         var stages = new List<GpuStage>();
         foreach (var unit in Units(units))
         {
-            var (stmt, kind, work, serial) = ScheduleUnit(unit, localSize, text);
+            var (stmt, kind, work, groupSize, serial) = ScheduleUnit(unit, localSize, text);
             string entry = $"{kernel.Name}_s{stages.Count}";
-            stages.Add(new GpuStage(entry, kind, work, kind == GpuStageKind.Single ? 1 : localSize)
+            stages.Add(new GpuStage(entry, kind, work, groupSize)
             {
                 Serial = serial is null ? null : new SerialRows(entry + "_serial", serial.Value.Body, serial.Value.Extent),
             });
@@ -105,19 +108,22 @@ public static class GpuSchedule
 
     // A row reduction over a nest of rows also gets its serial form (one work-item per row), which
     // the host launches instead where the rows are many or short (GpuStage.PreferSerial).
-    private static (Stmt Stmt, GpuStageKind Kind, Expr Work, (Stmt Body, Expr Extent)? Serial) ScheduleUnit(Stmt unit, int localSize, string kernelText)
+    private static (Stmt Stmt, GpuStageKind Kind, Expr Work, int LocalSize, (Stmt Body, Expr Extent)? Serial) ScheduleUnit(
+        Stmt unit, int localSize, string kernelText)
     {
+        if (unit is ForStmt { Annotation.Kind: LoopKind.GpuBlock, Start: IntImm { Value: 0 } } tiled)
+            return (tiled, GpuStageKind.Tiled, tiled.Stop, ThreadExtent(tiled), null);
         var nest = LoopNest.Peel(unit);
         var reduction = GpuReductionSchedule.Match(nest.Indices.ToHashSet(), nest.Body);
         if (reduction is not null && !(nest.Loops.Count > 0 && IsShort(reduction.Extent)))
         {
             var rows = nest.Total();
             (Stmt, Expr)? serial = nest.Loops.Count > 0 && Independent(nest) ? (GridStride(nest, kernelText), reduction.Extent) : null;
-            return (GpuReductionSchedule.Build(nest, reduction, localSize, kernelText), GpuStageKind.GroupPerRow, rows, serial);
+            return (GpuReductionSchedule.Build(nest, reduction, localSize, kernelText), GpuStageKind.GroupPerRow, rows, localSize, serial);
         }
         if (nest.Loops.Count > 0 && Independent(nest))
-            return (GridStride(nest, kernelText), GpuStageKind.Elementwise, nest.Total(), null);
-        return (unit, GpuStageKind.Single, Expr.Int(1), null);
+            return (GridStride(nest, kernelText), GpuStageKind.Elementwise, nest.Total(), localSize, null);
+        return (unit, GpuStageKind.Single, Expr.Int(1), 1, null);
     }
 
     // The nest flattened to one grid-stride loop over all its iterations, indices recovered by div/mod.
@@ -126,6 +132,31 @@ public static class GpuSchedule
         var g = new Var(FreshName(kernelText, "gid"));
         return new ForStmt(g, 0, nest.Total(), nest.Recover(g, nest.Body), LoopAnnotation.GpuGlobal(0));
     }
+
+    // The work-group size of a statement written for the device: the extent of its thread loops,
+    // which must all run from 0 to one constant (a power of two, as any local size here).
+    private static int ThreadExtent(ForStmt block)
+    {
+        var extents = new HashSet<long>();
+        void Walk(Stmt s)
+        {
+            switch (s)
+            {
+                case ForStmt { Annotation.Kind: LoopKind.GpuThread } f:
+                    extents.Add(f is { Start: IntImm { Value: 0 }, Stop: IntImm { Value: var n } } ? n : -1);
+                    break;
+                case ForStmt f: Walk(f.Body); break;
+                case BlockStmt b: foreach (var x in b.Stmts) Walk(x); break;
+                case AllocateStmt a: Walk(a.Body); break;
+                case IfStmt i: Walk(i.Then); if (i.Else is not null) Walk(i.Else); break;
+            }
+        }
+        Walk(block.Body);
+        if (extents.Count != 1 || extents.First() is not (> 0 and <= int.MaxValue) || (extents.First() & (extents.First() - 1)) != 0)
+            throw new ArgumentException($"block loop {block.Index.Name}: its thread loops must all run from 0 to one constant power of two");
+        return (int)extents.First();
+    }
+
 
     private static bool IsShort(Expr extent) => extent is IntImm { Value: <= SerialReductionLimit };
 

@@ -17,6 +17,8 @@ public sealed class TeVerifier : TeVisitor
     private readonly HashSet<string> _varNames = [];
     private readonly Dictionary<string, TeBuffer> _buffers = [];
     private readonly HashSet<string> _inputs = [];
+    private readonly HashSet<string> _perWorkItem = [];
+    private readonly List<Var> _threadVars = [];
     private int _blockLoops, _threadLoops;
 
     private TeVerifier() { }
@@ -82,6 +84,8 @@ public sealed class TeVerifier : TeVisitor
         if (write && _inputs.Contains(b.Name)) _errors.Add($"input buffer {b.Name} is written");
         if (indices.Count != b.Rank) _errors.Add($"{b.Name} has rank {b.Rank} but is indexed with {indices.Count} indices");
         foreach (var i in indices) Index(i, b.Name);
+        if (_perWorkItem.Contains(b.Name) && (indices.Count == 0 || indices[0] is not Var v || !_threadVars.Contains(v)))
+            _errors.Add($"per-work-item buffer {b.Name} is indexed with {(indices.Count == 0 ? "nothing" : indices[0])}, not a thread loop's index");
     }
 
     protected override void VisitVar(Var e)
@@ -165,7 +169,9 @@ public sealed class TeVerifier : TeVisitor
         Declare(s.Index);
         if (a.Kind == LoopKind.GpuBlock) _blockLoops++;
         if (a.Kind == LoopKind.GpuThread) _threadLoops++;
+        if (a.Kind == LoopKind.GpuThread) _threadVars.Add(s.Index);
         Visit(s.Body);
+        if (a.Kind == LoopKind.GpuThread) _threadVars.Remove(s.Index);
         if (a.Kind == LoopKind.GpuBlock) _blockLoops--;
         if (a.Kind == LoopKind.GpuThread) _threadLoops--;
         _scope.Remove(s.Index);
@@ -190,9 +196,13 @@ public sealed class TeVerifier : TeVisitor
     {
         if (s.Scope == BufferScope.Local && s.Buffer.Sizes.Any(e => e is not IntImm))
             _errors.Add($"local buffer {s.Buffer.Name} needs constant sizes");
+        if (s.Scope == BufferScope.PerWorkItem && (_blockLoops == 0 || _threadLoops > 0 || s.Buffer.Rank == 0))
+            _errors.Add($"per-work-item buffer {s.Buffer.Name} must have a work-item dim and sit in a block loop, outside thread loops");
         VisitBuffer(s.Buffer);
         DeclareBuffer(s.Buffer);
+        if (s.Scope == BufferScope.PerWorkItem) _perWorkItem.Add(s.Buffer.Name);
         Visit(s.Body);
+        _perWorkItem.Remove(s.Buffer.Name);
         _buffers.Remove(s.Buffer.Name);
     }
 }

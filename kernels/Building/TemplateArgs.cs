@@ -13,13 +13,17 @@ internal sealed class TemplateArgs
 {
     private readonly IValue[] _values;
 
-    public TemplateArgs(string overload, ReadOnlySpan<IValue> values)
+    public TemplateArgs(string overload, ReadOnlySpan<IValue> values, KernelTarget target = KernelTarget.Cpu)
     {
         Overload = overload;
+        Target = target;
         _values = values.ToArray();
     }
 
     public string Overload { get; }
+
+    /// <summary>The device kind the kernel is written for.</summary>
+    public KernelTarget Target { get; }
 
     public int Count => _values.Length;
 
@@ -91,11 +95,13 @@ internal sealed class TemplateArgs
 
     /// <summary>
     /// The op with every argument as the kernel depends on it: tensors as dtype and rank, numbers,
-    /// lists and None as written. Sizes and strides are not part of it.
+    /// lists and None as written, and the target when not the CPU. Sizes and strides are not part of it.
     /// </summary>
     public string CacheKey()
     {
-        var key = new StringBuilder(Overload).Append('(');
+        var key = new StringBuilder(Overload);
+        if (Target != KernelTarget.Cpu) key.Append('@').Append(Target.ToString().ToLowerInvariant());
+        key.Append('(');
         for (int i = 0; i < _values.Length; i++)
         {
             if (i > 0) key.Append(',');

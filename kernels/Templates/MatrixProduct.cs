@@ -8,14 +8,19 @@ namespace Jit.Kernels.Templates;
 /// The one matrix-product loop nest behind mm, bmm, matmul, linear and addmm, with PyTorch's
 /// matmul rank rules: a vector operand contributes no output dim, matrix stacks broadcast their
 /// batch dims. Each output element is a float32 (half types) or same-dtype sum over the
-/// contracted dim, in increasing order, followed by an optional epilogue (bias, scaling).
+/// contracted dim, in increasing order, followed by an optional epilogue (bias, scaling); the
+/// CPU loop nest and the GPU tiled form share the operands, the sum and the epilogue.
 /// </summary>
 internal static class MatrixProduct
 {
     /// <summary>What an epilogue sees: the output shape, the output index and the accumulated product.</summary>
-    public delegate Expr Epilogue(IReadOnlyList<Expr> shape, IReadOnlyList<Var> index, Expr product);
+    public delegate Expr Epilogue(IReadOnlyList<Expr> shape, IReadOnlyList<Expr> index, Expr product);
 
-    /// <summary>Adds the output (dtype <paramref name="dtype"/>) and its loop nest; the operands' inner sizes must be the same var.</summary>
+    /// <summary>
+    /// Adds the output (dtype <paramref name="dtype"/>) and its computation: on a GPU target the
+    /// <see cref="TiledMatrixProduct"/> form, else a loop nest over the output with the contracted
+    /// loop inside. The operands' inner sizes must be the same var.
+    /// </summary>
     public static TeBuffer Emit(KernelBuilder kb, MatrixOperand a, MatrixOperand b, DType dtype, Epilogue? epilogue = null)
     {
         var batch = Broadcast.Shape(a.Batch, b.Batch);
@@ -24,15 +29,21 @@ internal static class MatrixProduct
         if (!b.IsVector) shape.Add(b.Cols);
         Expr inner = a.IsVector ? a.Buffer.Sizes[0] : a.Cols;
         var output = kb.Output("out", dtype, shape);
+        var accumulate = Accumulation.Of(dtype);
+        Expr Result(IReadOnlyList<Expr> index, Expr product) => epilogue is null ? product : epilogue(output.Sizes, index, product);
+        if (TiledMatrixProduct.Applies(kb, a, b))
+        {
+            kb.Add(TiledMatrixProduct.Build(kb, a, b, batch, output, accumulate, Result));
+            return output;
+        }
         var nest = new OutputNest(kb, output.Sizes);
         var idx = nest.Index;
         var batchIndex = idx.Take(batch.Length).ToArray<Expr>();
         Expr row = a.IsVector ? Expr.Int(0) : idx[batch.Length];
         Expr col = b.IsVector ? Expr.Int(0) : idx[^1];
-        var accumulate = Accumulation.Of(dtype);
         var sum = nest.Reduce(Reducer.Sum, accumulate, [ReductionAxis.Range(inner)], r =>
             Expr.Cast(a.Load(batch, batchIndex, row, r[0], r[0]), accumulate) * Expr.Cast(b.Load(batch, batchIndex, r[0], col, r[0]), accumulate));
-        nest.Store(output, epilogue is null ? sum : epilogue(output.Sizes, idx, sum));
+        nest.Store(output, Result(idx, sum));
         kb.Add(nest.Build());
         return output;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Jit.Backends.Cpu;
 using Jit.Backends.Cpu.Codegen;
+using Jit.Codegen;
 using Jit.Kernels;
 using Jit.Ops;
 using Jit.Runtime;
@@ -18,7 +19,8 @@ namespace Jit.Tests.Kernels.Templates;
 /// outputs are contiguous, every param is a bare size or stride of a bound buffer, and calls with
 /// the same cache key get the very same kernel. The kernel is also compiled by the CPU backend's
 /// TE compiler with its outermost output loops run in parallel (they carry no dependences) and
-/// compared the same way.
+/// compared the same way. A GPU form that differs (a tiled matrix product) must evaluate to the
+/// same results as the loop nest.
 /// </summary>
 internal sealed class TemplateHarness
 {
@@ -41,11 +43,25 @@ internal sealed class TemplateHarness
         var expected = new IValue[schema.Returns.Count];
         cpu(args, expected);
         var inputs = kernel.Inputs(args);
-        Compare(expected, TeEvaluator.Run(kernel.Kernel, inputs), $"{overload} evaluated ({kernel.CacheKey})");
+        var evaluated = TeEvaluator.Run(kernel.Kernel, inputs);
+        Compare(expected, evaluated, $"{overload} evaluated ({kernel.CacheKey})");
+        CheckGpuForm(overload, args, kernel, evaluated);
         var compiled = Compiled.GetOrAdd(kernel.CacheKey, _ => TeIlCompiler.Compile(ParallelOuterLoops(kernel.Kernel), AlwaysParallel));
         Assert.True(compiled.ParallelRegions > 0 || kernel.Kernel.Outputs.All(o => o.Rank == 0), $"{kernel.CacheKey}: no parallel loop");
         Compare(expected, compiled.Run(inputs), $"{overload} compiled ({kernel.CacheKey})");
         return kernel;
+    }
+
+    // Where the GPU form differs (a tiled matrix product), it schedules as is and evaluates to the
+    // loop nest's results (the same sums in the same order).
+    private static void CheckGpuForm(string overload, IValue[] args, ExternKernel cpuForm, Tensor[] expected)
+    {
+        Assert.True(ExternKernels.TryBuild(overload, args, KernelTarget.Gpu, out var gpuForm, out var reason), reason);
+        if (gpuForm.Kernel.Equals(cpuForm.Kernel)) return;
+        Assert.NotEqual(cpuForm.CacheKey, gpuForm.CacheKey);
+        var stages = GpuSchedule.Apply(gpuForm.Kernel).Stages;
+        Assert.Equal([GpuStageKind.Tiled], stages.Select(s => s.Kind));
+        Compare([.. expected.Select(IValue.FromTensor)], TeEvaluator.Run(gpuForm.Kernel, gpuForm.Inputs(args)), $"{overload} tiled ({gpuForm.CacheKey})");
     }
 
     private static void Compare(IValue[] expected, Tensor[] actual, string where)
