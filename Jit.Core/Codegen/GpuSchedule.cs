@@ -44,9 +44,10 @@ public static class GpuSchedule
         var text = TePrinter.Print(kernel);
         var stmts = new List<Stmt>();
         var stages = new List<GpuStage>();
+        var parameters = kernel.Params.ToHashSet();
         foreach (var unit in Units(units))
         {
-            var (stmt, kind, work, groupSize, serial) = ScheduleUnit(unit, localSize, text);
+            var (stmt, kind, work, groupSize, serial) = ScheduleUnit(unit, localSize, text, parameters);
             string entry = $"{kernel.Name}_s{stages.Count}";
             stages.Add(new GpuStage(entry, kind, work, groupSize)
             {
@@ -109,7 +110,7 @@ public static class GpuSchedule
     // A row reduction over a nest of rows also gets its serial form (one work-item per row), which
     // the host launches instead where the rows are many or short (GpuStage.PreferSerial).
     private static (Stmt Stmt, GpuStageKind Kind, Expr Work, int LocalSize, (Stmt Body, Expr Extent)? Serial) ScheduleUnit(
-        Stmt unit, int localSize, string kernelText)
+        Stmt unit, int localSize, string kernelText, HashSet<Var> parameters)
     {
         if (unit is ForStmt { Annotation.Kind: LoopKind.GpuBlock, Start: IntImm { Value: 0 } } tiled)
             return (tiled, GpuStageKind.Tiled, tiled.Stop, ThreadExtent(tiled), null);
@@ -118,7 +119,10 @@ public static class GpuSchedule
         if (reduction is not null && !(nest.Loops.Count > 0 && IsShort(reduction.Extent)))
         {
             var rows = nest.Total();
-            (Stmt, Expr)? serial = nest.Loops.Count > 0 && Independent(nest) ? (GridStride(nest, kernelText), reduction.Extent) : null;
+            // The host picks the form by the row's length, so that length must follow from the params
+            // alone (an adaptive pooling window's depends on the row, and stays a tree).
+            (Stmt, Expr)? serial = nest.Loops.Count > 0 && Independent(nest) && FreeVars.Of(reduction.Extent).IsSubsetOf(parameters)
+                ? (GridStride(nest, kernelText), reduction.Extent) : null;
             return (GpuReductionSchedule.Build(nest, reduction, localSize, kernelText), GpuStageKind.GroupPerRow, rows, localSize, serial);
         }
         if (nest.Loops.Count > 0 && Independent(nest))

@@ -92,6 +92,17 @@ public sealed class OpenCLRendererTests
               }
             }
 
+            __kernel __attribute__((reqd_work_group_size(2, 1, 1))) void k_s0_serial(__global const float* x, long x_off, __global float* out0, long out0_off, __global float* r_tmp0, long r_tmp0_off, long s1, long s2, long x_stride0, long x_stride1)
+            {
+              for (long gid = (long)get_global_id(0); gid < s1; gid += (long)get_global_size(0)) {
+                long r_tmp0_i0 = gid;
+                r_tmp0[r_tmp0_off + r_tmp0_i0] = 0.0f;
+                for (long r_tmp0_r0 = 0L; r_tmp0_r0 < s2; r_tmp0_r0++) {
+                  r_tmp0[r_tmp0_off + r_tmp0_i0] = (r_tmp0[r_tmp0_off + r_tmp0_i0] + x[x_off + r_tmp0_i0 * x_stride0 + r_tmp0_r0 * x_stride1]);
+                }
+              }
+            }
+
             __kernel __attribute__((reqd_work_group_size(2, 1, 1))) void k_s1(__global const float* x, long x_off, __global float* out0, long out0_off, __global float* r_tmp0, long r_tmp0_off, long s1, long s2, long x_stride0, long x_stride1)
             {
               for (long gid = (long)get_global_id(0); gid < s1; gid += (long)get_global_size(0)) {
@@ -102,6 +113,7 @@ public sealed class OpenCLRendererTests
 
             """", program.Source);
         Assert.Equal([GpuStageKind.GroupPerRow, GpuStageKind.Elementwise], program.Stages.Select(s => s.Kind));
+        Assert.Equal("k_s0_serial", program.Stages[0].Serial?.Entry);
         Assert.Equal("r_tmp0", Assert.Single(program.Temps).Name);
     }
 
