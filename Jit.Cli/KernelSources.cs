@@ -66,22 +66,14 @@ internal static class KernelSources
             try { overload = n.Schema.QualifiedOverloadName; }
             catch (JitException) { continue; }
             if (!Jit.Kernels.ExternKernels.Names.Contains(overload)) continue;
-            var args = new IValue[n.Inputs.Count];
-            bool known = true;
-            for (int i = 0; i < args.Length && known; i++)
-            {
-                var v = n.Input(i);
-                if (v.Node.Kind == "prim::Constant" && Constants.Evaluate(v.Node) is { IsTensor: false } c) args[i] = c;
-                else if (v.Type is Jit.Ir.TensorType t && Jit.Runtime.Devices.PlaceholderBuffer.TensorOf(t, device) is { } p) args[i] = IValue.FromTensor(p);
-                else known = false;
-            }
+            var args = Jit.Runtime.Devices.PlanTimeArguments.Of(n, device);
             output.Out.WriteLine();
-            if (!known)
+            if (args is null)
             {
                 output.Out.WriteLine($"// {overload} (%{n.Output().DisplayName}): sizes unknown; give --input files to see its kernel");
                 continue;
             }
-            if (!Jit.Kernels.ExternKernels.TryBuild(overload, args, out var e, out var reason))
+            if (!Jit.Kernels.ExternKernels.TryBuild(overload, args, Jit.Kernels.KernelTarget.Gpu, out var e, out var reason))
             {
                 output.Out.WriteLine($"// {overload} (%{n.Output().DisplayName}): no template covers it, it runs on the host: {reason}");
                 continue;
