@@ -19,6 +19,9 @@ internal sealed class HostStep(Node node, OpKernel hostKernel, int[] inputs, int
     // Set once a call showed that the kernel reads data: later calls copy at once.
     private volatile bool _readsData = !metadataFirst;
 
+    /// <summary>Whether the step moves data between host and device (false for a view or a size query that has needed none so far).</summary>
+    public bool MovesData => _readsData;
+
     public override void Run(StaticRuntime runtime)
     {
         var frame = runtime.Frame;

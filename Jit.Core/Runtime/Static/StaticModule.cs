@@ -103,9 +103,10 @@ public sealed class StaticModule : IDisposable
 
     /// <summary>
     /// The top-level steps as <c>jit inspect --plan</c> prints them: each node, marked <c>[host]</c>
-    /// where a device plan runs it on the host with its copies.
+    /// where a device plan runs it on the host with its copies (a view or size query that reads only
+    /// sizes and strides runs on the device tensors and is not marked).
     /// </summary>
-    public IReadOnlyList<string> PlanLines => [.. Steps.Select(s => (s is HostStep ? "[host] " : "") + s.Description)];
+    public IReadOnlyList<string> PlanLines => [.. Steps.Select(s => (s is HostStep { MovesData: true } ? "[host] " : "") + s.Description)];
 
     public int InputCount => InputSlots.Length;
     public int OutputCount => OutputSlots.Length;
