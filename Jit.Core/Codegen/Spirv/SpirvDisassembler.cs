@@ -39,6 +39,46 @@ public static class SpirvDisassembler
         SpirvOp.LoopMerge, SpirvOp.SelectionMerge, SpirvOp.Branch, SpirvOp.BranchConditional, SpirvOp.Return,
     ];
 
+    private static readonly Dictionary<uint, string> StorageClasses = new()
+    {
+        [SpvStorage.Input] = "Input", [SpvStorage.Workgroup] = "Workgroup", [SpvStorage.Function] = "Function",
+        [SpvStorage.PushConstant] = "PushConstant", [SpvStorage.StorageBuffer] = "StorageBuffer",
+    };
+
+    private static readonly Dictionary<uint, string> Decorations = new()
+    {
+        [SpvDecoration.Block] = "Block", [SpvDecoration.ArrayStride] = "ArrayStride", [SpvDecoration.BuiltIn] = "BuiltIn",
+        [SpvDecoration.NonWritable] = "NonWritable", [SpvDecoration.Binding] = "Binding", [SpvDecoration.DescriptorSet] = "DescriptorSet",
+        [SpvDecoration.Offset] = "Offset", [SpvDecoration.NoContraction] = "NoContraction",
+    };
+
+    private static readonly Dictionary<uint, string> Capabilities = new()
+    {
+        [SpvCapability.Shader] = "Shader", [SpvCapability.Float64] = "Float64", [SpvCapability.Int64] = "Int64",
+        [SpvCapability.StorageBuffer8BitAccess] = "StorageBuffer8BitAccess",
+    };
+
+    private static readonly Dictionary<uint, string> BuiltIns = new()
+    {
+        [SpvBuiltIn.NumWorkgroups] = "NumWorkgroups", [SpvBuiltIn.WorkgroupId] = "WorkgroupId",
+        [SpvBuiltIn.LocalInvocationId] = "LocalInvocationId", [SpvBuiltIn.GlobalInvocationId] = "GlobalInvocationId",
+    };
+
+    // The name of literal operand k of op where it is an enumerant the listing spells out.
+    private static string? Enumerant(SpirvOp op, int k, ArraySegment<uint> ops) => op switch
+    {
+        SpirvOp.Capability => Capabilities.GetValueOrDefault(ops[k]),
+        SpirvOp.TypePointer when k == 1 => StorageClasses.GetValueOrDefault(ops[k]),
+        SpirvOp.Variable when k == 2 => StorageClasses.GetValueOrDefault(ops[k]),
+        SpirvOp.Decorate when k == 1 => Decorations.GetValueOrDefault(ops[k]),
+        SpirvOp.Decorate when k == 2 && ops[1] == SpvDecoration.BuiltIn => BuiltIns.GetValueOrDefault(ops[k]),
+        SpirvOp.MemberDecorate when k == 2 => Decorations.GetValueOrDefault(ops[k]),
+        SpirvOp.EntryPoint when k == 0 && ops[k] == 5 => "GLCompute",
+        SpirvOp.ExecutionMode when k == 1 && ops[k] == 17 => "LocalSize",
+        SpirvOp.MemoryModel => k == 0 ? "Logical" : "GLSL450",
+        _ => null,
+    };
+
     /// <summary>The listing of <paramref name="words"/>.</summary>
     public static string Print(IReadOnlyList<uint> words)
     {
@@ -108,7 +148,8 @@ public static class SpirvDisassembler
                     k += used;
                     break;
                 case 'l':
-                    parts.Add(ops[k++].ToString(CultureInfo.InvariantCulture));
+                    parts.Add(Enumerant(op, k, ops) ?? ops[k].ToString(CultureInfo.InvariantCulture));
+                    k++;
                     break;
                 default:
                     parts.Add(Id(ops[k++]));
