@@ -30,5 +30,21 @@ public static class SpirvValidator
         }
     }
 
+    /// <summary>spirv-val's complaint about one module, or null when it is valid.</summary>
+    public static string? Problem(SpirvProgram program)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"jit-spirv-{Guid.NewGuid():N}.spv");
+        try
+        {
+            File.WriteAllBytes(path, program.ToBytes());
+            var (code, stdout, stderr) = ExternalTools.Run(ExternalTools.SpirvVal!, ["--target-env", "vulkan1.1", path], TimeSpan.FromMinutes(1));
+            return code == 0 ? null : stderr + stdout;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static string Truncate(string s) => s.Length <= 8000 ? s : s[..8000] + "\n...";
 }
