@@ -3,6 +3,7 @@ using Jit.Codegen.Spirv;
 using Jit.Kernels;
 using Jit.Runtime;
 using Jit.Tensors;
+using Jit.Tests.Kernels.Templates;
 using Jit.Tests.TensorExpr;
 using Xunit;
 using static Jit.Tests.Kernels.Templates.TemplateData;
@@ -69,6 +70,31 @@ public sealed class SpirvStageTests
             var program = VulkanRenderer.Render(gpu.Kernel);
             Assert.Equal(GpuStageKind.Tiled, Assert.Single(program.Stages).Kind);
             modules.Add(($"mm {dtype.PythonName()}", program));
+        }
+        SpirvValidator.AssertValid(modules);
+    }
+
+    // The other extern-op templates (convolution, pooling, gathers, concatenation, copies) in their GPU form.
+    [SpirvValFact]
+    public void ExternTemplatesValidate()
+    {
+        var rng = new Random(31);
+        var cases = new (string Op, IValue[] Args)[]
+        {
+            ("aten::conv2d", [Random(rng, DType.Float32, [1, 2, 6, 6]), Random(rng, DType.Float32, [3, 2, 3, 3]), IValue.None, Ints(1, 1), Ints(1, 1), Ints(1, 1), 1L]),
+            ("aten::max_pool2d", [Random(rng, DType.Float32, [1, 2, 6, 6]), Ints(2, 2), Ints(2, 2), Ints(0, 0), Ints(1, 1), false]),
+            ("aten::adaptive_avg_pool2d", [Random(rng, DType.Float32, [1, 2, 7, 7]), Ints(3, 3)]),
+            ("aten::embedding", [Random(rng, DType.Float32, [6, 3]), Indices(rng, 6, [2, 4])]),
+            ("aten::index_select", [Random(rng, DType.Int64, [4, 5]), 1L, Indices(rng, 5, [3])]),
+            ("aten::gather", [Random(rng, DType.Float32, [4, 5]), 1L, Indices(rng, 5, [4, 2])]),
+            ("aten::cat", [List(Random(rng, DType.Float32, [2, 3]), Random(rng, DType.Float32, [1, 3])), 0L]),
+            ("aten::contiguous", [Random(rng, DType.Float32, [2, 3, 2], TensorLayout.Transposed)]),
+        };
+        var modules = new List<(string, SpirvProgram)>();
+        foreach (var (op, args) in cases)
+        {
+            Assert.True(ExternKernels.TryBuild(op, args, KernelTarget.Gpu, out var gpu, out var reason), $"{op}: {reason}");
+            modules.Add((op, VulkanRenderer.Render(gpu.Kernel)));
         }
         SpirvValidator.AssertValid(modules);
     }
