@@ -87,13 +87,21 @@ public sealed class SpirvModuleBuilder
         return id;
     }
 
+    /// <summary>The void type.</summary>
     public uint TypeVoid() => Interned(SpirvOp.TypeVoid);
+    /// <summary>The boolean type (not allowed in storage buffers or push constants).</summary>
     public uint TypeBool() => Interned(SpirvOp.TypeBool);
+    /// <summary>An integer type of <paramref name="width"/> bits.</summary>
     public uint TypeInt(int width, bool signed) => Interned(SpirvOp.TypeInt, (uint)width, signed ? 1u : 0u);
+    /// <summary>A float type of <paramref name="width"/> bits.</summary>
     public uint TypeFloat(int width) => Interned(SpirvOp.TypeFloat, (uint)width);
+    /// <summary>A vector of <paramref name="count"/> components.</summary>
     public uint TypeVector(uint component, int count) => Interned(SpirvOp.TypeVector, component, (uint)count);
+    /// <summary>A pointer into storage class <paramref name="storage"/>.</summary>
     public uint TypePointer(uint storage, uint pointee) => Interned(SpirvOp.TypePointer, storage, pointee);
+    /// <summary>A function type with no parameters.</summary>
     public uint TypeFunction(uint result) => Interned(SpirvOp.TypeFunction, result);
+    /// <summary>A fixed-length array (its length a 32-bit unsigned constant).</summary>
     public uint TypeArray(uint element, long length) => Interned(SpirvOp.TypeArray, element, ConstantUInt32((uint)length));
 
     /// <summary>A runtime array with its ArrayStride (decorated once per array type).</summary>
@@ -113,6 +121,7 @@ public sealed class SpirvModuleBuilder
         return id;
     }
 
+    /// <summary>A 32-bit unsigned constant (struct member indices, scopes, array lengths).</summary>
     public uint ConstantUInt32(uint value) => Interned(SpirvOp.Constant, TypeInt(32, false), value);
 
     /// <summary>An integer constant of a 32- or 64-bit integer type.</summary>
@@ -128,6 +137,7 @@ public sealed class SpirvModuleBuilder
         return Interned(SpirvOp.Constant, type, (uint)bits, (uint)(bits >> 32));
     }
 
+    /// <summary>A boolean constant.</summary>
     public uint ConstantBool(bool value) => Interned(value ? SpirvOp.ConstantTrue : SpirvOp.ConstantFalse, TypeBool());
 
     /// <summary>A module-scope variable of storage class <paramref name="storage"/>.</summary>
@@ -191,9 +201,13 @@ public sealed class SpirvModuleBuilder
     public uint Glsl(uint type, uint instruction, params uint[] operands) =>
         Result(SpirvOp.ExtInst, type, [Glsl450, instruction, .. operands]);
 
+    /// <summary>Declares the current block a loop header with its merge and continue blocks.</summary>
     public void LoopMerge(uint merge, uint continueTarget) => Emit(SpirvOp.LoopMerge, merge, continueTarget, 0);
+    /// <summary>Declares the current block a selection header with its merge block.</summary>
     public void SelectionMerge(uint merge) => Emit(SpirvOp.SelectionMerge, merge, 0);
+    /// <summary>Ends the current block with a jump.</summary>
     public void Branch(uint target) => Emit(SpirvOp.Branch, target);
+    /// <summary>Ends the current block with a two-way branch.</summary>
     public void BranchConditional(uint cond, uint ifTrue, uint ifFalse) => Emit(SpirvOp.BranchConditional, cond, ifTrue, ifFalse);
 
     private void Flush()

@@ -19,7 +19,16 @@ namespace Jit.Codegen.Spirv;
 /// <para>
 /// The module declares Int64 (and Float64 where used, StorageBuffer8BitAccess where a bool buffer
 /// is): the backend must check the device's <c>shaderInt64</c> (and <c>shaderFloat64</c>,
-/// <c>storageBuffer8BitAccess</c>) and fail with an error naming the missing feature.
+/// <c>storageBuffer8BitAccess</c>) and fail with an error naming the missing feature, and check
+/// <see cref="PushConstantBytes"/> against <c>maxPushConstantsSize</c> (at least 128 bytes: 16
+/// buffers and params).
+/// </para>
+/// <para>
+/// Semantics are the oracle's as in <see cref="CStylePrinter"/> with these differences Vulkan
+/// imposes: float division, fmod and the transcendental functions have Vulkan's precision (not
+/// correctly rounded); log10, log1p, expm1, erf and erfc are written out from exp/log (erf and
+/// erfc to about 1.5e-7 absolute); GLSL.std.450 has the transcendental functions in 32 bits only,
+/// so on float64 they are refused (<see cref="Jit.Errors.JitIrException"/>) rather than computed in float32.
 /// </para>
 /// </summary>
 /// <param name="Kernel">The kernel as scheduled for the device (what was rendered).</param>
