@@ -55,7 +55,7 @@ public static class SpirvDisassembler
     private static readonly Dictionary<uint, string> Capabilities = new()
     {
         [SpvCapability.Shader] = "Shader", [SpvCapability.Float64] = "Float64", [SpvCapability.Int64] = "Int64",
-        [SpvCapability.StorageBuffer8BitAccess] = "StorageBuffer8BitAccess",
+        [SpvCapability.StorageBuffer8BitAccess] = "StorageBuffer8BitAccess", [SpvCapability.StorageBuffer16BitAccess] = "StorageBuffer16BitAccess",
     };
 
     private static readonly Dictionary<uint, string> BuiltIns = new()

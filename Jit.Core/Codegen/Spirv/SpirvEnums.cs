@@ -3,7 +3,7 @@ namespace Jit.Codegen.Spirv;
 // Operand values of the SPIR-V specification the emitter uses (internal: callers see only words).
 internal static class SpvCapability
 {
-    public const uint Shader = 1, Float64 = 10, Int64 = 11, StorageBuffer8BitAccess = 4448;
+    public const uint Shader = 1, Float64 = 10, Int64 = 11, StorageBuffer16BitAccess = 4433, StorageBuffer8BitAccess = 4448;
 }
 
 internal static class SpvStorage

@@ -10,13 +10,14 @@ internal sealed partial class SpirvKernelEmitter
     private uint Int64 => _m.TypeInt(64, true);
     private uint Bool => _m.TypeBool();
 
-    // The type values of t are computed in (bool as OpTypeBool).
+    // The type values of t are computed in (bool as OpTypeBool, 8- and 16-bit integers in int32,
+    // wrapped to their width after each operation).
     private uint Ty(DType t)
     {
         switch (t)
         {
             case DType.Bool: return _m.TypeBool();
-            case DType.Int32: return _m.TypeInt(32, true);
+            case DType.Int32 or DType.Int8 or DType.UInt8 or DType.Int16: return _m.TypeInt(32, true);
             case DType.Int64: return _m.TypeInt(64, true);
             case DType.Float32: return _m.TypeFloat(32);
             case DType.Float64:
@@ -24,21 +25,45 @@ internal sealed partial class SpirvKernelEmitter
                 _features.Add("shaderFloat64");
                 return _m.TypeFloat(64);
             default:
-                throw new JitIrException($"the SPIR-V renderer does not support {t.PythonName()} values yet (float32, float64, int32, int64 and bool only)");
+                throw new JitIrException($"the SPIR-V renderer does not support {t.PythonName()} values yet (float32, float64 and the integer and bool dtypes only)");
         }
     }
 
-    // The element type of a storage buffer of t: bool is one byte (8-bit storage).
+    // The element type of a storage buffer of t: bool and 8-bit integers are bytes (8-bit
+    // storage), int16 is 16-bit storage.
     private uint StorageType(DType t)
     {
-        if (t != DType.Bool) return Ty(t);
-        _m.Capability(SpvCapability.StorageBuffer8BitAccess);
-        _m.Extension("SPV_KHR_8bit_storage");
-        _features.Add("storageBuffer8BitAccess");
-        return _m.TypeInt(8, false);
+        switch (t)
+        {
+            case DType.Bool or DType.UInt8 or DType.Int8:
+                _m.Capability(SpvCapability.StorageBuffer8BitAccess);
+                _m.Extension("SPV_KHR_8bit_storage");
+                _features.Add("storageBuffer8BitAccess");
+                return _m.TypeInt(8, t == DType.Int8);
+            case DType.Int16:
+                _m.Capability(SpvCapability.StorageBuffer16BitAccess);
+                _m.Extension("SPV_KHR_16bit_storage");
+                _features.Add("storageBuffer16BitAccess");
+                return _m.TypeInt(16, true);
+            default:
+                return Ty(t);
+        }
     }
 
     private static int Width(DType t) => t is DType.Int64 or DType.Float64 ? 64 : 32;
+
+    private static bool IsNarrow(DType t) => t is DType.Int8 or DType.UInt8 or DType.Int16;
+
+    // A 32-bit result wrapped to the 8- or 16-bit integer dtype t (C's conversion back to char,
+    // uchar, short); other dtypes are already at their width.
+    private uint Wrap(DType t, uint x)
+    {
+        if (!IsNarrow(t)) return x;
+        uint i32 = _m.TypeInt(32, true);
+        if (t == DType.UInt8) return _m.Result(SpirvOp.BitwiseAnd, i32, x, _m.ConstantInt(i32, 32, 0xff));
+        uint shift = _m.ConstantInt(i32, 32, t == DType.Int8 ? 24 : 16);
+        return _m.Result(SpirvOp.ShiftRightArithmetic, i32, _m.Result(SpirvOp.ShiftLeftLogical, i32, x, shift), shift);
+    }
 
     private uint Const(long value) => _m.ConstantInt(Int64, 64, value);
 
@@ -46,7 +71,7 @@ internal sealed partial class SpirvKernelEmitter
     {
         DType.Bool => _m.ConstantBool(value != 0),
         DType.Float32 or DType.Float64 => _m.ConstantFloat(Ty(t), Width(t), value),
-        _ => _m.ConstantInt(Ty(t), Width(t), (long)value),
+        _ => _m.ConstantInt(Ty(t), Width(t), IsNarrow(t) ? (long)ScalarMath.Wrap(t, (long)value) : (long)value),
     };
 
     // A pointer to the element of b at logical indices, in b's storage class.
@@ -85,6 +110,10 @@ internal sealed partial class SpirvKernelEmitter
             uint word = _m.Result(SpirvOp.Select, u32, value, _m.ConstantUInt32(1), _m.ConstantUInt32(0));
             value = _m.Result(SpirvOp.UConvert, _m.TypeInt(8, false), word);
         }
+        else if (scope == BufferScope.Global && IsNarrow(b.DType))
+        {
+            value = _m.Result(SpirvOp.SConvert, StorageType(b.DType), value);
+        }
         _m.Emit(SpirvOp.Store, ptr, value);
     }
 
@@ -92,6 +121,13 @@ internal sealed partial class SpirvKernelEmitter
     {
         var b = l.Buffer;
         uint ptr = Pointer(b, l.Indices, out var scope, out _);
+        if (scope == BufferScope.Global && IsNarrow(b.DType))
+        {
+            uint raw = _m.Result(SpirvOp.Load, StorageType(b.DType), ptr);
+            return b.DType == DType.UInt8
+                ? _m.Result(SpirvOp.Bitcast, Ty(b.DType), _m.Result(SpirvOp.UConvert, _m.TypeInt(32, false), raw))
+                : _m.Result(SpirvOp.SConvert, Ty(b.DType), raw);
+        }
         if (scope != BufferScope.Global || b.DType != DType.Bool) return _m.Result(SpirvOp.Load, Ty(b.DType), ptr);
         uint u32 = _m.TypeInt(32, false);
         uint word = _m.Result(SpirvOp.UConvert, u32, _m.Result(SpirvOp.Load, _m.TypeInt(8, false), ptr));
@@ -106,11 +142,11 @@ internal sealed partial class SpirvKernelEmitter
             : throw new JitIrException($"param {v.Name} is {v.VarType.PythonName()}; params are int64"),
         Var v => _m.Result(SpirvOp.Load, Ty(v.VarType), _locals.TryGetValue(v, out var ptr) ? ptr : throw new JitIrException($"variable {v.Name} is not bound where it is used")),
         LoadExpr l => Load(l),
-        BinaryExpr b => Binary(b),
-        UnaryExpr u => Unary(u),
-        CastExpr c => Cast(E(c.X), c.X.DType, c.Target),
+        BinaryExpr b => Wrap(b.DType, Binary(b)),
+        UnaryExpr u => Wrap(u.DType, Unary(u)),
+        CastExpr c => Wrap(c.Target, Cast(E(c.X), c.X.DType, c.Target)),
         SelectExpr s => Select(s),
-        CallExpr c => Call(c),
+        CallExpr c => Wrap(c.DType, Call(c)),
         _ => throw new JitIrException($"cannot emit expression {e.GetType().Name} as SPIR-V"),
     };
 
@@ -207,7 +243,9 @@ internal sealed partial class SpirvKernelEmitter
             uint l = FloatToInt64(from, x);
             return to == DType.Int64 ? l : _m.Result(SpirvOp.SConvert, ty, l);
         }
-        return to.IsFloatingPoint() ? _m.Result(SpirvOp.ConvertSToF, ty, x) : _m.Result(SpirvOp.SConvert, ty, x);
+        if (to.IsFloatingPoint()) return _m.Result(SpirvOp.ConvertSToF, ty, x);
+        // 8- and 16-bit integers compute in int32 already (the caller wraps them).
+        return Ty(from) == ty ? x : _m.Result(SpirvOp.SConvert, ty, x);
     }
 
     // The oracle's saturating conversion: NaN -> 0, out of range -> the int64 bound.

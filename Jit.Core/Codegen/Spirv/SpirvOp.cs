@@ -17,7 +17,7 @@ public enum SpirvOp : ushort
     IEqual = 170, INotEqual = 171, SGreaterThan = 173, SGreaterThanEqual = 175, SLessThan = 177, SLessThanEqual = 179,
     FOrdEqual = 180, FUnordNotEqual = 183, FOrdLessThan = 184, FOrdGreaterThan = 186,
     FOrdLessThanEqual = 188, FOrdGreaterThanEqual = 190,
-    ShiftRightArithmetic = 195, BitwiseOr = 197, BitwiseXor = 198, BitwiseAnd = 199, Not = 200,
+    ShiftRightArithmetic = 195, ShiftLeftLogical = 196, BitwiseOr = 197, BitwiseXor = 198, BitwiseAnd = 199, Not = 200,
     ControlBarrier = 224, Phi = 245, LoopMerge = 246, SelectionMerge = 247, Label = 248, Branch = 249,
     BranchConditional = 250, Return = 253,
 }

@@ -13,13 +13,15 @@ namespace Jit.Codegen.Spirv;
 /// at bindings 0, 1, 2, … (a block holding a runtime array of the element type with its
 /// ArrayStride); and one push-constant block of int64 members at offsets 0, 8, 16, …: each buffer's
 /// element offset, in binding order, then each of <see cref="TeKernel.Params"/>
-/// (<see cref="PushConstantBytes"/> bytes in all). Elements are float32, float64, int32, int64, or
-/// bool as one byte (0 or 1, SPV_KHR_8bit_storage); other dtypes are refused when rendering.
+/// (<see cref="PushConstantBytes"/> bytes in all). Elements are float32, float64, int32, int64,
+/// int16 (SPV_KHR_16bit_storage), int8 and uint8, and bool as one byte (0 or 1) (SPV_KHR_8bit_storage);
+/// 8- and 16-bit integers compute in int32, wrapped after each operation. float16 and bfloat16
+/// are refused when rendering (<see cref="Jit.Errors.JitIrException"/> naming the dtype).
 /// </para>
 /// <para>
-/// The module declares Int64 (and Float64 where used, StorageBuffer8BitAccess where a bool buffer
-/// is): the backend must check the device's <c>shaderInt64</c> (and <c>shaderFloat64</c>,
-/// <c>storageBuffer8BitAccess</c>) and fail with an error naming the missing feature, and check
+/// The module declares Int64 (and Float64, StorageBuffer8BitAccess, StorageBuffer16BitAccess where
+/// used; <see cref="RequiredFeatures"/> lists them): the backend must check the device's
+/// <c>shaderInt64</c> (and <c>shaderFloat64</c>, <c>storageBuffer8BitAccess</c>, <c>storageBuffer16BitAccess</c>) and fail with an error naming the missing feature, and check
 /// <see cref="PushConstantBytes"/> against <c>maxPushConstantsSize</c> (at least 128 bytes: 16
 /// buffers and params).
 /// </para>

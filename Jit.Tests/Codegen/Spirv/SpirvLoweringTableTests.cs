@@ -10,7 +10,7 @@ namespace Jit.Tests.Codegen.Spirv;
 
 /// <summary>
 /// Every op of the lowering table, lowered alone and rendered with <see cref="VulkanRenderer"/>,
-/// is a valid Vulkan 1.1 module (spirv-val); float32, int64, int32 and bool render every op, and
+/// is a valid Vulkan 1.1 module (spirv-val); float32, the integer dtypes and bool render every op, and
 /// float64 every op but the transcendental ones GLSL.std.450 has only in 32 bits.
 /// </summary>
 public sealed class SpirvLoweringTableTests
@@ -24,7 +24,7 @@ public sealed class SpirvLoweringTableTests
         {
             var schema = OpRegistry.Default.FindOverload(name);
             if (schema is null) continue;
-            foreach (var dtype in new[] { DType.Float32, DType.Int64, DType.Float64, DType.Int32, DType.Bool })
+            foreach (var dtype in new[] { DType.Float32, DType.Int64, DType.Float64, DType.Int32, DType.Bool, DType.Int8, DType.UInt8, DType.Int16 })
             {
                 if (OpenCLCompileTests.GraphFor(schema, dtype) is not { } text) continue;
                 var kernel = TeLowering.TryLowerGroup(Graph.Parse(text), out _, "k");
@@ -35,7 +35,7 @@ public sealed class SpirvLoweringTableTests
                 }
                 catch (JitIrException e) when (e.Message.Contains("SPIR-V renderer", StringComparison.Ordinal))
                 {
-                    // Declined by design: a dtype other than the five supported, or a float64 transcendental.
+                    // Declined by design: a float64 transcendental (GLSL.std.450 has them in 32 bits only).
                     declined.Add($"{name} {dtype.PythonName()}: {e.Message}");
                 }
                 catch (JitIrException e)
@@ -45,7 +45,7 @@ public sealed class SpirvLoweringTableTests
             }
         }
         Assert.True(modules.Count > LoweringTable.Names.Count * 3, $"only {modules.Count} modules rendered");
-        Assert.True(declined.Count * 10 < modules.Count, $"{declined.Count} declined:\n{string.Join("\n", declined)}");
+        Assert.True(declined.All(d => d.Contains(" float64: ", StringComparison.Ordinal)), $"{declined.Count} declined:\n{string.Join("\n", declined)}");
         SpirvValidator.AssertValid(modules);
     }
 }
