@@ -67,11 +67,15 @@ internal sealed partial class SpirvKernelEmitter
 
     private uint Const(long value) => _m.ConstantInt(Int64, 64, value);
 
-    private uint Const(DType t, double value) => t switch
+    // A constant of t from a small number (0, 1, -1, 2^63 as a float...); see IntConst for any integer.
+    private uint Const(DType t, double value) => t.IsFloatingPoint() ? _m.ConstantFloat(Ty(t), Width(t), value) : IntConst(t, (long)value);
+
+    // An integer literal of t, exact over the whole int64 range (narrow dtypes wrapped to their width).
+    private uint IntConst(DType t, long value) => t switch
     {
         DType.Bool => _m.ConstantBool(value != 0),
         DType.Float32 or DType.Float64 => _m.ConstantFloat(Ty(t), Width(t), value),
-        _ => _m.ConstantInt(Ty(t), Width(t), IsNarrow(t) ? (long)ScalarMath.Wrap(t, (long)value) : (long)value),
+        _ => _m.ConstantInt(Ty(t), Width(t), IsNarrow(t) ? ScalarMath.Wrap(t, value) : value),
     };
 
     // A pointer to the element of b at logical indices, in b's storage class.
@@ -136,7 +140,7 @@ internal sealed partial class SpirvKernelEmitter
 
     private uint E(Expr e) => e switch
     {
-        IntImm i => Const(i.DType, i.Value),
+        IntImm i => IntConst(i.DType, i.Value),
         FloatImm f => Const(f.DType, f.Value),
         Var v when _params.TryGetValue(v, out int member) => v.VarType == DType.Int64 ? PushConstant(member)
             : throw new JitIrException($"param {v.Name} is {v.VarType.PythonName()}; params are int64"),

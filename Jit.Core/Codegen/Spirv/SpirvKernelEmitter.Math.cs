@@ -174,11 +174,15 @@ internal sealed partial class SpirvKernelEmitter
         return _m.Result(SpirvOp.Select, ty, over, F(SpirvOp.FSub, t, q, Const(t, 1)), q);
     }
 
+    // An integer of t's compute type, not wrapped to t (C compares 8- and 16-bit values promoted to
+    // int: a uint8 255 is not -1).
+    private uint Raw(DType t, long value) => _m.ConstantInt(Ty(t), Width(t), value);
+
     // A divisor of 0 or -1 replaced by 1, so the division itself is always defined.
     private uint SafeDivisor(DType t, uint b, out uint zero, out uint minusOne)
     {
         zero = _m.Result(SpirvOp.IEqual, Bool, b, Const(t, 0));
-        minusOne = _m.Result(SpirvOp.IEqual, Bool, b, Const(t, -1));
+        minusOne = _m.Result(SpirvOp.IEqual, Bool, b, Raw(t, -1));
         return _m.Result(SpirvOp.Select, Ty(t), _m.Result(SpirvOp.LogicalOr, Bool, zero, minusOne), Const(t, 1), b);
     }
 
@@ -242,9 +246,9 @@ internal sealed partial class SpirvKernelEmitter
         _m.Label(merge);
         uint positive = _m.Result(SpirvOp.Load, ty, result);
         uint evenY = _m.Result(SpirvOp.IEqual, Bool, _m.Result(SpirvOp.BitwiseAnd, ty, y, one), zero);
-        uint minusOnePow = _m.Result(SpirvOp.Select, ty, evenY, one, Const(t, -1));
+        uint minusOnePow = _m.Result(SpirvOp.Select, ty, evenY, one, Raw(t, -1));
         uint negative = _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.IEqual, Bool, x, one), one,
-            _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.IEqual, Bool, x, Const(t, -1)), minusOnePow, zero));
+            _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.IEqual, Bool, x, Raw(t, -1)), minusOnePow, zero));
         return _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.SLessThan, Bool, y, zero), negative, positive);
     }
 }

@@ -181,6 +181,20 @@ OpReturn
 OpFunctionEnd
 """;
 
+    // The bounds of int64 are literal words, not rounded through a double.
+    [Fact]
+    public void Int64ConstantsAreExact()
+    {
+        var n = new Var("n");
+        var x = TeBuffer.Contiguous("x", DType.Int64, [n]);
+        var y = TeBuffer.Contiguous("y", DType.Int64, [n]);
+        var i = new Var("i");
+        var body = new ForStmt(i, 0, n, y.Store([i], Expr.Min(x.Load(i), Expr.Int(long.MaxValue)) + Expr.Int(long.MinValue + 1)));
+        var listing = VulkanRenderer.Render(new TeKernel("k", NodeList.Create<Var>([n]), NodeList.Create<TeBuffer>([x]), NodeList.Create<TeBuffer>([y]), body)).Listing();
+        Assert.Matches(@"OpConstant %\d+ 9223372036854775807\n", listing);
+        Assert.Matches(@"OpConstant %\d+ -9223372036854775807\n", listing);
+    }
+
     [Fact]
     public void UnsupportedBufferDTypeIsNamed()
     {
