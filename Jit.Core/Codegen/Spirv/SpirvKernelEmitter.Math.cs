@@ -71,7 +71,7 @@ internal sealed partial class SpirvKernelEmitter
             Intrinsic.Sinh => Std32(Glsl.Sinh),
             Intrinsic.Cosh => Std32(Glsl.Cosh),
             Intrinsic.Tanh => Std32(Glsl.Tanh),
-            Intrinsic.Pow => Std32(Glsl.Pow),
+            Intrinsic.Pow => FloatPow(t, a, args[1]),
             Intrinsic.Atan2 => Std32(Glsl.Atan2),
             Intrinsic.Log10 => Exact(SpirvOp.FMul, ty, Std32(Glsl.Log2), Const(t, 0.30102999566398119521)),
             Intrinsic.Sigmoid => Exact(SpirvOp.FDiv, ty, Const(t, 1), Exact(SpirvOp.FAdd, ty, Const(t, 1), Exp(t, _m.Result(SpirvOp.FNegate, ty, a)))),
@@ -81,6 +81,29 @@ internal sealed partial class SpirvKernelEmitter
             Intrinsic.Erfc => Erf(t, a, complement: true),
             _ => throw new JitIrException($"{fn} is not defined on {t.PythonName()}"),
         };
+    }
+
+    // C's pow: GLSL's Pow is undefined for x < 0 and for x = 0, so it is taken of |x| and the
+    // sign, zero and NaN cases are written out (an odd integer exponent keeps x's sign; a
+    // negative base with a non-integer exponent is NaN; x^0 = 1^y = 1).
+    private uint FloatPow(DType t, uint x, uint y)
+    {
+        if (t != DType.Float32) throw new JitIrException("Pow on float64 is not supported by the SPIR-V renderer yet (GLSL.std.450 computes it in 32-bit floats only)");
+        uint ty = Ty(t), bits = _m.TypeInt(32, true);
+        uint ax = _m.Glsl(ty, Glsl.FAbs, x);
+        uint magnitude = _m.Glsl(ty, Glsl.Pow, ax, y);
+        uint zeroPower = _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.FOrdGreaterThan, Bool, y, Const(t, 0)), Const(t, 0),
+            _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.FOrdLessThan, Bool, y, Const(t, 0)), Const(t, double.PositiveInfinity), Const(t, 1)));
+        magnitude = _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.FOrdEqual, Bool, ax, Const(t, 0)), zeroPower, magnitude);
+        uint integral = _m.Result(SpirvOp.FOrdEqual, Bool, _m.Glsl(ty, Glsl.Trunc, y), y);
+        uint odd = _m.Result(SpirvOp.LogicalAnd, Bool, integral,
+            _m.Result(SpirvOp.FOrdNotEqual, Bool, Exact(SpirvOp.FRem, ty, y, Const(t, 2)), Const(t, 0)));
+        uint negativeSign = _m.Result(SpirvOp.SLessThan, Bool, _m.Result(SpirvOp.Bitcast, bits, x), _m.ConstantInt(bits, 32, 0));
+        uint signed = _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.LogicalAnd, Bool, negativeSign, odd), _m.Result(SpirvOp.FNegate, ty, magnitude), magnitude);
+        uint undefined = _m.Result(SpirvOp.LogicalAnd, Bool, _m.Result(SpirvOp.FOrdLessThan, Bool, x, Const(t, 0)), _m.Result(SpirvOp.LogicalNot, Bool, integral));
+        signed = _m.Result(SpirvOp.Select, ty, undefined, Const(t, double.NaN), signed);
+        uint one = _m.Result(SpirvOp.LogicalOr, Bool, _m.Result(SpirvOp.FOrdEqual, Bool, y, Const(t, 0)), _m.Result(SpirvOp.FOrdEqual, Bool, x, Const(t, 1)));
+        return _m.Result(SpirvOp.Select, ty, one, Const(t, 1), signed);
     }
 
     private uint Exp(DType t, uint x) => t == DType.Float32 ? _m.Glsl(Ty(t), Glsl.Exp, x)

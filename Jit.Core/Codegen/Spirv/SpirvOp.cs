@@ -15,7 +15,7 @@ public enum SpirvOp : ushort
     SDiv = 135, FDiv = 136, SRem = 138, FRem = 140, IsNan = 156, IsInf = 157,
     LogicalEqual = 164, LogicalNotEqual = 165, LogicalOr = 166, LogicalAnd = 167, LogicalNot = 168, Select = 169,
     IEqual = 170, INotEqual = 171, SGreaterThan = 173, SGreaterThanEqual = 175, SLessThan = 177, SLessThanEqual = 179,
-    FOrdEqual = 180, FUnordNotEqual = 183, FOrdLessThan = 184, FOrdGreaterThan = 186,
+    FOrdEqual = 180, FOrdNotEqual = 182, FUnordNotEqual = 183, FOrdLessThan = 184, FOrdGreaterThan = 186,
     FOrdLessThanEqual = 188, FOrdGreaterThanEqual = 190,
     ShiftRightArithmetic = 195, ShiftLeftLogical = 196, BitwiseOr = 197, BitwiseXor = 198, BitwiseAnd = 199, Not = 200,
     ControlBarrier = 224, Phi = 245, LoopMerge = 246, SelectionMerge = 247, Label = 248, Branch = 249,
