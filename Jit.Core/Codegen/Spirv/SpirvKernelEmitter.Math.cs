@@ -53,27 +53,27 @@ internal sealed partial class SpirvKernelEmitter
             Intrinsic.Ceil => Std(Glsl.Ceil),
             Intrinsic.Round => Std(Glsl.RoundEven),
             Intrinsic.Trunc => Std(Glsl.Trunc),
-            Intrinsic.Sqrt => Std(Glsl.Sqrt),
-            Intrinsic.Rsqrt => Std(Glsl.InverseSqrt),
+            Intrinsic.Sqrt => OutsideDomain(t, a, Std(Glsl.Sqrt), zero: null),
+            Intrinsic.Rsqrt => OutsideDomain(t, a, Std(Glsl.InverseSqrt), zero: double.PositiveInfinity),
             Intrinsic.Fmod => Exact(SpirvOp.FRem, ty, a, args[1]),
             Intrinsic.Remainder => FloatRemainder(t, a, args[1]),
             Intrinsic.FloorDiv => FloatFloorDiv(t, a, args[1]),
             Intrinsic.Exp => Std32(Glsl.Exp),
             Intrinsic.Exp2 => Std32(Glsl.Exp2),
-            Intrinsic.Log => Std32(Glsl.Log),
-            Intrinsic.Log2 => Std32(Glsl.Log2),
+            Intrinsic.Log => OutsideDomain(t, a, Std32(Glsl.Log), zero: double.NegativeInfinity),
+            Intrinsic.Log2 => OutsideDomain(t, a, Std32(Glsl.Log2), zero: double.NegativeInfinity),
             Intrinsic.Sin => Std32(Glsl.Sin),
             Intrinsic.Cos => Std32(Glsl.Cos),
             Intrinsic.Tan => Std32(Glsl.Tan),
-            Intrinsic.Asin => Std32(Glsl.Asin),
-            Intrinsic.Acos => Std32(Glsl.Acos),
+            Intrinsic.Asin => UnitDomain(t, a, Std32(Glsl.Asin)),
+            Intrinsic.Acos => UnitDomain(t, a, Std32(Glsl.Acos)),
             Intrinsic.Atan => Std32(Glsl.Atan),
             Intrinsic.Sinh => Std32(Glsl.Sinh),
             Intrinsic.Cosh => Std32(Glsl.Cosh),
             Intrinsic.Tanh => Std32(Glsl.Tanh),
             Intrinsic.Pow => FloatPow(t, a, args[1]),
             Intrinsic.Atan2 => Std32(Glsl.Atan2),
-            Intrinsic.Log10 => Exact(SpirvOp.FMul, ty, Std32(Glsl.Log2), Const(t, 0.30102999566398119521)),
+            Intrinsic.Log10 => OutsideDomain(t, a, Exact(SpirvOp.FMul, ty, Std32(Glsl.Log2), Const(t, 0.30102999566398119521)), zero: double.NegativeInfinity),
             Intrinsic.Sigmoid => Exact(SpirvOp.FDiv, ty, Const(t, 1), Exact(SpirvOp.FAdd, ty, Const(t, 1), Exp(t, _m.Result(SpirvOp.FNegate, ty, a)))),
             Intrinsic.Log1p => Log1p(t, a),
             Intrinsic.Expm1 => Expm1(t, a),
@@ -82,6 +82,18 @@ internal sealed partial class SpirvKernelEmitter
             _ => throw new JitIrException($"{fn} is not defined on {t.PythonName()}"),
         };
     }
+
+    // GLSL leaves log, sqrt and inversesqrt undefined below 0 (and log, inversesqrt at 0): C's NaN
+    // below 0, and its value at 0 where zero is given.
+    private uint OutsideDomain(DType t, uint x, uint value, double? zero)
+    {
+        if (zero is { } z) value = _m.Result(SpirvOp.Select, Ty(t), _m.Result(SpirvOp.FOrdEqual, Bool, x, Const(t, 0)), Const(t, z), value);
+        return _m.Result(SpirvOp.Select, Ty(t), _m.Result(SpirvOp.FOrdLessThan, Bool, x, Const(t, 0)), Const(t, double.NaN), value);
+    }
+
+    // asin and acos are undefined beyond [-1, 1] in GLSL, NaN in C.
+    private uint UnitDomain(DType t, uint x, uint value) =>
+        _m.Result(SpirvOp.Select, Ty(t), _m.Result(SpirvOp.FOrdGreaterThan, Bool, _m.Glsl(Ty(t), Glsl.FAbs, x), Const(t, 1)), Const(t, double.NaN), value);
 
     // C's pow: GLSL's Pow is undefined for x < 0 and for x = 0, so it is taken of |x| and the
     // sign, zero and NaN cases are written out (an odd integer exponent keeps x's sign; a
@@ -109,7 +121,7 @@ internal sealed partial class SpirvKernelEmitter
     private uint Exp(DType t, uint x) => t == DType.Float32 ? _m.Glsl(Ty(t), Glsl.Exp, x)
         : throw new JitIrException("exp on float64 is not supported by the SPIR-V renderer yet (GLSL.std.450 computes it in 32-bit floats only)");
 
-    private uint Log(DType t, uint x) => t == DType.Float32 ? _m.Glsl(Ty(t), Glsl.Log, x)
+    private uint Log(DType t, uint x) => t == DType.Float32 ? OutsideDomain(t, x, _m.Glsl(Ty(t), Glsl.Log, x), zero: double.NegativeInfinity)
         : throw new JitIrException("log on float64 is not supported by the SPIR-V renderer yet (GLSL.std.450 computes it in 32-bit floats only)");
 
     private uint F(SpirvOp op, DType t, uint x, uint y) => Exact(op, Ty(t), x, y);
