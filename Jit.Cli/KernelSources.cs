@@ -1,5 +1,6 @@
 using Jit.Backends.Cpu;
 using Jit.Codegen;
+using Jit.Codegen.Spirv;
 using Jit.Errors;
 using Jit.Passes;
 using Jit.Passes.Analysis;
@@ -11,7 +12,7 @@ namespace Jit.Cli;
 /// <summary>
 /// <c>jit inspect FILE --device D --emit source [--input a.npy …]</c>: the model optimized and fused as
 /// a plan on D would be (every lowerable op a kernel), and each kernel rendered for D, as its compiler
-/// takes it. Rendering is pure text: no device is opened. Sizes are those of the --input files, or
+/// takes it (for vulkan, the SPIR-V module's listing). Rendering is pure text: no device is opened. Sizes are those of the --input files, or
 /// symbolic from the declared types.
 /// </summary>
 internal static class KernelSources
@@ -20,10 +21,11 @@ internal static class KernelSources
     {
         if (what != "source") throw new JitException($"--emit {what}: the only form is 'source'");
         var device = Device.Parse(deviceText);
-        Func<Jit.TensorExpr.TeKernel, GpuProgram> render = device.Kind switch
+        Func<Jit.TensorExpr.TeKernel, Rendered> render = device.Kind switch
         {
-            DeviceKind.OpenCL => k => OpenCLRenderer.Render(k),
-            _ => throw new JitException($"--emit source: no kernel renderer for '{Device.KindName(device.Kind)}' (opencl has one)"),
+            DeviceKind.OpenCL => k => OpenCLRenderer.Render(k) is var p ? new Rendered(p.Stages, p.Source) : default,
+            DeviceKind.Vulkan => k => VulkanRenderer.Render(k) is var p ? new Rendered(p.Stages, p.Listing()) : default,
+            _ => throw new JitException($"--emit source: no kernel renderer for '{Device.KindName(device.Kind)}' (opencl and vulkan have one)"),
         };
         var model = ModelFile.Load(file);
         var graph = model.Graph.Copy();
@@ -44,20 +46,33 @@ internal static class KernelSources
                 output.Out.WriteLine($"// {name}: not lowered, runs on the host: {reason}");
                 continue;
             }
-            Print(output, name, render(kernel));
+            Print(output, name, render, kernel);
         }
         PrintExternKernels(output, graph, device, render);
         return 0;
     }
 
-    private static void Print(CliOutput output, string name, GpuProgram program)
+    // A kernel as the device's compiler takes it (OpenCL C), or as a listing of what it takes (SPIR-V).
+    private readonly record struct Rendered(IReadOnlyList<GpuStage> Stages, string Text);
+
+    private static void Print(CliOutput output, string name, Func<Jit.TensorExpr.TeKernel, Rendered> render, Jit.TensorExpr.TeKernel kernel)
     {
+        Rendered program;
+        try
+        {
+            program = render(kernel);
+        }
+        catch (JitIrException e)
+        {
+            output.Out.WriteLine($"// {name}: not rendered for this device: {e.Message}");
+            return;
+        }
         output.Out.WriteLine($"// {name}: {string.Join(", ", program.Stages.Select(s => $"{s.Entry} ({s.Kind}, work {s.Work}, local {s.LocalSize})"))}");
-        output.Out.Write(program.Source);
+        output.Out.Write(program.Text);
     }
 
     // The extern ops' templates, instantiated for the nodes' complete types (so only with --input).
-    private static void PrintExternKernels(CliOutput output, Jit.Ir.Graph graph, Device device, Func<Jit.TensorExpr.TeKernel, GpuProgram> render)
+    private static void PrintExternKernels(CliOutput output, Jit.Ir.Graph graph, Device device, Func<Jit.TensorExpr.TeKernel, Rendered> render)
     {
         foreach (var n in graph.Nodes)
         {
@@ -78,7 +93,7 @@ internal static class KernelSources
                 output.Out.WriteLine($"// {overload} (%{n.Output().DisplayName}): no template covers it, it runs on the host: {reason}");
                 continue;
             }
-            Print(output, $"{overload} (%{n.Output().DisplayName})", render(e.Kernel));
+            Print(output, $"{overload} (%{n.Output().DisplayName})", render, e.Kernel);
         }
     }
 }

@@ -69,7 +69,7 @@ public sealed class OpenCLCompileTests
 
     // A graph applying the op once: tensors are [3, 5] inputs of dtype, other arguments their
     // default, an override, or a plain value of their type.
-    private static string? GraphFor(FunctionSchema schema, DType dtype)
+    internal static string? GraphFor(FunctionSchema schema, DType dtype)
     {
         var inputs = new List<string>();
         var body = new StringBuilder();

@@ -3,15 +3,19 @@ using System.Diagnostics;
 namespace Jit.Tests.Testing;
 
 /// <summary>
-/// Finds the external programs some tests compare against (flatc, and PyTorch in /usr/bin/python3),
+/// Finds the external programs some tests compare against (flatc, spirv-val, and PyTorch in /usr/bin/python3),
 /// once per test run, so those tests can skip with a reason where they are absent.
 /// </summary>
 public static class ExternalTools
 {
     private static readonly Lazy<string?> s_flatc = new(() => FindOnPath("flatc"));
     private static readonly Lazy<string?> s_torchPython = new(FindTorchPython);
+    private static readonly Lazy<string?> s_spirvVal = new(() => FindOnPath("spirv-val"));
 
     public static string? Flatc => s_flatc.Value;
+
+    /// <summary>The SPIR-V validator of SPIRV-Tools (Debian's spirv-tools).</summary>
+    public static string? SpirvVal => s_spirvVal.Value;
 
     /// <summary>A Python interpreter that can import torch (Debian's python3-torch lives in /usr/bin/python3).</summary>
     public static string? TorchPython => s_torchPython.Value;
