@@ -112,23 +112,8 @@ public sealed class CompiledGpuProgram
             sizes[d] = _binding.Size(index, d, prms);
             strides[d] = _binding.Stride(index, d, prms);
         }
-        var buffer = _backend.Allocator.Allocate(Math.Max(Extent(index, b, prms), 1) * b.DType.ElementSize());
+        var buffer = _backend.Allocator.Allocate(Math.Max(_binding.ElementExtent(index, b.Name, prms), 1) * b.DType.ElementSize());
         return new Tensor(new TensorStorage(buffer), b.DType, sizes, strides);
-    }
-
-    // Elements from the buffer's first to one past its last under its sizes and strides.
-    private long Extent(int index, TeBuffer b, ReadOnlySpan<long> prms)
-    {
-        long span = 1;
-        for (int d = 0; d < b.Rank; d++)
-        {
-            long size = _binding.Size(index, d, prms), stride = _binding.Stride(index, d, prms);
-            if (size < 0) throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} has a negative size in dim {d}");
-            if (size == 0) return 0;
-            if (stride < 0) throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} has a negative stride");
-            span = checked(span + (size - 1) * stride);
-        }
-        return span;
     }
 
     private void Check(int index, TeBuffer b, IValue v, ReadOnlySpan<long> prms, Span<KernelArg> args)
@@ -177,7 +162,7 @@ public sealed class CompiledGpuProgram
             for (int k = 0; k < nTemps; k++)
             {
                 var b = Program.Temps[k];
-                long bytes = Math.Max(Extent(nIn + nOut + k, b, prms), 1) * b.DType.ElementSize();
+                long bytes = Math.Max(_binding.ElementExtent(nIn + nOut + k, b.Name, prms), 1) * b.DType.ElementSize();
                 var buffer = (OpenCLBuffer)_backend.Allocator.Allocate(bytes);
                 temps[k] = buffer;
                 args[2 * (nIn + nOut + k)] = KernelArg.Buffer(buffer.Handle);

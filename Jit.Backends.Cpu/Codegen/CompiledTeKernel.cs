@@ -147,22 +147,7 @@ public sealed class CompiledTeKernel
             sizes[d] = _binding.Size(index, d, prms);
             strides[d] = _binding.Stride(index, d, prms);
         }
-        return new Tensor(new TensorStorage(Math.Max(Extent(index, b, prms), 1) * b.DType.ElementSize()), b.DType, sizes, strides);
-    }
-
-    // Elements from the buffer's first to its last (plus one) under its sizes and strides.
-    private long Extent(int index, TeBuffer b, ReadOnlySpan<long> prms)
-    {
-        long span = 1;
-        for (int d = 0; d < b.Rank; d++)
-        {
-            long size = _binding.Size(index, d, prms), stride = _binding.Stride(index, d, prms);
-            if (size < 0) throw new JitRuntimeException($"buffer {b.Name} has a negative size in dim {d}");
-            if (size == 0) return 0;
-            if (stride < 0) throw new JitRuntimeException($"buffer {b.Name} has a negative stride");
-            span += (size - 1) * stride;
-        }
-        return span;
+        return new Tensor(new TensorStorage(Math.Max(_binding.ElementExtent(index, b.Name, prms), 1) * b.DType.ElementSize()), b.DType, sizes, strides);
     }
 
     [InlineArray(StackPins)]
@@ -208,7 +193,7 @@ public sealed class CompiledTeKernel
             }
             for (int k = 0; k < _temps.Length; k++)
             {
-                long bytes = Extent(nTensors + k, _temps[k], prms) * _temps[k].DType.ElementSize();
+                long bytes = _binding.ElementExtent(nTensors + k, _temps[k].Name, prms) * _temps[k].DType.ElementSize();
                 slots[nTensors + k] = (nint)NativeMemory.AlignedAlloc((nuint)Math.Max(bytes, 64), 64);
                 allocatedTemps = k + 1;
             }

@@ -80,6 +80,24 @@ internal sealed class TeParamBinding
     }
 
     public long Size(int buffer, int dim, ReadOnlySpan<long> prms) => _sizes[buffer][dim](prms);
+
+    /// <summary>
+    /// Elements from buffer <paramref name="buffer"/>'s first to one past its last under its sizes and
+    /// strides (0 when it is empty): what an allocation for it must hold. <paramref name="name"/> names it in errors.
+    /// </summary>
+    public long ElementExtent(int buffer, string name, ReadOnlySpan<long> prms)
+    {
+        long span = 1;
+        for (int d = 0; d < _sizes[buffer].Length; d++)
+        {
+            long size = Size(buffer, d, prms), stride = Stride(buffer, d, prms);
+            if (size < 0) throw new JitRuntimeException($"kernel {_kernel.Name}: buffer {name} has a negative size in dim {d}");
+            if (size == 0) return 0;
+            if (stride < 0) throw new JitRuntimeException($"kernel {_kernel.Name}: buffer {name} has a negative stride");
+            span = checked(span + (size - 1) * stride);
+        }
+        return span;
+    }
     public long Stride(int buffer, int dim, ReadOnlySpan<long> prms) => _strides[buffer][dim](prms);
 
     private static ParamExpr Compile(Expr e, Dictionary<Var, int> slots)
