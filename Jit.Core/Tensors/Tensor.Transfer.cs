@@ -40,17 +40,27 @@ public sealed partial class Tensor
     public Tensor ToDevice(IDeviceAllocator allocator)
     {
         if (!IsHost) throw new JitRuntimeException($"ToDevice: the tensor is already on '{Device}'; copy it to the host first");
-        var (offset, length) = ByteExtent();
-        var buffer = allocator.Allocate(Math.Max(length, DType.ElementSize()));
+        var buffer = allocator.Allocate(Math.Max(ByteExtent().Length, DType.ElementSize()));
         try
         {
-            buffer.Write(0, Storage.Bytes.Span.Slice((int)offset, (int)length));
+            return UploadTo(buffer);
         }
         catch
         {
             buffer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Writes the bytes this host tensor spans to the start of <paramref name="buffer"/> (at least
+    /// that long) and returns the tensor over them there, with the same sizes and strides.
+    /// </summary>
+    public Tensor UploadTo(DeviceBuffer buffer)
+    {
+        if (!IsHost) throw new JitRuntimeException($"UploadTo: the tensor is already on '{Device}'");
+        var (offset, length) = ByteExtent();
+        buffer.Write(0, Storage.Bytes.Span.Slice((int)offset, (int)length));
         return new Tensor(new TensorStorage(buffer), DType, _sizes, _strides, StorageOffset - offset / DType.ElementSize());
     }
 

@@ -10,24 +10,34 @@ namespace Jit.Runtime.Devices;
 public static class DeviceTransfer
 {
     /// <summary>The value with every device tensor in it copied to the host (waits for queued work).</summary>
-    public static IValue ToHost(IValue value)
-    {
-        if (value.IsTensor) return value.AsTensor.IsHost ? value : IValue.FromTensor(value.AsTensor.ToHost());
-        if (value.IsList && value.AsList.Items.Any(HasDeviceTensor))
-            return IValue.FromList(new IValueList(value.AsList.ElementType, [.. value.AsList.Items.Select(ToHost)]));
-        if (value.IsTuple && value.AsTuple.Items.Any(HasDeviceTensor))
-            return IValue.FromTuple(new IValueTuple([.. value.AsTuple.Items.Select(ToHost)]));
-        return value;
-    }
+    public static IValue ToHost(IValue value) => MapTensors(value, t => t.IsHost ? t : t.ToHost());
 
     /// <summary>The value with every host tensor in it copied to <paramref name="allocator"/>'s memory.</summary>
-    public static IValue ToDevice(IValue value, IDeviceAllocator allocator)
+    public static IValue ToDevice(IValue value, IDeviceAllocator allocator) => MapTensors(value, t => t.IsHost ? t.ToDevice(allocator) : t);
+
+    /// <summary>
+    /// The value with each tensor in it (inside lists and tuples too) replaced by <paramref name="map"/>'s
+    /// result; the value itself, and each list or tuple, where nothing in it changed.
+    /// </summary>
+    public static IValue MapTensors(IValue value, Func<Tensor, Tensor> map)
     {
-        if (value.IsTensor) return value.AsTensor.IsHost ? IValue.FromTensor(value.AsTensor.ToDevice(allocator)) : value;
-        if (value.IsList && value.AsList.Items.Any(HasHostTensor))
-            return IValue.FromList(new IValueList(value.AsList.ElementType, [.. value.AsList.Items.Select(v => ToDevice(v, allocator))]));
-        if (value.IsTuple && value.AsTuple.Items.Any(HasHostTensor))
-            return IValue.FromTuple(new IValueTuple([.. value.AsTuple.Items.Select(v => ToDevice(v, allocator))]));
+        if (value.IsTensor)
+        {
+            var mapped = map(value.AsTensor);
+            return ReferenceEquals(mapped, value.AsTensor) ? value : IValue.FromTensor(mapped);
+        }
+        if (value.IsList)
+        {
+            var items = value.AsList.Items;
+            var mapped = items.Select(v => MapTensors(v, map)).ToArray();
+            return mapped.SequenceEqual(items) ? value : IValue.FromList(new IValueList(value.AsList.ElementType, [.. mapped]));
+        }
+        if (value.IsTuple)
+        {
+            var items = value.AsTuple.Items;
+            var mapped = items.Select(v => MapTensors(v, map)).ToArray();
+            return mapped.SequenceEqual(items) ? value : IValue.FromTuple(new IValueTuple(mapped));
+        }
         return value;
     }
 

@@ -23,15 +23,7 @@ public sealed class DeviceConstants(IDeviceAllocator allocator) : IDisposable
     }
 
     /// <summary>The value with its host tensors replaced by their device copies (uploaded on first use).</summary>
-    public IValue Upload(IValue value)
-    {
-        if (value.IsTensor) return value.AsTensor.IsHost ? IValue.FromTensor(Upload(value.AsTensor)) : value;
-        if (value.IsList && value.AsList.Items.Any(DeviceTransfer.HasHostTensor))
-            return IValue.FromList(new IValueList(value.AsList.ElementType, [.. value.AsList.Items.Select(Upload)]));
-        if (value.IsTuple && value.AsTuple.Items.Any(DeviceTransfer.HasHostTensor))
-            return IValue.FromTuple(new IValueTuple([.. value.AsTuple.Items.Select(Upload)]));
-        return value;
-    }
+    public IValue Upload(IValue value) => DeviceTransfer.MapTensors(value, t => t.IsHost ? Upload(t) : t);
 
     private Tensor Upload(Tensor host)
     {

@@ -58,28 +58,25 @@ public sealed partial class StaticRuntime
                 throw new JitRuntimeException($"input {index} is on device '{t.Device}', but the plan runs on '{Module.Device}'");
             return value;
         }
-        var (offset, length) = t.ByteExtent();
+        long length = t.ByteExtent().Length;
         var buffer = _inputBuffers![index];
         if (buffer is null || buffer.ByteLength < length)
         {
             buffer?.Dispose();
             _inputBuffers[index] = buffer = allocator.Allocate(Math.Max(length, 1));
         }
-        buffer.Write(0, t.Storage.Bytes.Span.Slice((int)offset, (int)length));
-        var storage = new TensorStorage(buffer, 0, buffer.ByteLength);
-        return new Tensor(storage, t.DType, t.Sizes, t.Strides, t.StorageOffset - offset / t.DType.ElementSize());
+        return t.UploadTo(buffer);
     }
 
     // An output a caller gave no tensor for: on a device the runtime keeps one per destination (its
     // result is downloaded at the end), on the host a fresh tensor is the result.
-    private Tensor NewDestination(Destination d)
+    private Tensor NewDestination(int k)
     {
+        var d = Module.Destinations[k];
         if (Module.Backend.Allocator is not { } allocator) return Tensor.Empty(d.DType, d.Sizes);
-        var all = Module.Destinations;
-        _deviceDestinations ??= new Tensor?[all.Length];
-        int k = Array.IndexOf(all, d);
         // Kept only where the result is always downloaded; device outputs must not be overwritten by the next run.
-        if (KeepOutputsOnDevice || k < 0) return Tensor.EmptyOn(allocator, d.DType, d.Sizes);
+        if (KeepOutputsOnDevice) return Tensor.EmptyOn(allocator, d.DType, d.Sizes);
+        _deviceDestinations ??= new Tensor?[Module.Destinations.Length];
         return _deviceDestinations[k] ??= Tensor.EmptyOn(allocator, d.DType, d.Sizes);
     }
 

@@ -115,7 +115,11 @@ public sealed partial class StaticRuntime : IDisposable
             throw new JitTypeException($"the graph has {m.OutputCount} outputs but {outputs.Length} output slots were given");
         var frame = Frame;
         for (int i = 0; i < inputs.Length; i++) frame[m.InputSlots[i]] = inputs[i];
-        foreach (var d in m.Destinations) frame[d.Slot] = GivenDestination(outputs, d) ?? NewDestination(d);
+        for (int k = 0; k < m.Destinations.Length; k++)
+        {
+            var d = m.Destinations[k];
+            frame[d.Slot] = GivenDestination(outputs, d) ?? NewDestination(k);
+        }
         try
         {
             StaticStep.RunAll(m.Steps, this, stepTicks);
