@@ -10,10 +10,8 @@ internal sealed class OpenCLGpuDevice(OpenCLBackend backend) : IGpuDevice
 {
     public IBackend Backend => backend;
 
-    public GpuProgram Render(TeKernel kernel) =>
-        OpenCLRenderer.Render(kernel, (int)Math.Min(GpuSchedule.DefaultLocalSize, backend.Info.MaxWorkGroupSize));
-
-    public IGpuKernel Compile(GpuProgram program) => new Launcher(backend.Compile(program));
+    public IGpuKernel Compile(TeKernel kernel) =>
+        new Launcher(backend.Compile(OpenCLRenderer.Render(kernel, (int)Math.Min(GpuSchedule.DefaultLocalSize, backend.Info.MaxWorkGroupSize))));
 
     private sealed class Launcher(CompiledGpuProgram program) : IGpuKernel
     {

@@ -35,6 +35,13 @@ public interface IBackend : IDisposable
     /// </summary>
     IDeviceQueue? Queue => null;
 
+    /// <summary>
+    /// A new queue of this backend for one static runtime (disposed by it), so that concurrent
+    /// runtimes overlap on the device and each can record its own launches; null (the default)
+    /// when the backend has only <see cref="Queue"/>.
+    /// </summary>
+    IDeviceQueue? CreateQueue() => null;
+
     /// <summary>Fuse every lowerable op, single ones too: on a device an unfused op needs a kernel of its own anyway.</summary>
     int MinFusionGroupSize => 4;
 }

@@ -22,7 +22,7 @@ public sealed class GpuKernelCache(IGpuDevice device)
         if (_kernels.TryGetValue(hash, out var found))
             foreach (var k in found)
                 if (k.Kernel.Equals(kernel)) return k;
-        var compiled = Device.Compile(Device.Render(kernel));
+        var compiled = Device.Compile(kernel);
         _kernels.AddOrUpdate(hash, [compiled], (_, old) => [.. old, compiled]);
         return compiled;
     }

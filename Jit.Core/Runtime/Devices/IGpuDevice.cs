@@ -5,19 +5,20 @@ namespace Jit.Runtime.Devices;
 
 /// <summary>
 /// What a GPU-style backend gives the device-independent kernel glue (fusion groups, extern-op
-/// templates): its rendering of a TE kernel (schedule and dialect) and the compiled, launchable
-/// form of a rendering. OpenCL today; CUDA and Vulkan add a renderer and a launcher, nothing else.
+/// templates): a TE kernel scheduled, rendered in the device's own form (OpenCL C, SPIR-V words,
+/// kernel IL for ILGPU) and compiled into a launchable kernel. The rendering stays the backend's
+/// business because each device's compiler takes a different artifact.
 /// </summary>
 public interface IGpuDevice
 {
     /// <summary>The backend whose memory and queue the kernels use.</summary>
     IBackend Backend { get; }
 
-    /// <summary>The kernel scheduled and rendered for this device (no device work: pure text).</summary>
-    GpuProgram Render(TeKernel kernel);
-
-    /// <summary>The program built for this device (cached by the backend); <see cref="Errors.JitDeviceException"/> with the build log on failure.</summary>
-    IGpuKernel Compile(GpuProgram program);
+    /// <summary>
+    /// The kernel scheduled, rendered and built for this device (the backend may cache the build);
+    /// <see cref="Errors.JitDeviceException"/> with the compiler's log on failure.
+    /// </summary>
+    IGpuKernel Compile(TeKernel kernel);
 }
 
 /// <summary>A compiled <see cref="GpuProgram"/>, launched asynchronously on its backend's queue. Thread-safe.</summary>
