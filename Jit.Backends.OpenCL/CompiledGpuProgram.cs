@@ -58,7 +58,7 @@ public sealed class CompiledGpuProgram
         Span<long> prms = count <= 16 ? stackalloc long[16] : new long[count];
         prms = prms[..count];
         _binding.Bind(inputs, outputs, parameters, prms);
-        Execute(inputs, outputs, prms, queue ?? _backend.DefaultQueue);
+        Execute(inputs, outputs, prms, queue ?? _backend.CurrentQueue);
     }
 
     /// <summary>
@@ -74,7 +74,7 @@ public sealed class CompiledGpuProgram
         try
         {
             for (int i = 0; i < outputs.Length; i++) outputs[i] = Allocate(inputs.Length + i, Kernel.Outputs[i], prms);
-            Execute(inputs, outputs, prms, queue ?? _backend.DefaultQueue);
+            Execute(inputs, outputs, prms, queue ?? _backend.CurrentQueue);
         }
         catch
         {
@@ -156,6 +156,12 @@ public sealed class CompiledGpuProgram
         for (int i = 0; i < nIn; i++) Check(i, Kernel.Inputs[i], inputs[i], prms, args);
         for (int i = 0; i < nOut; i++) Check(nIn + i, Kernel.Outputs[i], outputs[i], prms, args);
         for (int k = 0; k < prms.Length; k++) args[2 * nBuffers + k] = KernelArg.Long(prms[k]);
+        var recording = queue.Recording;
+        if (recording is not null)
+        {
+            foreach (var v in inputs) recording.Keep((OpenCLBuffer)v.AsTensor.Storage.Buffer!);
+            foreach (var v in outputs) recording.Keep((OpenCLBuffer)v.AsTensor.Storage.Buffer!);
+        }
         var temps = nTemps == 0 ? Array.Empty<DeviceBuffer?>() : new DeviceBuffer?[nTemps];
         try
         {
@@ -186,8 +192,10 @@ public sealed class CompiledGpuProgram
         }
         finally
         {
-            // clReleaseMemObject waits for the enqueued commands that use the buffer.
-            foreach (var t in temps) t?.Dispose();
+            // clReleaseMemObject waits for the enqueued commands that use the buffer; a recording keeps its temporaries.
+            foreach (var t in temps)
+                if (t is OpenCLBuffer b && recording is not null) recording.Own(b);
+                else t?.Dispose();
         }
     }
 }

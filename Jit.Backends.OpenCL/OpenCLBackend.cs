@@ -76,8 +76,11 @@ public sealed class OpenCLBackend : IBackend
 
     public OpenCLAllocator Allocator { get; } = null!;
 
-    /// <summary>The queue kernels enqueue on and buffer reads and writes wait for.</summary>
+    /// <summary>The queue kernels enqueue on, and buffer reads and writes wait for, when the thread has no current queue of this backend.</summary>
     public OpenCLQueue DefaultQueue { get; } = null!;
+
+    /// <summary>The thread's current queue (<see cref="DeviceQueues.Current"/>) when it is one of this backend's, else <see cref="DefaultQueue"/>.</summary>
+    public OpenCLQueue CurrentQueue => DeviceQueues.Current is OpenCLQueue q && q.Backend == this ? q : DefaultQueue;
 
     public OpenCLProgramCache Programs { get; } = null!;
 
@@ -95,6 +98,7 @@ public sealed class OpenCLBackend : IBackend
 
     IDeviceAllocator? IBackend.Allocator => Allocator;
     IDeviceQueue? IBackend.Queue => DefaultQueue;
+    IDeviceQueue? IBackend.CreateQueue() => CreateQueue();
 
     /// <summary>The <c>cl_context</c>.</summary>
     public nint Context
@@ -126,7 +130,7 @@ public sealed class OpenCLBackend : IBackend
     /// strides, converting between integer, float and bool dtypes.
     /// </summary>
     public void Copy(Tensor destination, Tensor source, OpenCLQueue? queue = null) =>
-        CopyKernel.Copy(destination, source, queue ?? DefaultQueue);
+        CopyKernel.Copy(destination, source, queue ?? CurrentQueue);
 
     internal CopyKernel CopyKernel { get; } = null!;
 

@@ -27,10 +27,10 @@ public sealed class OpenCLBuffer : DeviceBuffer
     public OpenCLBackend Backend => _allocator.Backend;
 
     protected override void ReadCore(long byteOffset, Span<byte> destination) =>
-        _allocator.Backend.DefaultQueue.Download(this, byteOffset, destination);
+        _allocator.Backend.CurrentQueue.Download(this, byteOffset, destination);
 
     protected override void WriteCore(long byteOffset, ReadOnlySpan<byte> source) =>
-        _allocator.Backend.DefaultQueue.Upload(this, byteOffset, source);
+        _allocator.Backend.CurrentQueue.Upload(this, byteOffset, source);
 
     protected override void Release() => _allocator.Free(this);
 

@@ -51,26 +51,15 @@ public sealed class OpenCLProgram : IDisposable
     internal unsafe void Launch(OpenCLQueue queue, string entry, ReadOnlySpan<KernelArg> args, long globalSize, long localSize)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _handle) == 0, this);
+        if (queue.Recording is { } recording)
+        {
+            recording.AddLaunch(this, entry, args, globalSize, localSize);
+            return;
+        }
         nint kernel = Rent(entry);
         try
         {
-            for (int i = 0; i < args.Length; i++)
-            {
-                var a = args[i];
-                int status;
-                if (a.IsMem)
-                {
-                    nint mem = a.Mem;
-                    status = _cl.SetKernelArg(kernel, (uint)i, (nuint)sizeof(nint), &mem);
-                }
-                else
-                {
-                    long v = a.Value;
-                    status = _cl.SetKernelArg(kernel, (uint)i, sizeof(long), &v);
-                }
-                if (status != OpenCLErrors.Success)
-                    throw OpenCLApi.Error(status, $"kernel {Name}: clSetKernelArg({entry}, argument {i})", _backend.Device.ToString());
-            }
+            SetArguments(kernel, entry, args);
             nuint global = (nuint)globalSize, local = (nuint)localSize;
             int launch = _cl.EnqueueNdrangeKernel(queue.Handle, kernel, 1, null, &global, &local, 0, null, null);
             if (launch != OpenCLErrors.Success)
@@ -82,15 +71,43 @@ public sealed class OpenCLProgram : IDisposable
         }
     }
 
-    private unsafe nint Rent(string entry)
+    internal unsafe void SetArguments(nint kernel, string entry, ReadOnlySpan<KernelArg> args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            int status;
+            if (a.IsMem)
+            {
+                nint mem = a.Mem;
+                status = _cl.SetKernelArg(kernel, (uint)i, (nuint)sizeof(nint), &mem);
+            }
+            else
+            {
+                long v = a.Value;
+                status = _cl.SetKernelArg(kernel, (uint)i, sizeof(long), &v);
+            }
+            if (status != OpenCLErrors.Success)
+                throw OpenCLApi.Error(status, $"kernel {Name}: clSetKernelArg({entry}, argument {i})", _backend.Device.ToString());
+        }
+    }
+
+    private nint Rent(string entry)
     {
         var pool = _pools.GetOrAdd(entry, _ => []);
         if (pool.TryTake(out nint kernel)) return kernel;
+        kernel = CreateKernel(entry);
+        _allKernels.Add(kernel);
+        return kernel;
+    }
+
+    /// <summary>A new kernel object for <paramref name="entry"/>, owned by the caller (clReleaseKernel).</summary>
+    internal unsafe nint CreateKernel(string entry)
+    {
         int status;
-        kernel = _cl.CreateKernel(Handle, entry, &status);
+        nint kernel = _cl.CreateKernel(Handle, entry, &status);
         if (status != OpenCLErrors.Success)
             throw OpenCLApi.Error(status, $"kernel {Name}: clCreateKernel(\"{entry}\")", _backend.Device.ToString());
-        _allKernels.Add(kernel);
         return kernel;
     }
 

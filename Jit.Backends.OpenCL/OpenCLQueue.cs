@@ -32,6 +32,9 @@ public sealed class OpenCLQueue : IDeviceQueue
 
     public Device Device => _backend.Device;
 
+    /// <summary>The backend whose context the queue belongs to.</summary>
+    public OpenCLBackend Backend => _backend;
+
     /// <summary>The <c>cl_command_queue</c>; <see cref="ObjectDisposedException"/> once disposed.</summary>
     public nint Handle
     {
@@ -55,6 +58,7 @@ public sealed class OpenCLQueue : IDeviceQueue
 
     public unsafe void Download(DeviceBuffer source, long byteOffset, Span<byte> destination)
     {
+        if (Recording is not null) throw new NotRecordableException("a download");
         var src = OpenCLBuffer.Of(source, _backend, "download");
         CheckRange(src, byteOffset, destination.Length, "download");
         if (destination.Length == 0)
@@ -74,11 +78,49 @@ public sealed class OpenCLQueue : IDeviceQueue
         CheckRange(src, sourceOffset, bytes, "copy source");
         CheckRange(dst, destinationOffset, bytes, "copy destination");
         if (bytes == 0) return;
+        if (Recording is { } recording)
+        {
+            recording.AddCopy(src, sourceOffset, dst, destinationOffset, bytes);
+            return;
+        }
         OpenCLApi.Check(_cl.EnqueueCopyBuffer(Handle, src.Handle, dst.Handle, (nuint)sourceOffset, (nuint)destinationOffset, (nuint)bytes, 0, null, null),
             $"clEnqueueCopyBuffer({bytes} bytes)", Device.ToString());
     }
 
-    public void Synchronize() => OpenCLApi.Check(_cl.Finish(Handle), "clFinish", Device.ToString());
+    public void Synchronize()
+    {
+        if (Recording is not null) throw new NotRecordableException("waiting for the queue");
+        OpenCLApi.Check(_cl.Finish(Handle), "clFinish", Device.ToString());
+    }
+
+    /// <summary>The recording in progress on this queue (<see cref="Record"/>); null when commands run.</summary>
+    internal OpenCLRecording? Recording { get; private set; }
+
+    /// <summary>
+    /// Records the launches and device copies <paramref name="enqueue"/> makes on this queue instead
+    /// of running them; uploads still run at once (their data is the recording's). A download or a
+    /// wait throws <see cref="NotRecordableException"/>.
+    /// </summary>
+    public IRecordedRun? Record(Action enqueue)
+    {
+        if (Recording is not null) throw new InvalidOperationException($"{Device}: this queue is recording already");
+        var recording = new OpenCLRecording(this, _cl);
+        Recording = recording;
+        try
+        {
+            enqueue();
+        }
+        catch
+        {
+            recording.Dispose();
+            throw;
+        }
+        finally
+        {
+            Recording = null;
+        }
+        return recording;
+    }
 
     /// <summary>Submits the queued commands to the device without waiting for them.</summary>
     public void Flush() => OpenCLApi.Check(_cl.Flush(Handle), "clFlush", Device.ToString());

@@ -38,14 +38,15 @@ public static class BenchCommand
         var json = new Option<bool>("--json") { Description = "print the results as one JSON object on the last line" };
         var noFusion = new Option<bool>("--no-fusion") { Description = "run unfused even where the backend compiles fusion groups (to compare)" };
         var profile = new Option<bool>("--profile") { Description = "also time each step of the static runtime's plan and print where the time goes" };
-        var command = new Command("bench", "time a model's runs on .npy inputs") { file, device, inputs, threads, callers, interpreter, json, noFusion, profile };
+        var noGraphs = new Option<bool>("--no-graphs") { Description = "on a device, walk the plan's steps every run instead of replaying its recorded launches (CUDA graphs, Vulkan command buffers)" };
+        var command = new Command("bench", "time a model's runs on .npy inputs") { file, device, inputs, threads, callers, interpreter, json, noFusion, profile, noGraphs };
         command.SetAction(r => output.Guard(() => Execute(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [],
-            r.GetValue(threads), r.GetValue(callers), r.GetValue(interpreter), r.GetValue(json), r.GetValue(noFusion), r.GetValue(profile))));
+            r.GetValue(threads), r.GetValue(callers), r.GetValue(interpreter), r.GetValue(json), r.GetValue(noFusion), r.GetValue(profile), r.GetValue(noGraphs))));
         return command;
     }
 
     private static int Execute(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json,
-        bool noFusion, bool profile)
+        bool noFusion, bool profile, bool noGraphs)
     {
         if (profile && interpreter) throw new JitException("--profile times the static runtime's steps; it cannot be combined with --interpreter");
         if (threads < 1) throw new JitException($"--threads must be at least 1, got {threads}");
@@ -54,7 +55,7 @@ public static class BenchCommand
         CpuThreads.Count = threads;
         try
         {
-            return Time(output, file, deviceText, inputPaths, threads, callers, interpreter, json, noFusion, profile);
+            return Time(output, file, deviceText, inputPaths, threads, callers, interpreter, json, noFusion, profile, noGraphs);
         }
         finally
         {
@@ -63,7 +64,7 @@ public static class BenchCommand
     }
 
     private static int Time(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json,
-        bool noFusion, bool profile)
+        bool noFusion, bool profile, bool noGraphs)
     {
         var device = Device.Parse(deviceText);
         var model = ModelFile.Load(file);
@@ -89,7 +90,7 @@ public static class BenchCommand
         }
         else
         {
-            compiled = CliBackends.Compile(model, backend, fuse: !noFusion);
+            compiled = CliBackends.Compile(model, backend, fuse: !noFusion, replayLaunches: !noGraphs);
             arena = compiled.PlanFor(user).Memory.ArenaBytes;
             // Each thread keeps its output tensors as destinations, the zero-allocation way to call.
             makeRunner = () =>

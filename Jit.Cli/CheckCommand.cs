@@ -49,10 +49,12 @@ public static class CheckCommand
             {
                 using var backend = registry.Open(device);
                 using var compiled = CliBackends.Compile(model, backend, fuse: true);
-                var got = Flatten(compiled.Run(user));
-                var (abs, rel, pass) = Compare(want, got);
+                var (abs, rel, pass) = Compare(want, Flatten(compiled.Run(user)));
                 int hostSteps = compiled.PlanFor(user).HostStepNodes.Count;
                 double median = MedianUs(() => compiled.Run(user));
+                // The steady state too: a device may replay recorded launches after the first runs.
+                var (steadyAbs, steadyRel, steadyPass) = Compare(want, Flatten(compiled.Run(user)));
+                (abs, rel, pass) = (Math.Max(abs, steadyAbs), Math.Max(rel, steadyRel), pass && steadyPass);
                 allPass &= pass;
                 output.Out.WriteLine($"{device,-10} {abs.ToString("0.00e+00", inv),12} {rel.ToString("0.00e+00", inv),12} {(pass ? "pass" : "FAIL"),-6} {hostSteps,10} {median.ToString("F1", inv),11}");
                 if (hostSteps > 0) output.Out.WriteLine($"{"",-10} host steps: {string.Join(", ", compiled.PlanFor(user).HostStepNodes)}");

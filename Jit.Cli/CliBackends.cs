@@ -14,9 +14,9 @@ internal static class CliBackends
     /// The static runtime's compiled module on <paramref name="backend"/>; on a device the registry's
     /// CPU backend folds constants and runs the ops the device lacks, as explicit host steps.
     /// </summary>
-    public static CompiledModule Compile(ModelFile model, IBackend backend, bool fuse)
+    public static CompiledModule Compile(ModelFile model, IBackend backend, bool fuse, bool replayLaunches = true)
     {
-        var options = new CompiledModuleOptions { Fusion = fuse, Registry = Registry() };
+        var options = new CompiledModuleOptions { Fusion = fuse, Registry = Registry(), ReplayLaunches = replayLaunches };
         return model.Module is { } module ? module.Compile(backend, options) : CompiledModule.Create(model.Graph, backend, model.Self, options);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class CopyKernel(OpenCLBackend backend)
     public void Run(ReadOnlySpan<IValue> inputs, Span<IValue> outputs)
     {
         var self = inputs[0].AsTensor;
-        Copy(self, inputs[1].AsTensor, backend.DefaultQueue);
+        Copy(self, inputs[1].AsTensor, backend.CurrentQueue);
         outputs[0] = inputs[0];
     }
 
@@ -39,6 +39,8 @@ internal sealed class CopyKernel(OpenCLBackend backend)
         try
         {
             var (srcMem, srcElem) = Source(src, dstMem, dst, queue, ref temp);
+            queue.Recording?.Keep(srcMem);
+            queue.Recording?.Keep(dstMem);
             long dstElem = ElementOffset(dst);
             long esSrc = src.DType.ElementSize(), esDst = dst.DType.ElementSize();
             if (src.DType == dst.DType && geometry.IsContiguous)
@@ -48,7 +50,8 @@ internal sealed class CopyKernel(OpenCLBackend backend)
         }
         finally
         {
-            temp?.Dispose();
+            if (temp is not null && queue.Recording is { } recording) recording.Own(temp);
+            else temp?.Dispose();
         }
     }
 

@@ -108,6 +108,7 @@ public sealed class CompiledModule : IDisposable
         try
         {
             runtime.KeepOutputsOnDevice = _options.DeviceOutputs;
+            runtime.ReplayLaunches = _options.ReplayLaunches;
             runtime.Run(inputs, outputs);
         }
         finally

@@ -36,6 +36,13 @@ public sealed class CompiledModuleOptions
     /// <summary>On a device: return outputs as device tensors instead of downloading them to the host.</summary>
     public bool DeviceOutputs { get; init; }
 
+    /// <summary>
+    /// On a device whose queues record (CUDA graphs, Vulkan command buffers): once a runtime's run
+    /// repeats its previous bindings, record the plan's launches and replay them per run
+    /// (<see cref="Runtime.Static.StaticRuntime.ReplayLaunches"/>). On by default; <c>--no-graphs</c> turns it off.
+    /// </summary>
+    public bool ReplayLaunches { get; init; } = true;
+
     /// <summary>Plans kept, one per input signature; past this the oldest plan is dropped (and re-planned if it comes back).</summary>
     public int MaxPlans { get; init; } = 64;
 }

@@ -13,8 +13,9 @@ namespace Jit.Runtime;
 ///   accept any size, but one symbol must stand for one size across every checked input (two
 ///   inputs proven to share a dim still share it), so a new batch size passes the guard;</item>
 /// <item>strides: when the type records every stride, the tensor's strides equal them; otherwise
-///   the tensor must be contiguous (row-major dense, size-1 dims ignored), the layout fused
-///   kernels index by;</item>
+///   any strides pass (unlike PyTorch's NNC, which specializes kernels to contiguous inputs: our
+///   lowering binds each input's strides as kernel params, so a view such as a chunk or a
+///   transpose feeds the fused kernel directly instead of sending the group to its fallback);</item>
 /// <item>the device, when the type names one, is the device the graph runs on.</item>
 /// </list>
 /// requires_grad is not checked: the runtime is inference only.
@@ -39,7 +40,7 @@ public static class TypeGuard
     {
         if (t.DType is { } dt && dt != x.DType) return false;
         if (t.Device is { } named && named.Kind != device.Kind) return false;
-        if (t.Sizes is not { } sizes) return x.IsContiguous;
+        if (t.Sizes is not { } sizes) return true;
         if (sizes.Count != x.Rank) return false;
         for (int d = 0; d < sizes.Count; d++)
         {
@@ -59,8 +60,7 @@ public static class TypeGuard
         {
             for (int d = 0; d < strides.Count; d++)
                 if (strides[d]!.Value != x.Strides[d] && x.Sizes[d] != 1) return false;
-            return true;
         }
-        return x.IsContiguous;
+        return true;
     }
 }

@@ -50,6 +50,8 @@ public sealed class OpenCLRuntimeTests
         var module = JitModule.Load(f.ModelPath);
         var inputs = f.Inputs(module);
         using var compiled = Compile(module, backend);
+        // The second run records the plan's launches (their temporaries held by the recording).
+        compiled.Run(inputs);
         compiled.Run(inputs);
         Settle();
         long afterFirst = backend.Allocator.LiveBuffers;

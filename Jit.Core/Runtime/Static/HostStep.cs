@@ -27,6 +27,7 @@ internal sealed class HostStep(Node node, OpKernel hostKernel, int[] inputs, int
         var frame = runtime.Frame;
         if (!_readsData && TryOnDevice(frame)) return;
         _readsData = true;
+        if (runtime.IsRecording) throw new NotRecordableException($"the host step {Description}");
         var ins = new IValue[inputs.Length];
         for (int i = 0; i < inputs.Length; i++) ins[i] = DeviceTransfer.ToHost(frame[inputs[i]]);
         var outs = new IValue[outputs.Length];

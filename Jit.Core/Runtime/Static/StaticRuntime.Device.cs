@@ -4,11 +4,14 @@ using Jit.Tensors;
 
 namespace Jit.Runtime.Static;
 
-// A runtime of a device plan: one device arena, inputs uploaded and outputs downloaded at the
-// plan's edges (or device tensors passed through), output buffers kept between runs.
+// A runtime of a device plan: one device arena, its own queue where the backend gives one, inputs
+// uploaded and outputs downloaded at the plan's edges (or device tensors passed through), output
+// buffers kept between runs.
 public sealed partial class StaticRuntime
 {
     private readonly DeviceBuffer? _deviceArena;
+    // The queue made current for each run: the runtime's own where the backend makes one, else the backend's.
+    private IDeviceQueue? _queue;
     // Per input: the device buffer a host input is uploaded into, reused while it is big enough.
     private DeviceBuffer?[]? _inputBuffers;
     // Per destination: the device tensor an output is computed into before it is downloaded.
@@ -25,6 +28,7 @@ public sealed partial class StaticRuntime
     {
         var m = Module;
         var allocator = m.Backend.Allocator!;
+        using var current = DeviceQueues.Use(Queue);
         var onDevice = new IValue[inputs.Length];
         _inputBuffers ??= new DeviceBuffer?[inputs.Length];
         for (int i = 0; i < inputs.Length; i++) onDevice[i] = Upload(inputs[i], i, allocator);
@@ -32,8 +36,13 @@ public sealed partial class StaticRuntime
         var given = outputs.ToArray();
         for (int i = 0; i < outputs.Length; i++)
             if (DeviceTransfer.HasHostTensor(outputs[i])) outputs[i] = default;
-        RunPlan(onDevice, outputs, stepTicks);
-        if (KeepOutputsOnDevice) return;
+        if (!RunRecorded(onDevice, outputs, profiled: !stepTicks.IsEmpty)) RunPlan(onDevice, outputs, stepTicks);
+        if (KeepOutputsOnDevice)
+        {
+            // The caller may read the outputs through any queue: this one's work must be done by then.
+            if (OwnsQueue) _queue!.Synchronize();
+            return;
+        }
         for (int i = 0; i < outputs.Length; i++)
         {
             if (given[i].IsTensor && given[i].AsTensor.IsHost && outputs[i].IsTensor && !outputs[i].AsTensor.IsHost)
@@ -47,6 +56,11 @@ public sealed partial class StaticRuntime
 
     /// <summary>Return device tensors as they are instead of downloading them (the C# API's device outputs).</summary>
     public bool KeepOutputsOnDevice { get; set; }
+
+    /// <summary>The queue this runtime's device work goes to: its own, made on first use, or the backend's shared one.</summary>
+    internal IDeviceQueue Queue => _queue ??= Module.Backend.CreateQueue() ?? Module.Backend.Queue!;
+
+    private bool OwnsQueue => _queue is not null && !ReferenceEquals(_queue, Module.Backend.Queue);
 
     private IValue Upload(IValue value, int index, IDeviceAllocator allocator)
     {
@@ -85,6 +99,9 @@ public sealed partial class StaticRuntime
     {
         if (_disposed) return;
         _disposed = true;
+        DropRecording();
+        // Waits for this runtime's work before its buffers go.
+        if (OwnsQueue) _queue!.Dispose();
         _deviceArena?.Dispose();
         foreach (var b in _inputBuffers ?? []) b?.Dispose();
         foreach (var t in _deviceDestinations ?? []) t?.Storage.Buffer?.Dispose();

@@ -31,7 +31,7 @@ internal abstract class StaticStep
         bool timed = !stepTicks.IsEmpty;
         // On a device, launches return before the work is done: a timed step waits for its work,
         // so each step's time is its device time (plus its launch), not the time to enqueue it.
-        var queue = timed ? runtime.Module.Backend.Queue : null;
+        var queue = timed && !runtime.Module.Backend.IsHost ? runtime.Queue : null;
         for (int i = 0; i < steps.Length; i++)
         {
             var step = steps[i];

@@ -1,0 +1,116 @@
+using Jit.Runtime.Devices;
+using Jit.Tensors;
+
+namespace Jit.Runtime.Static;
+
+// A device plan is a fixed launch sequence once its bindings are fixed: the same input buffers,
+// sizes and numbers, the same arena and output buffers. When a run repeats the previous run's
+// bindings, the runtime records its launches on its queue (a CUDA graph, a Vulkan command buffer)
+// and from then on replays the recording instead of walking the steps, until the bindings change.
+public sealed partial class StaticRuntime
+{
+    private IRecordedRun? _recording;
+    private IValue[]? _recordedInputs;
+    private IValue[]? _recordedOutputs;
+    // The previous run's device inputs: a run that repeats them is recorded.
+    private IValue[]? _previousInputs;
+
+    /// <summary>
+    /// Record the plan's launches once a run repeats the previous run's bindings, and replay the
+    /// recording while they hold (on a backend whose queue records: CUDA graphs, Vulkan command
+    /// buffers). Profiled runs, device outputs and caller-given device outputs always walk the steps.
+    /// </summary>
+    public bool ReplayLaunches { get; set; } = true;
+
+    /// <summary>True while the steps run to be recorded (a host step then refuses: it needs the host mid-way).</summary>
+    internal bool IsRecording { get; private set; }
+
+    /// <summary>Whether the current recording was replayed by the last run (for tests and <c>jit bench</c>).</summary>
+    public bool LastRunReplayed { get; private set; }
+
+    /// <summary>Why this runtime stopped trying to record (the queue cannot, or the plan needs the host mid-way); null while it may.</summary>
+    public string? RecordingRefused { get; private set; }
+
+    /// <summary>Runs the plan from a recording when one fits, else records it when the bindings repeat; false when the caller must run the steps.</summary>
+    private bool RunRecorded(IValue[] onDevice, Span<IValue> outputs, bool profiled)
+    {
+        LastRunReplayed = false;
+        if (profiled) return false;
+        if (!ReplayLaunches || RecordingRefused is not null || KeepOutputsOnDevice || Module.HostStepNodes.Count > 0 || !AllNone(outputs))
+        {
+            DropRecording();
+            return false;
+        }
+        if (_recording is not null && SameBindings(_recordedInputs!, onDevice))
+        {
+            _recording.Replay();
+            _recordedOutputs!.CopyTo(outputs);
+            LastRunReplayed = true;
+            return true;
+        }
+        DropRecording();
+        bool repeat = _previousInputs is not null && SameBindings(_previousInputs, onDevice);
+        _previousInputs = onDevice;
+        if (!repeat) return false;
+        var results = new IValue[outputs.Length];
+        IRecordedRun? recording;
+        IsRecording = true;
+        try
+        {
+            recording = Queue.Record(() => RunPlan(onDevice, results, default));
+        }
+        catch (NotRecordableException e)
+        {
+            RecordingRefused = e.Message;
+            return false;
+        }
+        finally
+        {
+            IsRecording = false;
+        }
+        if (recording is null)
+        {
+            RecordingRefused = $"the queues of '{Module.Device}' do not record";
+            return false;
+        }
+        (_recording, _recordedInputs, _recordedOutputs) = (recording, onDevice, results);
+        recording.Replay();
+        results.CopyTo(outputs);
+        LastRunReplayed = true;
+        return true;
+    }
+
+    private static bool AllNone(Span<IValue> values)
+    {
+        foreach (var v in values)
+            if (!v.IsNone) return false;
+        return true;
+    }
+
+    // Same buffers at the same offsets with the same layouts, and equal numbers: what a recording's commands bake in.
+    private static bool SameBindings(IValue[] recorded, IValue[] current)
+    {
+        if (recorded.Length != current.Length) return false;
+        for (int i = 0; i < recorded.Length; i++)
+        {
+            IValue a = recorded[i], b = current[i];
+            if (a.IsTensor || b.IsTensor)
+            {
+                if (!a.IsTensor || !b.IsTensor || !SameBinding(a.AsTensor, b.AsTensor)) return false;
+            }
+            else if (a.IsList || a.IsTuple || b.IsList || b.IsTuple || !a.Equals(b)) return false;
+        }
+        return true;
+    }
+
+    private static bool SameBinding(Tensor a, Tensor b) =>
+        ReferenceEquals(a, b) ||
+        (a.Storage.Buffer is { } buffer && ReferenceEquals(buffer, b.Storage.Buffer) && a.Storage.ByteOffset == b.Storage.ByteOffset
+         && a.StorageOffset == b.StorageOffset && a.DType == b.DType && a.Sizes.SequenceEqual(b.Sizes) && a.Strides.SequenceEqual(b.Strides));
+
+    private void DropRecording()
+    {
+        _recording?.Dispose();
+        (_recording, _recordedInputs, _recordedOutputs) = (null, null, null);
+    }
+}
