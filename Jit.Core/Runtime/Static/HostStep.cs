@@ -16,6 +16,8 @@ namespace Jit.Runtime.Static;
 internal sealed class HostStep(Node node, OpKernel hostKernel, int[] inputs, int[] outputs, bool[] writtenInputs, IDeviceAllocator allocator,
     bool metadataFirst) : StaticStep(node)
 {
+    private readonly string _kind = node.Kind;
+
     // Set once a call showed that the kernel reads data: later calls copy at once.
     private volatile bool _readsData = !metadataFirst;
 
@@ -28,6 +30,7 @@ internal sealed class HostStep(Node node, OpKernel hostKernel, int[] inputs, int
         if (!_readsData && TryOnDevice(frame)) return;
         _readsData = true;
         if (runtime.IsRecording) throw new NotRecordableException($"the host step {Description}");
+        runtime.NoteHostStep(_kind);
         var ins = new IValue[inputs.Length];
         for (int i = 0; i < inputs.Length; i++) ins[i] = DeviceTransfer.ToHost(frame[inputs[i]]);
         var outs = new IValue[outputs.Length];

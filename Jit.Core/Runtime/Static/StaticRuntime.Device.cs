@@ -54,6 +54,17 @@ public sealed partial class StaticRuntime
         }
     }
 
+    private HashSet<string>? _hostStepsRun;
+
+    /// <summary>
+    /// The ops this runtime has run on the host with data moved across (host steps, including
+    /// those in a fusion guard's fallback, which <see cref="StaticModule.HostStepNodes"/> does not
+    /// count because they run only when a guard fails).
+    /// </summary>
+    public IReadOnlyCollection<string> HostStepsRun => _hostStepsRun ?? (IReadOnlyCollection<string>)[];
+
+    internal void NoteHostStep(string kind) => (_hostStepsRun ??= []).Add(kind);
+
     /// <summary>Return device tensors as they are instead of downloading them (the C# API's device outputs).</summary>
     public bool KeepOutputsOnDevice { get; set; }
 
