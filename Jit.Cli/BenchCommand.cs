@@ -39,14 +39,15 @@ public static class BenchCommand
         var noFusion = new Option<bool>("--no-fusion") { Description = "run unfused even where the backend compiles fusion groups (to compare)" };
         var profile = new Option<bool>("--profile") { Description = "also time each step of the static runtime's plan and print where the time goes" };
         var noGraphs = new Option<bool>("--no-graphs") { Description = "on a device, walk the plan's steps every run instead of replaying its recorded launches (CUDA graphs, Vulkan command buffers)" };
-        var command = new Command("bench", "time a model's runs on .npy inputs") { file, device, inputs, threads, callers, interpreter, json, noFusion, profile, noGraphs };
+        var resident = new Option<bool>("--resident") { Description = "on a device, upload the inputs once and keep the outputs in device tensors given as destinations: time the device work alone, not the copies at the plan's edges" };
+        var command = new Command("bench", "time a model's runs on .npy inputs") { file, device, inputs, threads, callers, interpreter, json, noFusion, profile, noGraphs, resident };
         command.SetAction(r => output.Guard(() => Execute(output, r.GetValue(file)!, r.GetValue(device)!, r.GetValue(inputs) ?? [],
-            r.GetValue(threads), r.GetValue(callers), r.GetValue(interpreter), r.GetValue(json), r.GetValue(noFusion), r.GetValue(profile), r.GetValue(noGraphs))));
+            r.GetValue(threads), r.GetValue(callers), r.GetValue(interpreter), r.GetValue(json), r.GetValue(noFusion), r.GetValue(profile), r.GetValue(noGraphs), r.GetValue(resident))));
         return command;
     }
 
     private static int Execute(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json,
-        bool noFusion, bool profile, bool noGraphs)
+        bool noFusion, bool profile, bool noGraphs, bool resident)
     {
         if (profile && interpreter) throw new JitException("--profile times the static runtime's steps; it cannot be combined with --interpreter");
         if (threads < 1) throw new JitException($"--threads must be at least 1, got {threads}");
@@ -55,7 +56,7 @@ public static class BenchCommand
         CpuThreads.Count = threads;
         try
         {
-            return Time(output, file, deviceText, inputPaths, threads, callers, interpreter, json, noFusion, profile, noGraphs);
+            return Time(output, file, deviceText, inputPaths, threads, callers, interpreter, json, noFusion, profile, noGraphs, resident);
         }
         finally
         {
@@ -64,7 +65,7 @@ public static class BenchCommand
     }
 
     private static int Time(CliOutput output, string file, string deviceText, string[] inputPaths, int threads, int callers, bool interpreter, bool json,
-        bool noFusion, bool profile, bool noGraphs)
+        bool noFusion, bool profile, bool noGraphs, bool resident)
     {
         var device = Device.Parse(deviceText);
         var model = ModelFile.Load(file);
@@ -75,6 +76,8 @@ public static class BenchCommand
         using var backend = registry.Open(device);
         if (interpreter && !backend.IsHost)
             throw new Errors.JitException($"--interpreter: the reference interpreter runs on the host, not on '{backend.Device}'");
+        if (resident && (backend.IsHost || interpreter))
+            throw new Errors.JitException($"--resident keeps tensors in device memory; '{backend.Device}' is the host");
 
         long arena = 0;
         Func<Action> makeRunner;
@@ -93,10 +96,14 @@ public static class BenchCommand
             compiled = CliBackends.Compile(model, backend, fuse: !noFusion, replayLaunches: !noGraphs);
             arena = compiled.PlanFor(user).Memory.ArenaBytes;
             // Each thread keeps its output tensors as destinations, the zero-allocation way to call.
+            if (resident) user = [.. user.Select(v => Jit.Runtime.Devices.DeviceTransfer.ToDevice(v, backend.Allocator!))];
+            var first = compiled.Run(user);
+            var module = compiled;
+            var runInputs = user;
             makeRunner = () =>
             {
-                var outputs = new IValue[compiled.OutputCount];
-                return () => compiled.Run(user, outputs);
+                var outputs = resident ? DeviceDestinations(first, backend) : new IValue[module.OutputCount];
+                return () => module.Run(runInputs, outputs);
             };
         }
         try
@@ -146,6 +153,12 @@ public static class BenchCommand
             compiled?.Dispose();
         }
     }
+
+    // Device tensors shaped as a run's outputs, given as destinations so each run writes in place.
+    private static IValue[] DeviceDestinations(IValue[] outputs, IBackend backend) =>
+        [.. outputs.Select(v => v.IsTensor
+            ? IValue.FromTensor(Jit.Tensors.Tensor.EmptyOn(backend.Allocator!, v.AsTensor.DType, v.AsTensor.Sizes))
+            : throw new Errors.JitException($"--resident needs tensor outputs; the model returns a {v.TagName}"))];
 
     /// <summary>Each top-level step's mean µs over runs for at least <see cref="MeasureFor"/>, in plan order.</summary>
     private static List<(string Step, double Us)> ProfileSteps(Jit.Modules.CompiledModule compiled, IValue[] inputs)

@@ -69,6 +69,25 @@ public sealed class OpenCLReplayTests
     }
 
     [OpenCLFact]
+    public void DeviceDestinationsGivenEachRunAreWrittenInPlaceByTheReplay()
+    {
+        using var backend = OpenCLTesting.Open();
+        var plan = StaticModule.Create(AddMul, backend, [Tensor.FromArray(new float[6], 2, 3)], fuse: true, host: Host);
+        using var runtime = plan.CreateRuntime();
+        var destination = Tensor.EmptyOn(backend.Allocator, DType.Float32, [2, 3]);
+        var input = Tensor.EmptyOn(backend.Allocator, DType.Float32, [2, 3]);
+        for (int run = 0; run < 4; run++)
+        {
+            OpenCLTesting.Iota(run, 2, 3).UploadTo(input.Storage.Buffer!);
+            var outputs = new IValue[] { IValue.FromTensor(destination) };
+            runtime.Run([IValue.FromTensor(input)], outputs);
+            Assert.Same(destination, outputs[0].AsTensor);
+            Assert.Equal(run >= 1, runtime.LastRunReplayed);
+            Assert.Equal(Expected(run), OpenCLTesting.Elements(destination));
+        }
+    }
+
+    [OpenCLFact]
     public void APlanThatReadsDeviceDataMidwayIsNeverRecorded()
     {
         using var backend = OpenCLTesting.Open();

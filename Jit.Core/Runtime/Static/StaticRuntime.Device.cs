@@ -37,7 +37,7 @@ public sealed partial class StaticRuntime
         for (int i = 0; i < outputs.Length; i++)
             if (DeviceTransfer.HasHostTensor(outputs[i])) outputs[i] = default;
         if (!RunRecorded(onDevice, outputs, profiled: !stepTicks.IsEmpty)) RunPlan(onDevice, outputs, stepTicks);
-        if (KeepOutputsOnDevice)
+        if (KeepOutputsOnDevice || AllDeviceTensors(given))
         {
             // The caller may read the outputs through any queue: this one's work must be done by then.
             if (OwnsQueue) _queue!.Synchronize();
@@ -45,6 +45,7 @@ public sealed partial class StaticRuntime
         }
         for (int i = 0; i < outputs.Length; i++)
         {
+            if (given[i].IsTensor && !given[i].AsTensor.IsHost) continue; // the caller's device destination holds the result
             if (given[i].IsTensor && given[i].AsTensor.IsHost && outputs[i].IsTensor && !outputs[i].AsTensor.IsHost)
             {
                 DeviceTransfer.Download(outputs[i].AsTensor, given[i].AsTensor);
@@ -64,6 +65,13 @@ public sealed partial class StaticRuntime
     public IReadOnlyCollection<string> HostStepsRun => _hostStepsRun ?? (IReadOnlyCollection<string>)[];
 
     internal void NoteHostStep(string kind) => (_hostStepsRun ??= []).Add(kind);
+
+    private static bool AllDeviceTensors(IValue[] values)
+    {
+        foreach (var v in values)
+            if (!v.IsTensor || v.AsTensor.IsHost) return false;
+        return values.Length > 0;
+    }
 
     /// <summary>Return device tensors as they are instead of downloading them (the C# API's device outputs).</summary>
     public bool KeepOutputsOnDevice { get; set; }

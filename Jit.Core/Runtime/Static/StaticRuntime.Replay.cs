@@ -10,15 +10,17 @@ namespace Jit.Runtime.Static;
 public sealed partial class StaticRuntime
 {
     private IRecordedRun? _recording;
-    private IValue[]? _recordedInputs;
+    // What the recording baked in: the device inputs, then the outputs the caller gave (device tensors or None).
+    private IValue[]? _recordedBindings;
     private IValue[]? _recordedOutputs;
-    // The previous run's device inputs: a run that repeats them is recorded.
-    private IValue[]? _previousInputs;
+    // The previous run's bindings: a run that repeats them is recorded.
+    private IValue[]? _previousBindings;
 
     /// <summary>
     /// Record the plan's launches once a run repeats the previous run's bindings, and replay the
     /// recording while they hold (on a backend whose queue records: CUDA graphs, Vulkan command
-    /// buffers). Profiled runs, device outputs and caller-given device outputs always walk the steps.
+    /// buffers). Profiled runs always walk the steps, and so do runs that return new device tensors
+    /// (device outputs with no destination given): each run's outputs would be new buffers.
     /// </summary>
     public bool ReplayLaunches { get; set; } = true;
 
@@ -36,12 +38,15 @@ public sealed partial class StaticRuntime
     {
         LastRunReplayed = false;
         if (profiled) return false;
-        if (!ReplayLaunches || RecordingRefused is not null || KeepOutputsOnDevice || Module.HostStepNodes.Count > 0 || !AllNone(outputs))
+        if (!ReplayLaunches || RecordingRefused is not null || Module.HostStepNodes.Count > 0 || !Recordable(outputs))
         {
             DropRecording();
             return false;
         }
-        if (_recording is not null && SameBindings(_recordedInputs!, onDevice))
+        var bindings = new IValue[onDevice.Length + outputs.Length];
+        onDevice.CopyTo(bindings, 0);
+        outputs.CopyTo(bindings.AsSpan(onDevice.Length));
+        if (_recording is not null && SameBindings(_recordedBindings!, bindings))
         {
             _recording.Replay();
             _recordedOutputs!.CopyTo(outputs);
@@ -49,10 +54,10 @@ public sealed partial class StaticRuntime
             return true;
         }
         DropRecording();
-        bool repeat = _previousInputs is not null && SameBindings(_previousInputs, onDevice);
-        _previousInputs = onDevice;
+        bool repeat = _previousBindings is not null && SameBindings(_previousBindings, bindings);
+        _previousBindings = bindings;
         if (!repeat) return false;
-        var results = new IValue[outputs.Length];
+        var results = outputs.ToArray();
         IRecordedRun? recording;
         IsRecording = true;
         try
@@ -73,17 +78,18 @@ public sealed partial class StaticRuntime
             RecordingRefused = $"the queues of '{Module.Device}' do not record";
             return false;
         }
-        (_recording, _recordedInputs, _recordedOutputs) = (recording, onDevice, results);
+        (_recording, _recordedBindings, _recordedOutputs) = (recording, bindings, results);
         recording.Replay();
         results.CopyTo(outputs);
         LastRunReplayed = true;
         return true;
     }
 
-    private static bool AllNone(Span<IValue> values)
+    // Each output None (the runtime's own destination, kept between runs unless outputs stay on the device) or a caller's device tensor.
+    private bool Recordable(Span<IValue> outputs)
     {
-        foreach (var v in values)
-            if (!v.IsNone) return false;
+        foreach (var v in outputs)
+            if (v.IsNone ? KeepOutputsOnDevice : !(v.IsTensor && !v.AsTensor.IsHost)) return false;
         return true;
     }
 
@@ -111,6 +117,6 @@ public sealed partial class StaticRuntime
     private void DropRecording()
     {
         _recording?.Dispose();
-        (_recording, _recordedInputs, _recordedOutputs) = (null, null, null);
+        (_recording, _recordedBindings, _recordedOutputs) = (null, null, null);
     }
 }
