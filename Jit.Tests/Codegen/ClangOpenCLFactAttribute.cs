@@ -10,7 +10,8 @@ public sealed class ClangOpenCLFactAttribute : FactAttribute
     /// <summary>The clang that checks OpenCL C (clang-14 on Debian), or null.</summary>
     public static string? Clang => s_clang.Value;
 
-    public ClangOpenCLFactAttribute()
+    public ClangOpenCLFactAttribute([System.Runtime.CompilerServices.CallerFilePath] string? sourceFilePath = null, [System.Runtime.CompilerServices.CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (Clang is null) Skip = "clang-14 is not installed (Debian: apt-get install -y clang-14), so rendered OpenCL C is not compiled";
     }

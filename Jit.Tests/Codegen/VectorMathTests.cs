@@ -1,7 +1,6 @@
 using System.Runtime.Intrinsics;
 using Jit.Backends.Cpu.Codegen;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Jit.Tests.Codegen;
 

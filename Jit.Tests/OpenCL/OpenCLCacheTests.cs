@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Jit.Tests.Testing;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Jit.Tests.OpenCL;
 

@@ -6,7 +6,6 @@ using Jit.Runtime;
 using Jit.Tests.Cli;
 using Jit.Tests.Models;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Jit.Tests.Passes;
 

@@ -10,7 +10,6 @@ using Jit.Ops;
 using Jit.Tests.Cli;
 using Jit.Tests.Models;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Jit.Tests.TensorExpr;
 

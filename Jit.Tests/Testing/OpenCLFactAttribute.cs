@@ -12,7 +12,8 @@ public sealed class OpenCLFactAttribute : FactAttribute
     private static readonly Lazy<string?> Reason = new(() =>
         OpenCLDevices.IsAvailable(out var reason) ? null : $"no OpenCL device: {reason}");
 
-    public OpenCLFactAttribute()
+    public OpenCLFactAttribute([System.Runtime.CompilerServices.CallerFilePath] string? sourceFilePath = null, [System.Runtime.CompilerServices.CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (Reason.Value is { } reason) Skip = reason;
     }
