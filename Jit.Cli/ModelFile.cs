@@ -27,6 +27,9 @@ public sealed class ModelFile
 
     public int UserInputCount => Graph.Inputs.Count - (Self is null ? 0 : 1);
 
+    /// <summary>The trailing inputs the last <see cref="BindInputs"/> took from forward's defaults, as <c>name=value</c>.</summary>
+    public IReadOnlyList<string> DefaultsUsed { get; private set; } = [];
+
     public static ModelFile Load(string path)
     {
         if (!File.Exists(path)) throw new JitException($"no such file: '{path}'");
@@ -70,8 +73,24 @@ public sealed class ModelFile
         return BindInputs(values);
     }
 
+    /// <summary>
+    /// The inputs with <c>self</c> first where the graph has one. Trailing inputs left out take
+    /// forward's declared defaults (an <c>Optional[Tensor] = None</c> mask, a flag), listed in
+    /// <see cref="DefaultsUsed"/>; any other count is an error naming the graph's inputs.
+    /// </summary>
     public IValue[] BindInputs(IReadOnlyList<IValue> userInputs)
     {
+        var defaults = Module?.ForwardDefaults() ?? [];
+        var declared = Graph.Inputs.Skip(Self is null ? 0 : 1).ToArray();
+        var used = new List<string>();
+        var filled = userInputs.ToList();
+        for (int i = filled.Count; i < UserInputCount && i < defaults.Length && defaults[i] is { } d; i++)
+        {
+            filled.Add(d);
+            used.Add($"{declared[i].DisplayName}={d}");
+        }
+        userInputs = filled;
+        DefaultsUsed = used;
         if (userInputs.Count != UserInputCount)
         {
             var names = Graph.Inputs.Skip(Self is null ? 0 : 1).Select(v => $"%{v.DisplayName} : {v.Type}");

@@ -35,6 +35,7 @@ public static class RunCommand
         var device = Device.Parse(deviceText);
         var model = ModelFile.Load(file);
         var inputs = model.ReadInputs(inputPaths);
+        if (model.DefaultsUsed.Count > 0) output.Error.WriteLine($"using forward's defaults: {string.Join(", ", model.DefaultsUsed)}");
 
         var registry = CliBackends.Registry();
         using var backend = registry.Open(device);

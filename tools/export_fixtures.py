@@ -7,7 +7,7 @@ under examples/. Outputs are computed in eval mode under torch.no_grad(), as our
 """
 import os
 import shutil
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -161,6 +161,20 @@ class SharedSubmodule(nn.Module):
         return self.out(self.block(self.block(x)) + x)
 
 
+class OptionalArgs(nn.Module):
+    """forward with trailing defaults (as nn.TransformerEncoderLayer's masks): run with only x, they apply."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 6)
+
+    def forward(self, x, mask: Optional[torch.Tensor] = None, scale: float = 2.0):
+        y = self.fc(x) * scale
+        if mask is not None:
+            y = y.masked_fill(mask, 0.0)
+        return torch.relu(y)
+
+
 def models():
     yield "mlp", MLP(), [torch.randn(4, 16)]
     yield "elementwise", Elementwise(), [torch.randn(3, 37), torch.randn(3, 37)]
@@ -171,6 +185,7 @@ def models():
     yield "int_bool", IntBool(), [torch.randn(4, 7), torch.randint(0, 9, (4, 7))]
     yield "tuple_out", TupleOut(), [torch.randn(5, 8)]
     yield "shared_submodule", SharedSubmodule(), [torch.randn(3, 12)]
+    yield "optional_args", OptionalArgs(), [torch.randn(3, 6)]
 
 
 def randomize_norm_stats(m):

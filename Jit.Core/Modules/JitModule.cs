@@ -107,12 +107,8 @@ public sealed class JitModule
         var full = new List<IValue> { IValue.FromObject(Object) };
         full.AddRange(inputs);
         for (int i = full.Count; i < args.Length; i++)
-        {
-            if (args[i].DefaultValue == 0)
-                throw new JitTypeException(
-                    $"{method}() takes {args.Length - 1} inputs ({string.Join(", ", args.Skip(1).Select(a => a.Name))}) but {inputs.Length} were given, and '{args[i].Name}' has no default");
-            full.Add(_values.Read(args[i].DefaultValue));
-        }
+            full.Add(DefaultOf(args[i]) ?? throw new JitTypeException(
+                $"{method}() takes {args.Length - 1} inputs ({string.Join(", ", args.Skip(1).Select(a => a.Name))}) but {inputs.Length} were given, and '{args[i].Name}' has no default"));
         var outputs = new Interpreter(graph, backend).Run(full.ToArray());
         return outputs.Length == 1 ? outputs[0] : IValue.FromTuple(outputs);
     }
@@ -138,10 +134,14 @@ public sealed class JitModule
         CompiledModule.Create(MethodGraph("forward"), backend, ownsBackend: false, this, IValue.FromObject(Object), ForwardDefaults(),
             options ?? new CompiledModuleOptions());
 
-    // forward's declared defaults, one per argument after self (null where none is declared).
-    private IValue?[] ForwardDefaults() =>
-        _functions[Type.Name + ".forward"].Arguments.Skip(1)
-            .Select(a => a.DefaultValue == 0 ? (IValue?)null : _values.Read(a.DefaultValue)).ToArray();
+    /// <summary>forward's declared defaults, one per argument after self (null where none is declared).</summary>
+    public IValue?[] ForwardDefaults() => _functions[Type.Name + ".forward"].Arguments.Skip(1).Select(DefaultOf).ToArray();
+
+    // PyTorch's serializer writes a None default as ivalue 0, the index that also means "no
+    // default": an Optional argument reads it as None (the only default it can have), any other as none.
+    private IValue? DefaultOf(PtmfArg arg) =>
+        arg.DefaultValue != 0 ? _values.Read(arg.DefaultValue)
+        : arg.Type.EndsWith('?') || arg.Type.StartsWith("Optional[", StringComparison.Ordinal) ? IValue.None : (IValue?)null;
 
     /// <summary>Writes the module as a PTMF file that PyTorch's loaders read.</summary>
     public void Save(string path) => File.WriteAllBytes(path, PtmfWriter.Rewrite(_file));

@@ -40,6 +40,29 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public void TrailingInputsLeftOutTakeForwardsDefaultsAndSaySo()
+    {
+        // forward(self, x, mask: Optional[Tensor] = None, scale: float = 2.0), given only x.
+        var f = Jit.Tests.Models.ModelFixture.Get("optional_args");
+        string outDir = CliHarness.TempDir();
+        string outPath = Path.Combine(outDir, "out.npy");
+        var r = CliHarness.Run(["run", f.ModelPath, "--input", f.InputPaths[0], "--output", outPath]);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("using forward's defaults: mask=None, scale=2", r.Error);
+        ValueAssert.TensorClose(NpyFormat.Read(f.OutputPaths[0]), NpyFormat.Read(outPath), 1e-4, 1e-5, "optional_args");
+        Directory.Delete(outDir, true);
+    }
+
+    [Fact]
+    public void AnInputWithoutADefaultLeftOutIsAClearError()
+    {
+        var f = Jit.Tests.Models.ModelFixture.Get("optional_args");
+        var r = CliHarness.Run(["run", f.ModelPath]);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("the graph takes 3 inputs (%x : Tensor, %mask : Tensor?, %scale : float) but 0 were given", r.Error);
+    }
+
+    [Fact]
     public void InspectPrintsTheGraphAsPyTorchDid()
     {
         string path = OpCaseFile.FixturePath("run", "for_loop", "graph.ir");

@@ -25,11 +25,13 @@ public sealed class ModelFixture
 
     public static ModelFixture Get(string name) => new() { Name = name, Directory = OpCaseFile.FixturePath("models", name) };
 
-    /// <summary>Inputs typed for the module's forward (0-dim arrays feed int/float inputs).</summary>
+    /// <summary>Inputs typed for the module's forward (0-dim arrays feed int/float inputs); trailing inputs with no file take forward's defaults.</summary>
     public IValue[] Inputs(JitModule module)
     {
         var graphInputs = module.MethodGraph("forward").Inputs.Skip(1).ToArray();
-        return InputPaths.Select((p, i) => ValueFiles.FromTensor(NpyFormat.Read(p), graphInputs[i].Type, p)).ToArray();
+        var given = InputPaths.Select((p, i) => ValueFiles.FromTensor(NpyFormat.Read(p), graphInputs[i].Type, p));
+        var defaults = module.ForwardDefaults().Skip(InputPaths.Count).TakeWhile(d => d is not null).Select(d => d!.Value);
+        return [.. given, .. defaults];
     }
 
     /// <summary>The outputs flattened as the CLI writes them: a tuple's items in order.</summary>

@@ -22,6 +22,23 @@ public sealed class ModelFixtureTests
         f.AssertMatches(module.Forward(cpu, f.Inputs(module)));
     }
 
+    [Fact]
+    public void CallersMayLeaveOutTrailingInputsThatHaveDefaults()
+    {
+        // forward(self, x, mask: Optional[Tensor] = None, scale: float = 2.0): PyTorch serializes the None default as ivalue 0.
+        var f = ModelFixture.Get("optional_args");
+        var module = JitModule.Load(f.ModelPath);
+        var x = IValue.FromTensor(NpyFormat.Read(f.InputPaths[0]));
+        var defaults = module.ForwardDefaults();
+        Assert.Null(defaults[0]);
+        Assert.True(defaults[1] is { IsNone: true });
+        Assert.Equal(2.0, defaults[2]!.Value.AsDouble);
+        using var cpu = new CpuBackend(Device.Cpu);
+        f.AssertMatches(module.Forward(cpu, x));
+        using var compiled = module.Compile(cpu, new CompiledModuleOptions { Fusion = true });
+        f.AssertMatches(compiled.Forward(x));
+    }
+
     [Theory]
     [MemberData(nameof(Models))]
     public void JitRunMatchesPyTorch(string name)
