@@ -92,6 +92,71 @@ public sealed class CoverageKernelTests
     }
 
     [Fact]
+    public void BernoulliUniformNormalAndRandintHaveTheirDistributionsAndChecks()
+    {
+        CpuBackend.ManualSeed(11);
+        var x = Tensor.Empty(DType.Float32, 200, 100);
+        Assert.Same(x, Cpu("aten::bernoulli_.float", x, 0.3, IValue.None).AsTensor);
+        var b = x.ToDoubleArray();
+        Assert.All(b, v => Assert.True(v is 0 or 1));
+        Assert.InRange(b.Average(), 0.28, 0.32);
+        // Probabilities of exactly 0 and 1 are certain; the result keeps self's dtype.
+        var p = Tensor.FromArray(new double[] { 0, 1, 0, 1 }, 4);
+        Assert.Equal([0d, 1, 0, 1], Cpu("aten::bernoulli", p, IValue.None).AsTensor.ToDoubleArray());
+        var ints = Cpu("aten::bernoulli.p", Tensor.Empty(DType.Int64, 1000), 0.5, IValue.None).AsTensor;
+        Assert.Equal(DType.Int64, ints.DType);
+        Assert.InRange(ints.ToDoubleArray().Average(), 0.42, 0.58);
+        // A tensor of probabilities broadcast over self, written into a strided view.
+        var view = Tensor.Empty(DType.Float64, 3, 4).AsStrided([4, 3], [1, 4]);
+        Cpu("aten::bernoulli_.Tensor", view, Tensor.FromArray(new double[] { 1, 0, 1 }, 3), IValue.None);
+        Assert.Equal([1d, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1], view.ToDoubleArray());
+        var e = Assert.Throws<JitRuntimeException>(() => Cpu("aten::bernoulli_.float", x, 1.5, IValue.None));
+        Assert.Contains("expects p to be in [0, 1], but got p=1.5", e.Message);
+
+        var u = Tensor.Empty(DType.Float64, 20000);
+        Cpu("aten::uniform_", u, -2.0, 3.0, IValue.None);
+        Assert.All(u.ToDoubleArray(), v => Assert.InRange(v, -2, 3));
+        Assert.InRange(u.ToDoubleArray().Average(), 0.4, 0.6);
+        Cpu("aten::normal_", u, 1.0, 2.0, IValue.None);
+        var n = u.ToDoubleArray();
+        double mean = n.Average(), sd = Math.Sqrt(n.Select(v => (v - mean) * (v - mean)).Average());
+        Assert.InRange(mean, 0.9, 1.1);
+        Assert.InRange(sd, 1.9, 2.1);
+        Assert.Throws<JitRuntimeException>(() => Cpu("aten::normal_", u, 0.0, -1.0, IValue.None));
+
+        var size = IValue.FromList(new IValueList(IntType.Instance, [IValue.FromInt(5000)]));
+        var r = Cpu("aten::randint.low", 3L, 10L, size, IValue.None, IValue.None, IValue.None, IValue.None).AsTensor;
+        Assert.Equal(DType.Int64, r.DType);
+        Assert.Equal(Enumerable.Range(3, 7).Select(i => (double)i), r.ToDoubleArray().Distinct().Order());
+        Assert.Throws<JitRuntimeException>(() => Cpu("aten::randint", 0L, size, IValue.None, IValue.None, IValue.None, IValue.None));
+    }
+
+    [Fact]
+    public void ABernoulliOnATrainingOnlyBranchNeverRunsInAnEvalPlan()
+    {
+        // Stochastic depth as torchvision scripts it: the sampling sits under `if self.training`.
+        var graph = Graph.Parse("""
+            graph(%x : Float(2, 3)):
+              %training : bool = prim::Constant[value=0]()
+              %p : float = prim::Constant[value=0.8]()
+              %none : NoneType = prim::Constant()
+              %y : Tensor = prim::If(%training)
+                block0():
+                  %noise : Tensor = aten::empty_like(%x, %none, %none, %none, %none, %none)
+                  %kept : Tensor = aten::bernoulli_(%noise, %p, %none)
+                  %z : Tensor = aten::mul(%x, %kept)
+                  -> (%z)
+                block1():
+                  -> (%x)
+              return (%y)
+            """);
+        using var cpu = new CpuBackend(Device.Cpu);
+        var x = Tensor.FromArray(new float[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
+        using var compiled = Jit.Modules.CompiledModule.Create(graph, cpu);
+        Assert.Equal(x.ToDoubleArray(), compiled.Forward(x).AsTensor.ToDoubleArray());
+    }
+
+    [Fact]
     public void NewEmptyIsZeroFilledWithSelfsDType()
     {
         var size = IValue.FromList(new IValueList(IntType.Instance, [IValue.FromInt(2), IValue.FromInt(3)]));

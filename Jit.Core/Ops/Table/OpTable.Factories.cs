@@ -9,12 +9,8 @@ public static partial class OpTable
     /// <summary>Tensors made from sizes or numbers: zeros, full, arange, tensor literals, *_like.</summary>
     private static OpDef[] Factories() =>
     [
-        Op("aten::randn(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", OpKind.Extern, DTypeArgOr(1, DefaultFloat), FromSizeList(0), OpFlags.Nondeterministic),
-        Op("aten::rand(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", OpKind.Extern, DTypeArgOr(1, DefaultFloat), FromSizeList(0), OpFlags.Nondeterministic),
         Op("aten::new_zeros(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", OpKind.Extern, DTypeArgOr(2, SameDType(0)), FromSizeList(1)),
-        Op("aten::rand_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", OpKind.Extern, DTypeArgOr(1, SameDType(0)), SameAs(0), OpFlags.Nondeterministic),
         Op("aten::zeros_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", OpKind.Extern, DTypeArgOr(1, SameDType(0)), SameAs(0)),
-        Op("aten::randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", OpKind.Extern, DTypeArgOr(1, SameDType(0)), SameAs(0), OpFlags.Nondeterministic),
         Op("aten::full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", OpKind.Extern, DTypeArgOr(2, SameDType(0)), SameAs(0)),
         Op("aten::new_empty(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor", OpKind.Extern, DTypeArgOr(2, SameDType(0)), FromSizeList(1)),
         Op("aten::empty_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor", OpKind.Extern, DTypeArgOr(1, SameDType(0)), SameAs(0)),

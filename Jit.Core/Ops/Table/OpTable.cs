@@ -9,7 +9,7 @@ namespace Jit.Ops;
 public static partial class OpTable
 {
     public static IEnumerable<OpDef> All() =>
-        [.. Arithmetic(), .. Comparison(), .. Unary(), .. Nn(), .. Reductions(), .. Views(), .. Factories(), .. Host(), .. Prim()];
+        [.. Arithmetic(), .. Comparison(), .. Unary(), .. Nn(), .. Reductions(), .. Views(), .. Factories(), .. Random(), .. Host(), .. Prim()];
 
     private static OpDef Op(string schema, OpKind kind, DTypeRule? dtype = null, ShapeFunction? shape = null, OpFlags flags = OpFlags.None) =>
         new(FunctionSchema.Parse(schema), kind, flags, dtype, shape);
