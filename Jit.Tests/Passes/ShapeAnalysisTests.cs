@@ -72,6 +72,32 @@ public sealed class ShapeAnalysisTests
     }
 
     [Fact]
+    public void AnOptionalInputGivenAsNonePicksTheBranchOfItsNoneTest()
+    {
+        const string text = """
+            graph(%x : Tensor,
+                  %mask : Tensor?):
+              %none : NoneType = prim::Constant()
+              %zero : float = prim::Constant[value=0.]()
+              %given : bool = aten::__isnot__(%mask, %none)
+              %y : Tensor = prim::If(%given)
+                block0():
+                  %m : Tensor = prim::unchecked_cast(%mask)
+                  %f : Tensor = aten::masked_fill(%x, %m, %zero)
+                  -> (%f)
+                block1():
+                  -> (%x)
+              return (%y)
+            """;
+        var g = Graph.Parse(text);
+        ShapeAnalysis.PropagateComplete(g, [IValue.FromTensor(Jit.Tensors.Tensor.Zeros(Jit.Tensors.DType.Float32, 3, 6)), IValue.None]);
+        new FileCheck().Check("%y : Float(3, 6) = prim::If").Run(g);
+        var symbolic = Graph.Parse(text);
+        ShapeAnalysis.PropagateSymbolic(symbolic, [new TensorType { DType = Jit.Tensors.DType.Float32, Sizes = new ShapeSymbol?[2] }, NoneType.Instance]);
+        new FileCheck().Check("%y : Float(SS(").Run(symbolic);
+    }
+
+    [Fact]
     public void CompleteModeFoldsSizesIntoLaterShapes()
     {
         var g = Graph.Parse("""
@@ -127,7 +153,8 @@ public sealed class ShapeAnalysisTests
         var module = Load(name);
         var graph = module.MethodGraph("forward");
         var inputs = (IValue[])[IValue.FromObject(module.Object), .. f.Inputs(module)];
-        var ranks = inputs.Select(v => v.IsTensor ? new TensorType { DType = v.AsTensor.DType, Sizes = new ShapeSymbol?[v.AsTensor.Rank] } : (JitType?)null).ToArray();
+        var ranks = inputs.Select(v => v.IsTensor ? new TensorType { DType = v.AsTensor.DType, Sizes = new ShapeSymbol?[v.AsTensor.Rank] }
+            : v.IsNone ? NoneType.Instance : (JitType?)null).ToArray();
         ShapeAnalysis.PropagateSymbolic(graph, ranks);
         graph.Lint();
         var bound = new Dictionary<ShapeSymbol, long>();

@@ -37,6 +37,21 @@ public sealed partial class ShapeAnalysis
         }
     }
 
+    // Whether a and b are both None when one of them is known to be None and the other is known
+    // either way; null when that is not known.
+    private bool? BothNone(Value a, Value b)
+    {
+        bool? aNone = IsNone(a), bNone = IsNone(b);
+        if (aNone is null || bNone is null || (aNone == false && bNone == false)) return null;
+        return aNone == bNone;
+    }
+
+    private bool? IsNone(Value v) =>
+        Known(v).Constant is { } c ? c.IsNone
+        : v.Type is NoneType ? true
+        : v.Type is OptionalType or AnyType ? null
+        : false;
+
     private static bool AlwaysRaises(Block b) => b.Nodes.Any(x => x.Kind == "prim::RaiseException");
 
     private void ProcessLoop(Node n)
@@ -121,7 +136,10 @@ public sealed partial class ShapeAnalysis
 
     /// <summary>
     /// Int and int-list ops evaluated from known sizes: <c>size</c>, <c>dim</c>, <c>len</c>,
-    /// <c>__getitem__</c>, and <c>add/sub/mul/floordiv</c> on known ints. Returns whether it handled the node.
+    /// <c>__getitem__</c>, and <c>add/sub/mul/floordiv</c> on known ints; and <c>is</c> /
+    /// <c>is not</c> against None where the answer is known (an optional input given as None, a
+    /// tensor that cannot be None), so <c>if mask is not None</c> picks its branch. Returns whether
+    /// it handled the node.
     /// </summary>
     private bool TryEvaluateInt(Node n)
     {
@@ -175,6 +193,9 @@ public sealed partial class ShapeAnalysis
                 if (r is { } v) _known[o] = AbstractValue.OfConstant(IValue.FromInt(v));
                 return true;
             }
+            case "aten::__is__" or "aten::__isnot__" when n.Inputs.Count == 2 && BothNone(n.Inputs[0], n.Inputs[1]) is { } same:
+                _known[o] = AbstractValue.OfConstant(IValue.FromBool(n.Kind == "aten::__is__" ? same : !same));
+                return true;
             default:
                 return false;
         }

@@ -56,7 +56,8 @@ public sealed partial class ShapeAnalysis
     /// <summary>
     /// Symbolic mode: each tensor input takes the type given in <paramref name="inputTypes"/> (one
     /// per graph input, null: keep the declared type) and every dim of it that is not a static
-    /// size becomes a fresh symbol. Inputs whose rank is unknown stay unknown.
+    /// size becomes a fresh symbol. Inputs whose rank is unknown stay unknown; an input given
+    /// <see cref="NoneType"/> is an optional input known to be None.
     /// </summary>
     public static void PropagateSymbolic(Graph graph, IReadOnlyList<JitType?>? inputTypes = null)
     {
@@ -68,6 +69,7 @@ public sealed partial class ShapeAnalysis
             var v = graph.Inputs[i];
             if ((inputTypes?[i] ?? v.Type) is TensorType t)
                 v.Type = t.Sizes is null ? t : t.WithSizes(t.Sizes.Select(s => s is { IsStatic: true } ? s : a.Fresh()).ToArray());
+            else if (inputTypes?[i] is NoneType) a._known[v] = AbstractValue.OfConstant(IValue.None); // an optional input given as None
         }
         a.ProcessBlock(graph.Block);
     }
