@@ -22,15 +22,19 @@ public sealed class OpenCLQueue : IDeviceQueue
     {
         _backend = backend;
         _cl = cl;
+        DeviceName = backend.Device.ToString();
         unsafe
         {
             int status;
             _handle = cl.CreateCommandQueue(backend.Context, backend.Info.DeviceId, CommandQueueProperties.None, &status);
-            OpenCLApi.Check(status, "clCreateCommandQueue", backend.Device.ToString());
+            OpenCLApi.Check(status, "clCreateCommandQueue", DeviceName);
         }
     }
 
     public Device Device => _backend.Device;
+
+    /// <summary>The device as errors name it (made once: checks on hot paths pass it).</summary>
+    internal string DeviceName { get; }
 
     /// <summary>The backend whose context the queue belongs to.</summary>
     public OpenCLBackend Backend => _backend;
@@ -53,7 +57,7 @@ public sealed class OpenCLQueue : IDeviceQueue
         if (source.Length == 0) return;
         fixed (byte* p = source)
             OpenCLApi.Check(_cl.EnqueueWriteBuffer(Handle, dst.Handle, true, (nuint)byteOffset, (nuint)source.Length, p, 0, null, null),
-                $"clEnqueueWriteBuffer({source.Length} bytes at {byteOffset})", Device.ToString());
+                $"clEnqueueWriteBuffer({source.Length} bytes at {byteOffset})", DeviceName);
     }
 
     public unsafe void Download(DeviceBuffer source, long byteOffset, Span<byte> destination)
@@ -68,7 +72,7 @@ public sealed class OpenCLQueue : IDeviceQueue
         }
         fixed (byte* p = destination)
             OpenCLApi.Check(_cl.EnqueueReadBuffer(Handle, src.Handle, true, (nuint)byteOffset, (nuint)destination.Length, p, 0, null, null),
-                $"clEnqueueReadBuffer({destination.Length} bytes at {byteOffset})", Device.ToString());
+                $"clEnqueueReadBuffer({destination.Length} bytes at {byteOffset})", DeviceName);
     }
 
     public unsafe void Copy(DeviceBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long bytes)
@@ -84,13 +88,13 @@ public sealed class OpenCLQueue : IDeviceQueue
             return;
         }
         OpenCLApi.Check(_cl.EnqueueCopyBuffer(Handle, src.Handle, dst.Handle, (nuint)sourceOffset, (nuint)destinationOffset, (nuint)bytes, 0, null, null),
-            $"clEnqueueCopyBuffer({bytes} bytes)", Device.ToString());
+            $"clEnqueueCopyBuffer({bytes} bytes)", DeviceName);
     }
 
     public void Synchronize()
     {
         if (Recording is not null) throw new NotRecordableException("waiting for the queue");
-        OpenCLApi.Check(_cl.Finish(Handle), "clFinish", Device.ToString());
+        OpenCLApi.Check(_cl.Finish(Handle), "clFinish", DeviceName);
     }
 
     /// <summary>The recording in progress on this queue (<see cref="Record"/>); null when commands run.</summary>
@@ -123,7 +127,7 @@ public sealed class OpenCLQueue : IDeviceQueue
     }
 
     /// <summary>Submits the queued commands to the device without waiting for them.</summary>
-    public void Flush() => OpenCLApi.Check(_cl.Flush(Handle), "clFlush", Device.ToString());
+    public void Flush() => OpenCLApi.Check(_cl.Flush(Handle), "clFlush", DeviceName);
 
     private void CheckRange(OpenCLBuffer buffer, long offset, long length, string what)
     {

@@ -60,7 +60,7 @@ internal sealed class OpenCLRecording(OpenCLQueue queue, CL cl) : IRecordedRun
     public unsafe void Replay()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        string device = queue.Device.ToString();
+        string device = queue.DeviceName;
         foreach (var c in _commands)
         {
             if (c.IsCopy)

@@ -124,6 +124,7 @@ public static class BenchCommand
             output.Out.WriteLine($"{Path.GetFileName(file)} on {backend.Device} ({runtime}, {Plural(threads, "thread")}, {Plural(callers, "caller")}): " +
                 $"median {median.ToString("F1", inv)} µs, min {latencies[0].ToString("F1", inv)} µs, max {latencies[^1].ToString("F1", inv)} µs over {latencies.Count} runs");
             output.Out.WriteLine($"allocated {allocated} bytes per run; arena {arena} bytes");
+            if (compiled is not null && !backend.IsHost) output.Out.WriteLine(LaunchMode(compiled, user, noGraphs));
             var steps = profile ? ProfileSteps(compiled!, user) : [];
             double stepsTotal = steps.Sum(s => s.Us);
             foreach (var (description, us) in steps.OrderByDescending(s => s.Us))
@@ -151,6 +152,23 @@ public static class BenchCommand
         finally
         {
             compiled?.Dispose();
+        }
+    }
+
+    // Whether the runs replayed recorded launches (a CUDA graph, a Vulkan command buffer, an OpenCL launch list).
+    private static string LaunchMode(Jit.Modules.CompiledModule compiled, IValue[] inputs, bool noGraphs)
+    {
+        var plan = compiled.PlanFor(inputs);
+        var runtime = plan.Rent();
+        try
+        {
+            return runtime.LastRunReplayed ? "launches: replayed from a recording each run"
+                : noGraphs ? "launches: walked each run (--no-graphs)"
+                : $"launches: walked each run{(runtime.RecordingRefused is { } why ? $" ({why})" : "")}";
+        }
+        finally
+        {
+            plan.Return(runtime);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Jit.Errors;
 using Silk.NET.OpenCL;
 
@@ -57,6 +58,32 @@ internal static class OpenCLApi
         if (status != OpenCLErrors.Success) throw Error(status, what, device);
     }
 
+    /// <summary>
+    /// As <see cref="Check(int, string, string)"/> with an interpolated <paramref name="what"/>
+    /// that is formatted only on failure: hot paths (launches, copies) allocate nothing.
+    /// </summary>
+    public static void Check(int status, [InterpolatedStringHandlerArgument(nameof(status))] ref FormattedOnFailure what, string device)
+    {
+        if (status != OpenCLErrors.Success) throw Error(status, what.ToStringAndClear(), device);
+    }
+
     public static JitDeviceException Error(int status, string what, string device) =>
         new(device, $"{what} failed", status, OpenCLErrors.Name(status));
+
+    /// <summary>An interpolated string built only when the status it is given is an error.</summary>
+    [InterpolatedStringHandler]
+    public ref struct FormattedOnFailure
+    {
+        private DefaultInterpolatedStringHandler _text;
+
+        public FormattedOnFailure(int literalLength, int formattedCount, int status, out bool failed)
+        {
+            failed = status != OpenCLErrors.Success;
+            _text = failed ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+        }
+
+        public void AppendLiteral(string s) => _text.AppendLiteral(s);
+        public void AppendFormatted<T>(T value) => _text.AppendFormatted(value);
+        public string ToStringAndClear() => _text.ToStringAndClear();
+    }
 }

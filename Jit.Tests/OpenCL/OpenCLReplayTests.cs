@@ -47,6 +47,24 @@ public sealed class OpenCLReplayTests
         }
     }
 
+    [OpenCLTheory]
+    [InlineData("mlp")]
+    [InlineData("cnn")]
+    [InlineData("transformer")]
+    public void AReplayedRunAllocatesNothing(string name)
+    {
+        using var backend = OpenCLTesting.Open();
+        var f = ModelFixture.Get(name);
+        var module = JitModule.Load(f.ModelPath);
+        var inputs = f.Inputs(module);
+        using var compiled = Compile(module, backend);
+        var outputs = new IValue[compiled.OutputCount];
+        for (int i = 0; i < 3; i++) compiled.Run(inputs, outputs);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) compiled.Run(inputs, outputs);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [OpenCLFact]
     public void NewBindingsWalkTheStepsThenRecordAgain()
     {

@@ -12,8 +12,13 @@ public sealed partial class StaticRuntime
     private readonly DeviceBuffer? _deviceArena;
     // The queue made current for each run: the runtime's own where the backend makes one, else the backend's.
     private IDeviceQueue? _queue;
-    // Per input: the device buffer a host input is uploaded into, reused while it is big enough.
+    // Per input: the device buffer a host input is uploaded into, reused while it is big enough,
+    // and the tensor over it, reused while the input's layout stays the same.
     private DeviceBuffer?[]? _inputBuffers;
+    private Tensor?[]? _inputTensors;
+    // A run's device inputs and the outputs the caller gave, kept so a steady run allocates no arrays.
+    private IValue[]? _onDevice;
+    private IValue[]? _given;
     // Per destination: the device tensor an output is computed into before it is downloaded.
     private Tensor?[]? _deviceDestinations;
     private bool _disposed;
@@ -29,11 +34,18 @@ public sealed partial class StaticRuntime
         var m = Module;
         var allocator = m.Backend.Allocator!;
         using var current = DeviceQueues.Use(Queue);
-        var onDevice = new IValue[inputs.Length];
-        _inputBuffers ??= new DeviceBuffer?[inputs.Length];
+        if (_onDevice?.Length != inputs.Length)
+        {
+            _onDevice = new IValue[inputs.Length];
+            _inputBuffers = new DeviceBuffer?[inputs.Length];
+            _inputTensors = new Tensor?[inputs.Length];
+        }
+        var onDevice = _onDevice;
         for (int i = 0; i < inputs.Length; i++) onDevice[i] = Upload(inputs[i], i, allocator);
         // Host tensors given for outputs receive downloads; the plan itself sees None there.
-        var given = outputs.ToArray();
+        if (_given?.Length != outputs.Length) _given = new IValue[outputs.Length];
+        var given = _given;
+        outputs.CopyTo(given);
         for (int i = 0; i < outputs.Length; i++)
             if (DeviceTransfer.HasHostTensor(outputs[i])) outputs[i] = default;
         if (!RunRecorded(onDevice, outputs, profiled: !stepTicks.IsEmpty)) RunPlan(onDevice, outputs, stepTicks);
@@ -91,14 +103,23 @@ public sealed partial class StaticRuntime
                 throw new JitRuntimeException($"input {index} is on device '{t.Device}', but the plan runs on '{Module.Device}'");
             return value;
         }
-        long length = t.ByteExtent().Length;
+        var (offset, length) = t.ByteExtent();
         var buffer = _inputBuffers![index];
         if (buffer is null || buffer.ByteLength < length)
         {
             buffer?.Dispose();
             _inputBuffers[index] = buffer = allocator.Allocate(Math.Max(length, 1));
         }
-        return t.UploadTo(buffer);
+        // The tensor UploadTo would make, when the last one has its layout: only the bytes go up.
+        if (_inputTensors![index] is { } last && ReferenceEquals(last.Storage.Buffer, buffer) && last.DType == t.DType
+            && last.StorageOffset == t.StorageOffset - offset / t.DType.ElementSize() && last.Sizes.SequenceEqual(t.Sizes) && last.Strides.SequenceEqual(t.Strides))
+        {
+            buffer.Write(0, t.Storage.Bytes.Span.Slice((int)offset, (int)length));
+            return last;
+        }
+        var uploaded = t.UploadTo(buffer);
+        _inputTensors[index] = uploaded;
+        return uploaded;
     }
 
     // An output a caller gave no tensor for: on a device the runtime keeps one per destination (its

@@ -43,10 +43,7 @@ public sealed partial class StaticRuntime
             DropRecording();
             return false;
         }
-        var bindings = new IValue[onDevice.Length + outputs.Length];
-        onDevice.CopyTo(bindings, 0);
-        outputs.CopyTo(bindings.AsSpan(onDevice.Length));
-        if (_recording is not null && SameBindings(_recordedBindings!, bindings))
+        if (_recording is not null && SameBindings(_recordedBindings!, onDevice, outputs))
         {
             _recording.Replay();
             _recordedOutputs!.CopyTo(outputs);
@@ -54,35 +51,45 @@ public sealed partial class StaticRuntime
             return true;
         }
         DropRecording();
-        bool repeat = _previousBindings is not null && SameBindings(_previousBindings, bindings);
-        _previousBindings = bindings;
+        bool repeat = _previousBindings is not null && SameBindings(_previousBindings, onDevice, outputs);
+        if (_previousBindings?.Length != onDevice.Length + outputs.Length) _previousBindings = new IValue[onDevice.Length + outputs.Length];
+        onDevice.CopyTo(_previousBindings, 0);
+        outputs.CopyTo(_previousBindings.AsSpan(onDevice.Length));
         if (!repeat) return false;
+        var bindings = (IValue[])_previousBindings.Clone();
         var results = outputs.ToArray();
-        IRecordedRun? recording;
-        IsRecording = true;
-        try
-        {
-            recording = Queue.Record(() => RunPlan(onDevice, results, default));
-        }
-        catch (NotRecordableException e)
-        {
-            RecordingRefused = e.Message;
-            return false;
-        }
-        finally
-        {
-            IsRecording = false;
-        }
-        if (recording is null)
-        {
-            RecordingRefused = $"the queues of '{Module.Device}' do not record";
-            return false;
-        }
+        if (Record(onDevice, results) is not { } recording) return false;
         (_recording, _recordedBindings, _recordedOutputs) = (recording, bindings, results);
         recording.Replay();
         results.CopyTo(outputs);
         LastRunReplayed = true;
         return true;
+    }
+
+    // The plan's launches recorded on this runtime's queue, or null (and the reason kept) when they cannot be.
+    // A method of its own: the lambda's closure would otherwise be allocated on every run.
+    private IRecordedRun? Record(IValue[] onDevice, IValue[] results)
+    {
+        IsRecording = true;
+        try
+        {
+            return Queue.Record(() => RunPlan(onDevice, results, default))
+                ?? Refuse($"the queues of '{Module.Device}' do not record");
+        }
+        catch (NotRecordableException e)
+        {
+            return Refuse(e.Message);
+        }
+        finally
+        {
+            IsRecording = false;
+        }
+    }
+
+    private IRecordedRun? Refuse(string why)
+    {
+        RecordingRefused = why;
+        return null;
     }
 
     // Each output None (the runtime's own destination, kept between runs unless outputs stay on the device) or a caller's device tensor.
@@ -93,13 +100,14 @@ public sealed partial class StaticRuntime
         return true;
     }
 
-    // Same buffers at the same offsets with the same layouts, and equal numbers: what a recording's commands bake in.
-    private static bool SameBindings(IValue[] recorded, IValue[] current)
+    // Same buffers at the same offsets with the same layouts, and equal numbers: what a recording's
+    // commands bake in. recorded holds the inputs, then the outputs given.
+    private static bool SameBindings(IValue[] recorded, IValue[] inputs, Span<IValue> outputs)
     {
-        if (recorded.Length != current.Length) return false;
+        if (recorded.Length != inputs.Length + outputs.Length) return false;
         for (int i = 0; i < recorded.Length; i++)
         {
-            IValue a = recorded[i], b = current[i];
+            IValue a = recorded[i], b = i < inputs.Length ? inputs[i] : outputs[i - inputs.Length];
             if (a.IsTensor || b.IsTensor)
             {
                 if (!a.IsTensor || !b.IsTensor || !SameBinding(a.AsTensor, b.AsTensor)) return false;
