@@ -1,0 +1,166 @@
+using Jit.Backends.Vulkan.Native;
+using Silk.NET.Vulkan;
+
+namespace Jit.Backends.Vulkan;
+
+/// <summary>
+/// A command buffer of one <see cref="VulkanQueue"/> with its fence and what its commands use:
+/// buffers it keeps alive until the commands complete (temporaries, staging, argument blocks) and
+/// buffers released while it was pending, freed when it completes. A buffer names its last
+/// submission and that submission's <see cref="Serial"/> then (<see cref="Use"/>); the serial
+/// moves on at each completion, so a buffer whose serial is old is idle.
+/// </summary>
+internal abstract unsafe class VulkanSubmission
+{
+    private readonly List<VulkanBuffer> _deferred = [];
+    private readonly List<VulkanBuffer> _held = [];
+    private VulkanArgumentArena? _arguments;
+    private long _serial;
+
+    protected VulkanSubmission(VulkanQueue queue, CommandBufferUsageFlags usage)
+    {
+        Queue = queue;
+        Usage = usage;
+        var backend = queue.Backend;
+        var info = new CommandBufferAllocateInfo
+        {
+            SType = StructureType.CommandBufferAllocateInfo,
+            CommandPool = queue.Pool,
+            Level = CommandBufferLevel.Primary,
+            CommandBufferCount = 1,
+        };
+        CommandBuffer commands;
+        VulkanApi.Check(backend.Vk.AllocateCommandBuffers(backend.Handle, &info, &commands), "vkAllocateCommandBuffers", backend.Device.ToString());
+        Commands = commands;
+        var fenceInfo = new FenceCreateInfo { SType = StructureType.FenceCreateInfo };
+        Fence fence;
+        VulkanApi.Check(backend.Vk.CreateFence(backend.Handle, &fenceInfo, null, &fence), "vkCreateFence", backend.Device.ToString());
+        Fence = fence;
+    }
+
+    public VulkanQueue Queue { get; }
+    public CommandBuffer Commands { get; }
+    public Fence Fence { get; }
+    protected CommandBufferUsageFlags Usage { get; }
+
+    /// <summary>Commands recorded since the buffer began.</summary>
+    public int CommandCount { get; set; }
+
+    /// <summary>True between the submit and the completion.</summary>
+    public bool InFlight { get; protected set; }
+
+    /// <summary>Marks <paramref name="buffer"/> as used by this submission's commands (under the queue's lock).</summary>
+    public virtual void Use(VulkanBuffer buffer)
+    {
+        buffer.LastUse = this;
+        buffer.LastUseSerial = _serial;
+    }
+
+    /// <summary>Keeps <paramref name="buffer"/> until the commands complete, then disposes it (under the queue's lock).</summary>
+    public void Hold(VulkanBuffer buffer)
+    {
+        Use(buffer);
+        _held.Add(buffer);
+    }
+
+    /// <summary>Where launches put argument blocks that do not fit the push constants.</summary>
+    public VulkanArgumentArena Arguments => _arguments ??= new VulkanArgumentArena(Queue.Backend, this);
+
+    /// <summary>Whether uses made at <paramref name="serial"/> may not have completed (a racy read is safe: serials only grow).</summary>
+    public bool IsPendingAt(long serial) => serial == Volatile.Read(ref _serial);
+
+    /// <summary>Whether a buffer last used at <paramref name="serial"/> may still be in use; if so it is freed at completion.</summary>
+    public bool TryDefer(VulkanBuffer buffer, long serial)
+    {
+        lock (Queue.Gate)
+        {
+            if (serial != _serial) return false;
+            _deferred.Add(buffer);
+            return true;
+        }
+    }
+
+    /// <summary>Begins the command buffer, with a barrier ordering it after every earlier submission on the device queue.</summary>
+    public void Begin()
+    {
+        var vk = Queue.Backend.Vk;
+        var info = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo, Flags = Usage };
+        VulkanApi.Check(vk.BeginCommandBuffer(Commands, &info), "vkBeginCommandBuffer", Queue.Device.ToString());
+        VulkanCommands.Barrier(vk, Commands);
+        CommandCount = 0;
+    }
+
+    /// <summary>Ends the command buffer with a barrier making its writes visible to the host.</summary>
+    public void End()
+    {
+        var vk = Queue.Backend.Vk;
+        VulkanCommands.BarrierToHost(vk, Commands);
+        VulkanApi.Check(vk.EndCommandBuffer(Commands), "vkEndCommandBuffer", Queue.Device.ToString());
+    }
+
+    /// <summary>
+    /// After the fence signalled (under the queue's lock): moves the serial on and returns the
+    /// buffers to free, which the caller frees outside the lock. <paramref name="keepHeld"/>
+    /// keeps the held buffers (a recording replays on them again).
+    /// </summary>
+    public List<VulkanBuffer>? Complete(bool keepHeld)
+    {
+        var vk = Queue.Backend.Vk;
+        var fence = Fence;
+        vk.ResetFences(Queue.Backend.Handle, 1, &fence);
+        InFlight = false;
+        Interlocked.Increment(ref _serial);
+        if (_deferred.Count == 0 && (keepHeld || _held.Count == 0))
+        {
+            if (!keepHeld) _arguments?.Reset();
+            return null;
+        }
+        var free = new List<VulkanBuffer>(_deferred);
+        _deferred.Clear();
+        if (!keepHeld)
+        {
+            foreach (var b in _held) free.Add(b);
+            _held.Clear();
+            _arguments?.Reset();
+        }
+        return free;
+    }
+
+    /// <summary>Everything this submission still holds, for disposal (after its fence, or never submitted).</summary>
+    protected List<VulkanBuffer> ReleaseAll()
+    {
+        var all = new List<VulkanBuffer>(_deferred);
+        all.AddRange(_held);
+        _deferred.Clear();
+        _held.Clear();
+        _arguments?.Dispose();
+        _arguments = null;
+        return all;
+    }
+
+    /// <summary>Destroys the fence and frees the command buffer (the commands are complete or were never submitted).</summary>
+    protected void DestroyNative()
+    {
+        var backend = Queue.Backend;
+        if (backend.IsClosed) return;
+        var commands = Commands;
+        // A disposed queue's pool took its command buffers with it.
+        if (!Queue.IsDisposed) backend.Vk.FreeCommandBuffers(backend.Handle, Queue.Pool, 1, &commands);
+        backend.Vk.DestroyFence(backend.Handle, Fence, null);
+    }
+
+    /// <summary>Frees released buffers: held ones are disposed (their own release), deferred ones freed at once.</summary>
+    public static void Free(List<VulkanBuffer>? buffers)
+    {
+        if (buffers is null) return;
+        foreach (var b in buffers)
+        {
+            if (b.IsReleased) b.FreeNow();
+            else
+            {
+                b.LastUse = null;
+                b.Dispose();
+            }
+        }
+    }
+}
