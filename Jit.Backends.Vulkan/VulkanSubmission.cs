@@ -101,7 +101,7 @@ internal abstract unsafe class VulkanSubmission
     /// <summary>
     /// After the fence signalled (under the queue's lock): moves the serial on and returns the
     /// buffers to free, which the caller frees outside the lock. <paramref name="keepHeld"/>
-    /// keeps the held buffers (a recording replays on them again).
+    /// keeps every buffer (a recording replays on them again, until disposed).
     /// </summary>
     public List<VulkanBuffer>? Complete(bool keepHeld)
     {
@@ -110,19 +110,14 @@ internal abstract unsafe class VulkanSubmission
         vk.ResetFences(Queue.Backend.Handle, 1, &fence);
         InFlight = false;
         Interlocked.Increment(ref _serial);
-        if (_deferred.Count == 0 && (keepHeld || _held.Count == 0))
-        {
-            if (!keepHeld) _arguments?.Reset();
-            return null;
-        }
+        // A recording replays on its buffers again: it frees them only when disposed.
+        if (keepHeld) return null;
+        _arguments?.Reset();
+        if (_deferred.Count == 0 && _held.Count == 0) return null;
         var free = new List<VulkanBuffer>(_deferred);
+        free.AddRange(_held);
         _deferred.Clear();
-        if (!keepHeld)
-        {
-            foreach (var b in _held) free.Add(b);
-            _held.Clear();
-            _arguments?.Reset();
-        }
+        _held.Clear();
         return free;
     }
 

@@ -51,7 +51,7 @@ internal sealed partial class SpirvKernelEmitter
             Intrinsic.Abs => Std(Glsl.FAbs),
             Intrinsic.Floor => Std(Glsl.Floor),
             Intrinsic.Ceil => Std(Glsl.Ceil),
-            Intrinsic.Round => Std(Glsl.RoundEven),
+            Intrinsic.Round => RoundHalfEven(t, a),
             Intrinsic.Trunc => Std(Glsl.Trunc),
             Intrinsic.Sqrt => OutsideDomain(t, a, Std(Glsl.Sqrt), zero: null),
             Intrinsic.Rsqrt => OutsideDomain(t, a, Std(Glsl.InverseSqrt), zero: double.PositiveInfinity),
@@ -81,6 +81,23 @@ internal sealed partial class SpirvKernelEmitter
             Intrinsic.Erfc => Erf(t, a, complement: true),
             _ => throw new JitIrException($"{fn} is not defined on {t.PythonName()}"),
         };
+    }
+
+    // Round half to even written out from Floor, exactly: lavapipe (Mesa 22.3, LLVM 15) rounds
+    // float64 halves toward zero in RoundEven (3.5 -> 3). Below the floor's half, the floor;
+    // above, the next integer; at the half, whichever is even. NaN and infinities come out as
+    // themselves (x - floor(x) is NaN for them, and every comparison is false).
+    private uint RoundHalfEven(DType t, uint x)
+    {
+        uint ty = Ty(t);
+        uint floor = _m.Glsl(ty, Glsl.Floor, x);
+        uint up = Exact(SpirvOp.FAdd, ty, floor, Const(t, 1));
+        uint fraction = Exact(SpirvOp.FSub, ty, x, floor);
+        uint halfFloor = _m.Glsl(ty, Glsl.Floor, Exact(SpirvOp.FMul, ty, floor, Const(t, 0.5)));
+        uint even = _m.Result(SpirvOp.FOrdEqual, Bool, Exact(SpirvOp.FMul, ty, halfFloor, Const(t, 2)), floor);
+        uint atHalf = _m.Result(SpirvOp.Select, ty, even, floor, up);
+        uint belowOrHalf = _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.FOrdLessThan, Bool, fraction, Const(t, 0.5)), floor, atHalf);
+        return _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.FOrdGreaterThan, Bool, fraction, Const(t, 0.5)), up, belowOrHalf);
     }
 
     // GLSL leaves log, sqrt and inversesqrt undefined below 0 (and log, inversesqrt at 0): C's NaN

@@ -1,0 +1,12 @@
+using Xunit;
+
+namespace Jit.Tests.Testing;
+
+/// <summary>A theory that needs a Vulkan device; it is skipped, saying why (<see cref="VulkanFactAttribute.SkipReason"/>), where none can be opened.</summary>
+public sealed class VulkanTheoryAttribute : TheoryAttribute
+{
+    public VulkanTheoryAttribute()
+    {
+        if (VulkanFactAttribute.SkipReason is { } reason) Skip = reason;
+    }
+}

@@ -1,0 +1,104 @@
+using Jit.Backends.Vulkan;
+using Jit.Codegen.Spirv;
+using Jit.Errors;
+using Jit.Runtime;
+using Jit.TensorExpr;
+using Jit.Tensors;
+using Jit.Tests.Codegen.Spirv;
+using Jit.Tests.Testing;
+using Xunit;
+
+namespace Jit.Tests.Vulkan;
+
+/// <summary>Opening <c>vulkan</c>: device choice, features and limits, kernels refused for a missing feature, the pipeline cache on disk, kernels run.</summary>
+public sealed class VulkanBackendTests
+{
+    [VulkanFact]
+    public void OpensTheDeviceWithItsFeaturesAndLimits()
+    {
+        using var backend = VulkanTesting.Open();
+        Assert.Equal(DeviceKind.Vulkan, backend.Device.Kind);
+        Assert.Equal(0, backend.Device.Index);
+        Assert.Contains("shaderInt64", backend.Info.Features);
+        Assert.True(backend.Info.MaxPushConstantBytes >= 128);
+        Assert.True(backend.Info.SubgroupSize > 0);
+        Assert.True(backend.Info.MaxWorkGroupSize >= 128);
+        Assert.Equal(backend.Info.Name, VulkanDevices.Enumerate()[0].Name);
+        VulkanTesting.AssertValidationClean(backend);
+    }
+
+    [VulkanFact]
+    public void AnIndexPastTheDevicesNamesThem()
+    {
+        var e = Assert.Throws<DeviceUnavailableException>(() => new VulkanBackend(new Device(DeviceKind.Vulkan, 99)));
+        Assert.Contains("index 99", e.Message);
+        Assert.Contains(VulkanDevices.Enumerate()[0].Name, e.Message);
+    }
+
+    [VulkanFact]
+    public void AKernelNeedingAFeatureTheDeviceLacksFailsAtCompileNamingIt()
+    {
+        using var backend = VulkanTesting.Open();
+        var program = VulkanRenderer.Render(SpirvArgumentBufferTests.WideKernel(), 64, backend.Info.MaxPushConstantBytes);
+        var e = Assert.Throws<JitDeviceException>(() => backend.Build(program with { RequiredFeatures = ["shaderInt64", "shaderImaginaryFloat7"] }));
+        Assert.Contains("shaderImaginaryFloat7", e.Message);
+        Assert.Contains("wide", e.Message);
+    }
+
+    [VulkanFact]
+    public void ArgumentsBeyondThePushConstantsRunFromABuffer()
+    {
+        using var backend = VulkanTesting.Open();
+        var kernel = backend.GpuKernels.GetOrCompile(SpirvArgumentBufferTests.WideKernel());
+        var a = VulkanTesting.Iota(1, 2, 3, 4);
+        var b = VulkanTesting.Iota(10, 4, 3, 2).AsStrided([2, 3, 4], [1, 2, 6]);
+        var c = VulkanTesting.Iota(-5, 3, 4).AsStrided([2, 3, 4], [0, 4, 1]);
+        var d = VulkanTesting.Iota(7, 2, 3, 4);
+        Assert.True(VulkanRenderer.Render(kernel.Kernel, 64, backend.Info.MaxPushConstantBytes).ArgumentsInBuffer || backend.Info.MaxPushConstantBytes > 128);
+        var result = kernel.Run([.. new[] { a, b, c, d }.Select(t => IValue.FromTensor(t.ToDevice(backend.Allocator)))])[0].AsTensor;
+        var expected = new float[24];
+        var (ea, eb, ec, ed) = (VulkanTesting.Elements(a), VulkanTesting.Elements(b), VulkanTesting.Elements(c), VulkanTesting.Elements(d));
+        for (int i = 0; i < 24; i++) expected[i] = ea[i] + eb[i] + ec[i] + ed[i];
+        Assert.Equal(expected, VulkanTesting.Elements(result));
+        VulkanTesting.AssertValidationClean(backend);
+    }
+
+    [VulkanFact]
+    public void RoundIsHalfToEvenOnFloat64()
+    {
+        using var backend = VulkanTesting.Open();
+        var b = new TeBuilder("round");
+        var n = b.Size("n");
+        var x = b.Input("x", DType.Float64, [n]);
+        b.Compute("y", DType.Float64, [n], i => Expr.Call(Intrinsic.Round, x.Load([.. i])));
+        var kernel = backend.GpuKernels.GetOrCompile(b.Build());
+        double[] values = [0.5, 1.5, 2.5, 3.5, -2.5, 1467.5, 1468.5, -0.3, 2.7, double.PositiveInfinity, 4503599627370497];
+        var input = Tensor.FromArray(values, values.Length).ToDevice(backend.Allocator);
+        var result = kernel.Run([IValue.FromTensor(input)])[0].AsTensor.ToHost().ContiguousSpan<double>().ToArray();
+        Assert.Equal([0, 2, 2, 4, -2, 1468, 1468, 0, 3, double.PositiveInfinity, 4503599627370497], result);
+        VulkanTesting.AssertValidationClean(backend);
+    }
+
+    [VulkanFact]
+    public void ThePipelineCacheIsKeptOnDisk()
+    {
+        var dir = Directory.CreateTempSubdirectory("jit-vulkan-cache-");
+        try
+        {
+            using (var first = VulkanTesting.Open(dir.FullName))
+            {
+                Assert.Equal(0, first.PipelineCache.LoadedBytes);
+                first.GpuKernels.GetOrCompile(SpirvArgumentBufferTests.WideKernel());
+            }
+            Assert.NotEmpty(dir.GetFiles("pipelines-*.bin"));
+            using var second = VulkanTesting.Open(dir.FullName);
+            Assert.True(second.PipelineCache.LoadedBytes > 0);
+            second.GpuKernels.GetOrCompile(SpirvArgumentBufferTests.WideKernel());
+            VulkanTesting.AssertValidationClean(second);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
