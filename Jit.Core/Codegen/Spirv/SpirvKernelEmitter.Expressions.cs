@@ -102,7 +102,9 @@ internal sealed partial class SpirvKernelEmitter
         };
     }
 
-    private uint Argument(int member) =>
+    private uint Argument(int member) => _argumentValues[member];
+
+    private uint LoadArgument(int member) =>
         _m.Result(SpirvOp.Load, Int64, _m.Result(SpirvOp.AccessChain, _m.TypePointer(_argumentStorage, Int64), _arguments, _m.ConstantUInt32((uint)member)));
 
     private void Store(TeBuffer b, NodeList<Expr> indices, uint value)

@@ -21,6 +21,9 @@ internal sealed partial class SpirvKernelEmitter
     private readonly List<string> _features = ["shaderInt64"];
     private uint _arguments, _globalId, _localId, _groupId, _numGroups;
     private uint _argumentStorage = SpvStorage.PushConstant;
+    private int _argumentCount;
+    // The argument block's members, loaded once at each entry point's start (see Entry).
+    private uint[] _argumentValues = [];
     private int _localSize;
 
     /// <summary>The module for <paramref name="scheduled"/>; throws <see cref="JitIrException"/> for a dtype or construct not supported.</summary>
@@ -69,6 +72,7 @@ internal sealed partial class SpirvKernelEmitter
         }
         for (int p = 0; p < k.Params.Count; p++) _params[k.Params[p]] = globals.Count + p;
         int members = globals.Count + k.Params.Count;
+        _argumentCount = members;
         if (members > 0)
         {
             uint block = _m.TypeStruct(Enumerable.Repeat(Int64, members).ToArray());
@@ -103,6 +107,10 @@ internal sealed partial class SpirvKernelEmitter
         _localSize = stage.LocalSize;
         uint fn = _m.BeginFunction();
         _m.Name(fn, stage.Entry);
+        // Offsets and params are loaded once, in the entry block, so they dominate every use: a
+        // driver cannot always hoist loads from a storage buffer out of loops that write others.
+        _argumentValues = new uint[_argumentCount];
+        for (int i = 0; i < _argumentCount; i++) _argumentValues[i] = LoadArgument(i);
         if (stage.Kind == GpuStageKind.Single) If(_m.Result(SpirvOp.IEqual, Bool, Id(_globalId), Const(0)), () => Statement(stmt), null);
         else Statement(stmt);
         _m.EndFunction();
