@@ -103,6 +103,9 @@ public sealed unsafe class VulkanBackend : IBackend
     /// <summary>Whether this backend's instance has the validation layer on.</summary>
     public bool Validation => _instance.Validation;
 
+    /// <summary>Device time per kernel from timestamp queries, when enabled (<c>jit bench --profile</c>).</summary>
+    public VulkanKernelTimes KernelTimes { get; } = new();
+
     /// <summary>The most work-groups one dispatch uses.</summary>
     public int MaxGroups { get; }
 

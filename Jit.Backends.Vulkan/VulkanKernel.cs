@@ -207,6 +207,7 @@ public sealed unsafe class VulkanKernel : IGpuKernel
             }
             if (!program.ArgumentsInBuffer && args.Length > 0)
                 fixed (long* a = args) vk.CmdPushConstants(commands, _built.Layout, ShaderStageFlags.ComputeBit, 0, (uint)(args.Length * 8), a);
+            int timing = target.BeginTiming(Kernel.Name);
             for (int s = 0; s < program.Stages.Count; s++)
             {
                 var stage = program.Stages[s];
@@ -229,6 +230,7 @@ public sealed unsafe class VulkanKernel : IGpuKernel
                 vk.CmdDispatch(commands, (uint)groups, 1, 1);
                 VulkanCommands.Barrier(vk, commands);
             }
+            target.EndTiming(timing);
             // Counted once per launch: a long command buffer is submitted between kernels, never mid-kernel.
             queue.Recorded(target);
         }

@@ -16,6 +16,10 @@ internal abstract unsafe class VulkanSubmission
     private readonly List<VulkanBuffer> _held = [];
     private VulkanArgumentArena? _arguments;
     private long _serial;
+    // Timestamp queries: a pair per timed launch, the kernels' names in order.
+    private const int MaxTimedLaunches = 256;
+    private readonly List<string> _timed = [];
+    private QueryPool _queries;
 
     protected VulkanSubmission(VulkanQueue queue, CommandBufferUsageFlags usage)
     {
@@ -36,6 +40,48 @@ internal abstract unsafe class VulkanSubmission
         Fence fence;
         VulkanApi.Check(backend.Vk.CreateFence(backend.Handle, &fenceInfo, null, &fence), "vkCreateFence", backend.Device.ToString());
         Fence = fence;
+        if (backend.Info.QueueHasTimestamps)
+        {
+            var queryInfo = new QueryPoolCreateInfo { SType = StructureType.QueryPoolCreateInfo, QueryType = QueryType.Timestamp, QueryCount = 2 * MaxTimedLaunches };
+            QueryPool pool;
+            VulkanApi.Check(backend.Vk.CreateQueryPool(backend.Handle, &queryInfo, null, &pool), "vkCreateQueryPool", backend.Device.ToString());
+            _queries = pool;
+        }
+    }
+
+    /// <summary>
+    /// Writes the timestamp before a launch of <paramref name="kernel"/> when timing is on and
+    /// there is room; returns the query to pass to <see cref="EndTiming"/>, else -1.
+    /// </summary>
+    public int BeginTiming(string kernel)
+    {
+        if (!Queue.Backend.KernelTimes.Enabled || _queries.Handle == 0 || _timed.Count == MaxTimedLaunches) return -1;
+        int query = 2 * _timed.Count;
+        _timed.Add(kernel);
+        Queue.Backend.Vk.CmdWriteTimestamp(Commands, PipelineStageFlags.TopOfPipeBit, _queries, (uint)query);
+        return query;
+    }
+
+    /// <summary>Writes the timestamp after the launch begun at <paramref name="query"/> (nothing for -1).</summary>
+    public void EndTiming(int query)
+    {
+        if (query >= 0) Queue.Backend.Vk.CmdWriteTimestamp(Commands, PipelineStageFlags.BottomOfPipeBit, _queries, (uint)query + 1);
+    }
+
+    // After the fence: each timed launch's device time into the backend's totals.
+    private void ReadTimings()
+    {
+        if (_timed.Count == 0) return;
+        var backend = Queue.Backend;
+        var stamps = new ulong[2 * _timed.Count];
+        fixed (ulong* p = stamps)
+        {
+            var result = backend.Vk.GetQueryPoolResults(backend.Handle, _queries, 0, (uint)stamps.Length, (nuint)(stamps.Length * 8), p, 8,
+                QueryResultFlags.Result64Bit | QueryResultFlags.ResultWaitBit);
+            if (result != Result.Success) return;
+        }
+        for (int i = 0; i < _timed.Count; i++)
+            backend.KernelTimes.Add(_timed[i], (stamps[2 * i + 1] - stamps[2 * i]) * (double)backend.Info.TimestampPeriodNs);
     }
 
     public VulkanQueue Queue { get; }
@@ -86,8 +132,10 @@ internal abstract unsafe class VulkanSubmission
         var vk = Queue.Backend.Vk;
         var info = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo, Flags = Usage };
         VulkanApi.Check(vk.BeginCommandBuffer(Commands, &info), "vkBeginCommandBuffer", Queue.Device.ToString());
+        if (_queries.Handle != 0) vk.CmdResetQueryPool(Commands, _queries, 0, 2 * MaxTimedLaunches);
         VulkanCommands.Barrier(vk, Commands);
         CommandCount = 0;
+        _timed.Clear();
     }
 
     /// <summary>Ends the command buffer with a barrier making its writes visible to the host.</summary>
@@ -110,6 +158,7 @@ internal abstract unsafe class VulkanSubmission
         vk.ResetFences(Queue.Backend.Handle, 1, &fence);
         InFlight = false;
         Interlocked.Increment(ref _serial);
+        ReadTimings();
         // A recording replays on its buffers again: it frees them only when disposed.
         if (keepHeld) return null;
         _arguments?.Reset();
@@ -142,6 +191,7 @@ internal abstract unsafe class VulkanSubmission
         // A disposed queue's pool took its command buffers with it.
         if (!Queue.IsDisposed) backend.Vk.FreeCommandBuffers(backend.Handle, Queue.Pool, 1, &commands);
         backend.Vk.DestroyFence(backend.Handle, Fence, null);
+        if (_queries.Handle != 0) backend.Vk.DestroyQueryPool(backend.Handle, _queries, null);
     }
 
     /// <summary>Frees released buffers: held ones are disposed (their own release), deferred ones freed at once.</summary>

@@ -101,4 +101,24 @@ public sealed class VulkanBackendTests
             dir.Delete(recursive: true);
         }
     }
+
+    [VulkanFact]
+    public void TimestampsGiveEachLaunchItsDeviceTime()
+    {
+        using var backend = VulkanTesting.Open();
+        Assert.True(backend.Info.QueueHasTimestamps);
+        var kernel = backend.GpuKernels.GetOrCompile(SpirvArgumentBufferTests.WideKernel());
+        var inputs = Enumerable.Range(0, 4).Select(k => IValue.FromTensor(VulkanTesting.Iota(k, 2, 3, 4).ToDevice(backend.Allocator))).ToArray();
+        kernel.Run(inputs);
+        backend.DefaultQueue.Synchronize();
+        Assert.Empty(backend.KernelTimes.Snapshot());
+        backend.KernelTimes.Enabled = true;
+        for (int i = 0; i < 3; i++) kernel.Run(inputs);
+        backend.DefaultQueue.Synchronize();
+        var (name, us, launches) = Assert.Single(backend.KernelTimes.Snapshot());
+        Assert.Equal("wide", name);
+        Assert.Equal(3, launches);
+        Assert.True(us > 0);
+        VulkanTesting.AssertValidationClean(backend);
+    }
 }
