@@ -47,8 +47,13 @@ public sealed unsafe class VulkanBuffer : DeviceBuffer
     protected override void ReadCore(long byteOffset, Span<byte> destination) =>
         Backend.CurrentQueue.Download(this, byteOffset, destination);
 
-    protected override void WriteCore(long byteOffset, ReadOnlySpan<byte> source) =>
-        Backend.CurrentQueue.Upload(this, byteOffset, source);
+    protected override void WriteCore(long byteOffset, ReadOnlySpan<byte> source)
+    {
+        var queue = Backend.CurrentQueue;
+        queue.Upload(this, byteOffset, source);
+        // A write returns when done: a staged upload is a queued copy until the queue drains.
+        if (LastUse is { } use && use.IsPendingAt(LastUseSerial)) queue.Synchronize();
+    }
 
     protected override void Release()
     {
