@@ -43,6 +43,16 @@ public sealed class DeviceCommandTests
     }
 
     [VulkanFact]
+    public void BenchProfileOnVulkanPrintsEachKernelsDeviceTime()
+    {
+        var f = ModelFixture.Get("elementwise");
+        var r = CliHarness.Run(["bench", f.ModelPath, "--device", "vulkan", "--profile", .. InputArgs(f)]);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("device time per kernel launch (Vulkan timestamp queries):", r.Out);
+        Assert.Matches(@"µs  x\d+ +fused", r.Out);
+    }
+
+    [VulkanFact]
     public void RunOnVulkanWritesTheExampleOutput()
     {
         string output = Path.Combine(Path.GetTempPath(), $"jit-vulkan-{Guid.NewGuid():N}.npy");

@@ -109,4 +109,28 @@ public sealed class VulkanRecordTests
         Assert.Equal(before, backend.Allocator.LiveBuffers);
         VulkanTesting.AssertValidationClean(backend);
     }
+
+    [VulkanFact]
+    public void QueuesOfSeveralThreadsRunTheirOwnWorkConcurrently()
+    {
+        using var backend = VulkanTesting.Open();
+        var scale = backend.GpuKernels.GetOrCompile(Kernels().Scale);
+        int wrong = 0;
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+        {
+            using var queue = backend.CreateQueue();
+            using var _ = DeviceQueues.Use(queue);
+            var x = Tensor.EmptyOn(backend.Allocator, DType.Float32, [4, 16]);
+            var y = Tensor.EmptyOn(backend.Allocator, DType.Float32, [4, 16]);
+            for (int k = 0; k < 50; k++)
+            {
+                var data = VulkanTesting.Iota(t * 100 + k, 4, 16);
+                x.Storage.Buffer!.Write(0, data.Storage.Bytes.Span);
+                scale.RunInto([IValue.FromTensor(x)], [IValue.FromTensor(y)]);
+                if (!VulkanTesting.Elements(data).Select(v => v * 2 + 1).SequenceEqual(VulkanTesting.Elements(y))) Interlocked.Increment(ref wrong);
+            }
+        });
+        Assert.Equal(0, wrong);
+        VulkanTesting.AssertValidationClean(backend);
+    }
 }
