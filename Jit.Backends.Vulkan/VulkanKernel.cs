@@ -41,7 +41,7 @@ public sealed unsafe class VulkanKernel : IGpuKernel
 
     public void RunInto(ReadOnlySpan<IValue> inputs, ReadOnlySpan<IValue> outputs)
     {
-        CheckCounts(inputs.Length, outputs.Length);
+        GpuLaunchArguments.CheckCounts(Kernel, inputs.Length, outputs.Length);
         int count = _binding.ParamCount;
         Span<long> prms = count <= 32 ? stackalloc long[32] : new long[count];
         prms = prms[..count];
@@ -51,13 +51,13 @@ public sealed unsafe class VulkanKernel : IGpuKernel
 
     public IValue[] Run(ReadOnlySpan<IValue> inputs)
     {
-        CheckCounts(inputs.Length, Kernel.Outputs.Count);
+        GpuLaunchArguments.CheckCounts(Kernel, inputs.Length, Kernel.Outputs.Count);
         var prms = new long[_binding.ParamCount];
         _binding.Bind(inputs, [], null, prms);
         var outputs = new IValue[Kernel.Outputs.Count];
         try
         {
-            for (int i = 0; i < outputs.Length; i++) outputs[i] = Allocate(inputs.Length + i, Kernel.Outputs[i], prms);
+            for (int i = 0; i < outputs.Length; i++) outputs[i] = GpuLaunchArguments.NewOutput(_binding, inputs.Length + i, Kernel.Outputs[i], prms, _backend.Allocator);
             Execute(inputs, outputs, prms);
         }
         catch
@@ -69,51 +69,14 @@ public sealed unsafe class VulkanKernel : IGpuKernel
         return outputs;
     }
 
-    private void CheckCounts(int inputs, int outputs)
-    {
-        if (inputs != Kernel.Inputs.Count)
-            throw new JitRuntimeException($"kernel {Kernel.Name} takes {Kernel.Inputs.Count} inputs, got {inputs}");
-        if (outputs != Kernel.Outputs.Count)
-            throw new JitRuntimeException($"kernel {Kernel.Name} has {Kernel.Outputs.Count} outputs, got {outputs}");
-    }
-
-    private IValue Allocate(int index, TeBuffer b, long[] prms)
-    {
-        var sizes = new long[b.Rank];
-        var strides = new long[b.Rank];
-        for (int d = 0; d < b.Rank; d++)
-        {
-            sizes[d] = _binding.Size(index, d, prms);
-            strides[d] = _binding.Stride(index, d, prms);
-        }
-        var buffer = _backend.Allocator.Allocate(Math.Max(_binding.ElementExtent(index, b.Name, prms), 1) * b.DType.ElementSize());
-        return new Tensor(new TensorStorage(buffer), b.DType, sizes, strides);
-    }
-
     // The tensor's buffer, checked against the kernel's; its descriptor range and the element offset within it.
     private VulkanBuffer Check(int index, TeBuffer b, IValue v, ReadOnlySpan<long> prms, out DescriptorBufferInfo info, out long elementOffset)
     {
-        if (!v.IsTensor)
-            throw new JitRuntimeException(
-                $"kernel {Kernel.Name}: buffer {b.Name} needs a tensor on '{_backend.Device}', got a {v.TagName} (numbers go up as 0-dim tensors first)");
-        var t = v.AsTensor;
-        if (t.DType != b.DType)
-            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} is {b.DType.PythonName()}, tensor is {t.DType.PythonName()}");
-        if (t.Rank != b.Rank)
-            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} has rank {b.Rank}, tensor {t} has rank {t.Rank}");
-        for (int d = 0; d < b.Rank; d++)
-        {
-            long size = _binding.Size(index, d, prms), stride = _binding.Stride(index, d, prms);
-            if (size != t.Sizes[d] || (size > 1 && t.NumElements > 0 && stride != t.Strides[d]))
-                throw new JitRuntimeException(
-                    $"kernel {Kernel.Name}: buffer {b.Name} dim {d}: size {size} stride {stride} does not match tensor sizes [{string.Join(", ", t.SizesArray())}] strides [{string.Join(", ", t.StridesArray())}]");
-        }
+        var t = GpuLaunchArguments.Check(Kernel, _binding, index, b, v, prms, _backend.Device);
         var mem = t.Storage.Buffer is VulkanBuffer m && ReferenceEquals(m.Backend, _backend) && !m.IsReleased
             ? m
             : VulkanBuffer.Of(t.Storage.Buffer, _backend, $"kernel {Kernel.Name} buffer {b.Name}");
         long es = b.DType.ElementSize();
-        if (t.Storage.ByteOffset % es != 0)
-            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name}'s storage starts at byte {t.Storage.ByteOffset}, not a multiple of its {es}-byte elements");
         long start = Math.Max(t.Storage.ByteOffset + t.StorageOffset * es, 0);
         info = Range(mem, start, es, index, b, prms, out elementOffset);
         return mem;
@@ -135,6 +98,7 @@ public sealed unsafe class VulkanKernel : IGpuKernel
     private void Execute(ReadOnlySpan<IValue> inputs, ReadOnlySpan<IValue> outputs, ReadOnlySpan<long> prms)
     {
         var program = _built.Program;
+        if (program.Stages.Count == 0) return;
         int nIn = inputs.Length, nOut = outputs.Length, nTemps = program.Temps.Count;
         int nBuffers = nIn + nOut + nTemps;
         int nArgs = nBuffers + prms.Length;

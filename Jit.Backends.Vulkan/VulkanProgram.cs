@@ -59,6 +59,9 @@ internal sealed unsafe class VulkanProgram : IDisposable
     {
         var vk = _backend.Vk;
         var vkDevice = _backend.Handle;
+        // A kernel with nothing to run (an empty output's, its loops simplified away) has no entry
+        // point, and Vulkan takes no module without one: there is nothing to build or launch.
+        if (program.Stages.Count == 0) return;
         fixed (uint* code = program.Words)
         {
             var info = new ShaderModuleCreateInfo { SType = StructureType.ShaderModuleCreateInfo, CodeSize = (nuint)(program.Words.Length * 4), PCode = code };

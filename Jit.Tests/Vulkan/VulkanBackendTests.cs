@@ -121,4 +121,19 @@ public sealed class VulkanBackendTests
         Assert.True(us > 0);
         VulkanTesting.AssertValidationClean(backend);
     }
+
+    [VulkanFact]
+    public void AKernelOverAnEmptyTensorBuildsNothingAndRuns()
+    {
+        using var backend = VulkanTesting.Open();
+        var b = new TeBuilder("empty");
+        var x = b.Input("x", DType.Float32, [Expr.Int(0), Expr.Int(3)], contiguous: true);
+        b.Compute("y", DType.Float32, [Expr.Int(0), Expr.Int(3)], i => x.Load([.. i]) + Expr.Const(1, DType.Float32));
+        var kernel = backend.GpuKernels.GetOrCompile(b.Build());
+        var input = Tensor.EmptyOn(backend.Allocator, DType.Float32, [0, 3]);
+        var result = kernel.Run([IValue.FromTensor(input)])[0].AsTensor;
+        Assert.Equal([0L, 3L], result.SizesArray());
+        backend.DefaultQueue.Synchronize();
+        VulkanTesting.AssertValidationClean(backend);
+    }
 }
