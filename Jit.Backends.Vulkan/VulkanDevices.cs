@@ -51,7 +51,7 @@ public static class VulkanDevices
         if (index is { } i)
         {
             if (i < 0 || i >= all.Count)
-                throw new DeviceUnavailableException(device, $"there are {all.Count} Vulkan devices ({string.Join("; ", all.Select(d => d.Info))}); index {i} is out of range");
+                throw new DeviceUnavailableException(device, $"index {i} is out of range: the Vulkan devices here are {string.Join("; ", all.Select(d => d.Info))}");
             return all[i];
         }
         foreach (var type in new[] { "discrete GPU", "integrated GPU" })

@@ -136,4 +136,22 @@ public sealed class VulkanBackendTests
         backend.DefaultQueue.Synchronize();
         VulkanTesting.AssertValidationClean(backend);
     }
+
+    // Lavapipe took sign-extended negative int32s for non-negative in the sign test (-3 // -2 gave 0).
+    [VulkanFact]
+    public void FloorDivisionOfAWidenedInt32IsPythons()
+    {
+        using var backend = VulkanTesting.Open();
+        var b = new TeBuilder("floordiv");
+        var n = b.Size("n");
+        var x = b.Input("x", DType.Int32, [n]);
+        var y = b.Input("y", DType.Int64, [n]);
+        b.Compute("z", DType.Int64, [n], i => Expr.Call(Intrinsic.FloorDiv, Expr.Cast(x.Load([.. i]), DType.Int64), y.Load([.. i])));
+        var kernel = backend.GpuKernels.GetOrCompile(b.Build());
+        var xs = Tensor.FromArray(new[] { 4, -4, -3, 3, -1, 0, 7, -7 }, 8).ToDevice(backend.Allocator);
+        var ys = Tensor.FromArray(new long[] { 4, 1, -2, -3, -3, -2, -2, 2 }, 8).ToDevice(backend.Allocator);
+        var z = kernel.Run([IValue.FromTensor(xs), IValue.FromTensor(ys)])[0].AsTensor.ToHost().ContiguousSpan<long>().ToArray();
+        Assert.Equal([1L, -4, 1, -1, 0, 0, -4, -4], z);
+        VulkanTesting.AssertValidationClean(backend);
+    }
 }

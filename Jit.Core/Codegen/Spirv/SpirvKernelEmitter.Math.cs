@@ -265,9 +265,11 @@ internal sealed partial class SpirvKernelEmitter
     private uint IntFloorDiv(DType t, uint a, uint b)
     {
         uint ty = Ty(t), zero = Const(t, 0);
-        uint q = IntDiv(t, a, b);
-        uint inexact = _m.Result(SpirvOp.INotEqual, Bool, IntMod(t, a, b), zero);
-        uint signsDiffer = _m.Result(SpirvOp.LogicalNotEqual, Bool, _m.Result(SpirvOp.SLessThan, Bool, a, zero), _m.Result(SpirvOp.SLessThan, Bool, b, zero));
+        uint q = IntDiv(t, a, b), r = IntMod(t, a, b);
+        uint inexact = _m.Result(SpirvOp.INotEqual, Bool, r, zero);
+        // The remainder has a's sign where it is not 0. Comparing it rather than a also sidesteps
+        // lavapipe (Mesa 22.3), which took a sign-extended negative int32 for non-negative here.
+        uint signsDiffer = _m.Result(SpirvOp.LogicalNotEqual, Bool, _m.Result(SpirvOp.SLessThan, Bool, r, zero), _m.Result(SpirvOp.SLessThan, Bool, b, zero));
         return _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.LogicalAnd, Bool, inexact, signsDiffer), _m.Result(SpirvOp.ISub, ty, q, Const(t, 1)), q);
     }
 
