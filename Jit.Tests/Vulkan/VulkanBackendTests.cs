@@ -154,4 +154,22 @@ public sealed class VulkanBackendTests
         Assert.Equal([1L, -4, 1, -1, 0, 0, -4, -4], z);
         VulkanTesting.AssertValidationClean(backend);
     }
+
+    // Vulkan leaves x / 0 undefined; the emitter writes IEEE's answers out.
+    [VulkanFact]
+    public void FloatDivisionByZeroIsIeee()
+    {
+        using var backend = VulkanTesting.Open();
+        var b = new TeBuilder("div");
+        var n = b.Size("n");
+        var x = b.Input("x", DType.Float32, [n]);
+        var y = b.Input("y", DType.Float32, [n]);
+        b.Compute("z", DType.Float32, [n], i => x.Load([.. i]) / y.Load([.. i]));
+        var kernel = backend.GpuKernels.GetOrCompile(b.Build());
+        var xs = Tensor.FromArray(new[] { 1f, -1f, 0f, float.NaN, 2f, -3f }, 6).ToDevice(backend.Allocator);
+        var ys = Tensor.FromArray(new[] { 0f, 0f, 0f, 0f, -0f, 4f }, 6).ToDevice(backend.Allocator);
+        var z = kernel.Run([IValue.FromTensor(xs), IValue.FromTensor(ys)])[0].AsTensor.ToHost().ContiguousSpan<float>().ToArray();
+        Assert.Equal([float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.NaN, float.NegativeInfinity, -0.75f], z);
+        VulkanTesting.AssertValidationClean(backend);
+    }
 }

@@ -176,7 +176,7 @@ internal sealed partial class SpirvKernelEmitter
                 BinaryOp.Add => Exact(SpirvOp.FAdd, ty, x, y),
                 BinaryOp.Sub => Exact(SpirvOp.FSub, ty, x, y),
                 BinaryOp.Mul => Exact(SpirvOp.FMul, ty, x, y),
-                BinaryOp.Div => Exact(SpirvOp.FDiv, ty, x, y),
+                BinaryOp.Div => FloatDivide(t, x, y),
                 BinaryOp.Mod => Exact(SpirvOp.FRem, ty, x, y),
                 BinaryOp.Max => FloatMaxMin(t, x, y, max: true),
                 BinaryOp.Min => FloatMaxMin(t, x, y, max: false),

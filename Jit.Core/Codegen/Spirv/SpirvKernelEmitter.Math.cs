@@ -213,12 +213,29 @@ internal sealed partial class SpirvKernelEmitter
         return _m.Result(SpirvOp.Select, Ty(t), fix, F(SpirvOp.FAdd, t, m, b), m);
     }
 
+    // IEEE division: Vulkan leaves x / 0 undefined (lavapipe returns garbage for 0 / 0), so a zero
+    // divisor is written out: NaN for 0 / 0 and NaN / 0, else infinity with the sign of the
+    // product of the signs (a divisor of -0 counts as negative).
+    private uint FloatDivide(DType t, uint x, uint y)
+    {
+        var bitsType = t == DType.Float64 ? DType.Int64 : DType.Int32;
+        uint ty = Ty(t), bits = Ty(bitsType);
+        uint quotient = Exact(SpirvOp.FDiv, ty, x, y);
+        uint zero = Const(t, 0);
+        uint signsDiffer = _m.Result(SpirvOp.SLessThan, Bool,
+            _m.Result(SpirvOp.BitwiseXor, bits, _m.Result(SpirvOp.Bitcast, bits, x), _m.Result(SpirvOp.Bitcast, bits, y)), Const(bitsType, 0));
+        uint infinity = _m.Result(SpirvOp.Select, ty, signsDiffer, Const(t, double.NegativeInfinity), Const(t, double.PositiveInfinity));
+        uint undefined = _m.Result(SpirvOp.LogicalOr, Bool, _m.Result(SpirvOp.FOrdEqual, Bool, x, zero), _m.Result(SpirvOp.IsNan, Bool, x));
+        uint byZero = _m.Result(SpirvOp.Select, ty, undefined, Const(t, double.NaN), infinity);
+        return _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.FOrdEqual, Bool, y, zero), byZero, quotient);
+    }
+
     // floor(a / b) of the exact quotient: a float32 quotient rounded up to an integer is taken
     // back by the sign of a - q * b (jit_floordiv_f).
     private uint FloatFloorDiv(DType t, uint a, uint b)
     {
         uint ty = Ty(t);
-        uint q = _m.Glsl(ty, Glsl.Floor, F(SpirvOp.FDiv, t, a, b));
+        uint q = _m.Glsl(ty, Glsl.Floor, FloatDivide(t, a, b));
         if (t == DType.Float64) return q;
         uint r = _m.Glsl(ty, Glsl.Fma, _m.Result(SpirvOp.FNegate, ty, q), b, a);
         uint over = _m.Result(SpirvOp.Select, Bool, _m.Result(SpirvOp.FOrdGreaterThan, Bool, b, Const(t, 0)),
