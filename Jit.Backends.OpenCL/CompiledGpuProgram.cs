@@ -53,7 +53,7 @@ public sealed class CompiledGpuProgram
     /// </summary>
     public void RunInto(ReadOnlySpan<IValue> inputs, ReadOnlySpan<IValue> outputs, OpenCLQueue? queue = null, IReadOnlyDictionary<string, long>? parameters = null)
     {
-        CheckCounts(inputs.Length, outputs.Length);
+        GpuLaunchArguments.CheckCounts(Kernel, inputs.Length, outputs.Length);
         int count = _binding.ParamCount;
         Span<long> prms = count <= 16 ? stackalloc long[16] : new long[count];
         prms = prms[..count];
@@ -67,13 +67,13 @@ public sealed class CompiledGpuProgram
     /// </summary>
     public IValue[] Run(ReadOnlySpan<IValue> inputs, OpenCLQueue? queue = null, IReadOnlyDictionary<string, long>? parameters = null)
     {
-        CheckCounts(inputs.Length, Kernel.Outputs.Count);
+        GpuLaunchArguments.CheckCounts(Kernel, inputs.Length, Kernel.Outputs.Count);
         var prms = new long[_binding.ParamCount];
         _binding.Bind(inputs, [], parameters, prms);
         var outputs = new IValue[Kernel.Outputs.Count];
         try
         {
-            for (int i = 0; i < outputs.Length; i++) outputs[i] = Allocate(inputs.Length + i, Kernel.Outputs[i], prms);
+            for (int i = 0; i < outputs.Length; i++) outputs[i] = GpuLaunchArguments.NewOutput(_binding, inputs.Length + i, Kernel.Outputs[i], prms, _backend.Allocator);
             Execute(inputs, outputs, prms, queue ?? _backend.CurrentQueue);
         }
         catch
@@ -95,53 +95,14 @@ public sealed class CompiledGpuProgram
 
     private static IValue[] Values(IReadOnlyList<Tensor> tensors) => [.. tensors.Select(IValue.FromTensor)];
 
-    private void CheckCounts(int inputs, int outputs)
-    {
-        if (inputs != Kernel.Inputs.Count)
-            throw new JitRuntimeException($"kernel {Kernel.Name} takes {Kernel.Inputs.Count} inputs, got {inputs}");
-        if (outputs != Kernel.Outputs.Count)
-            throw new JitRuntimeException($"kernel {Kernel.Name} has {Kernel.Outputs.Count} outputs, got {outputs}");
-    }
-
-    private IValue Allocate(int index, TeBuffer b, long[] prms)
-    {
-        var sizes = new long[b.Rank];
-        var strides = new long[b.Rank];
-        for (int d = 0; d < b.Rank; d++)
-        {
-            sizes[d] = _binding.Size(index, d, prms);
-            strides[d] = _binding.Stride(index, d, prms);
-        }
-        var buffer = _backend.Allocator.Allocate(Math.Max(_binding.ElementExtent(index, b.Name, prms), 1) * b.DType.ElementSize());
-        return new Tensor(new TensorStorage(buffer), b.DType, sizes, strides);
-    }
-
     private void Check(int index, TeBuffer b, IValue v, ReadOnlySpan<long> prms, Span<KernelArg> args)
     {
-        if (!v.IsTensor)
-            throw new JitRuntimeException(
-                $"kernel {Kernel.Name}: buffer {b.Name} needs a tensor on '{_backend.Device}', got a {v.TagName} (numbers go up as 0-dim tensors first)");
-        var t = v.AsTensor;
-        if (t.DType != b.DType)
-            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} is {b.DType.PythonName()}, tensor is {t.DType.PythonName()}");
-        if (t.Rank != b.Rank)
-            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} has rank {b.Rank}, tensor {t} has rank {t.Rank}");
-        for (int d = 0; d < b.Rank; d++)
-        {
-            long size = _binding.Size(index, d, prms), stride = _binding.Stride(index, d, prms);
-            // A dim of size 0 or 1 is only read at index 0 (or never), and an empty tensor never at
-            // all, so their strides are irrelevant.
-            if (size != t.Sizes[d] || (size > 1 && t.NumElements > 0 && stride != t.Strides[d]))
-                throw new JitRuntimeException(
-                    $"kernel {Kernel.Name}: buffer {b.Name} dim {d}: size {size} stride {stride} does not match tensor sizes [{string.Join(", ", t.SizesArray())}] strides [{string.Join(", ", t.StridesArray())}]");
-        }
+        var t = GpuLaunchArguments.Check(Kernel, _binding, index, b, v, prms, _backend.Device);
         // The message is formatted only when the buffer is refused.
         var mem = t.Storage.Buffer is OpenCLBuffer m && ReferenceEquals(m.Backend, _backend) && !m.IsReleased
             ? m
             : OpenCLBuffer.Of(t.Storage.Buffer, _backend, $"kernel {Kernel.Name} buffer {b.Name}");
         long es = b.DType.ElementSize();
-        if (t.Storage.ByteOffset % es != 0)
-            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name}'s storage starts at byte {t.Storage.ByteOffset}, not a multiple of its {es}-byte elements");
         args[2 * index] = KernelArg.Buffer(mem.Handle);
         args[2 * index + 1] = KernelArg.Long(t.Storage.ByteOffset / es + t.StorageOffset);
     }

@@ -125,10 +125,24 @@ public static class BenchCommand
                 $"median {median.ToString("F1", inv)} µs, min {latencies[0].ToString("F1", inv)} µs, max {latencies[^1].ToString("F1", inv)} µs over {latencies.Count} runs");
             output.Out.WriteLine($"allocated {allocated} bytes per run; arena {arena} bytes");
             if (compiled is not null && !backend.IsHost) output.Out.WriteLine(LaunchMode(compiled, user, noGraphs));
+            // On Vulkan the profiled runs also write timestamps around each launch.
+            var timestamps = profile && backend is Backends.Vulkan.VulkanBackend vulkan ? vulkan.KernelTimes : null;
+            if (timestamps is not null)
+            {
+                timestamps.Reset();
+                timestamps.Enabled = true;
+            }
             var steps = profile ? ProfileSteps(compiled!, user) : [];
+            if (timestamps is not null) timestamps.Enabled = false;
             double stepsTotal = steps.Sum(s => s.Us);
             foreach (var (description, us) in steps.OrderByDescending(s => s.Us))
                 output.Out.WriteLine($"{us.ToString("F2", CultureInfo.InvariantCulture),9} µs {100 * us / stepsTotal,5:F1}%  {OneLine(description)}");
+            if (timestamps is not null)
+            {
+                output.Out.WriteLine("device time per kernel launch (Vulkan timestamp queries):");
+                foreach (var (kernel, us, launches) in timestamps.Snapshot())
+                    output.Out.WriteLine($"{(us / launches).ToString("F2", inv),9} µs  x{launches,-7} {kernel}");
+            }
             if (json)
             {
                 output.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>

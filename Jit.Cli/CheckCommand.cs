@@ -21,7 +21,7 @@ public static class CheckCommand
     public static Command Create(CliOutput output)
     {
         var file = new Argument<string>("file") { Description = "model to check: a PyTorch flatbuffer module or a textual-IR graph (*.ir)" };
-        var devices = new Option<string>("--devices") { Description = "comma-separated devices to check", DefaultValueFactory = _ => "cpu,opencl" };
+        var devices = new Option<string>("--devices") { Description = "comma-separated devices to check", DefaultValueFactory = _ => "cpu,opencl,vulkan" };
         var inputs = new Option<string[]>("--input", "-i") { Description = ".npy file for the next graph input (repeat, in order)", AllowMultipleArgumentsPerToken = false };
         var command = new Command("check", "run a model on each device and on the reference interpreter, and compare") { file, devices, inputs };
         command.SetAction(r => output.Guard(() => Execute(output, r.GetValue(file)!, r.GetValue(devices)!, r.GetValue(inputs) ?? [])));

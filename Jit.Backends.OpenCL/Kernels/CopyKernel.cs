@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Jit.Backends.OpenCL.Native;
 using Jit.Errors;
 using Jit.Runtime;
+using Jit.Runtime.Devices;
 using Jit.Tensors;
 
 namespace Jit.Backends.OpenCL.Kernels;
@@ -34,7 +35,7 @@ internal sealed class CopyKernel(OpenCLBackend backend)
         if (!CopySource.Supports(src.DType, dst.DType))
             throw new JitDeviceException(device, $"aten::copy_ from {src.DType.PythonName()} to {dst.DType.PythonName()} is not supported on OpenCL");
         if (dst.NumElements == 0) return;
-        var geometry = CopyGeometry.Create(dst, src);
+        var geometry = CopyGeometry.Create(dst, src, CopySource.MaxRank, "OpenCL");
         OpenCLBuffer? temp = null;
         try
         {

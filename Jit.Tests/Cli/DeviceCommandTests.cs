@@ -1,10 +1,11 @@
+using Jit.Runtime;
 using Jit.Tests.Models;
 using Jit.Tests.Testing;
 using Xunit;
 
 namespace Jit.Tests.Cli;
 
-/// <summary><c>jit check</c>, <c>jit inspect --plan</c> and <c>--emit source</c>, and <c>jit run --device opencl</c>.</summary>
+/// <summary><c>jit check</c>, <c>jit inspect --plan</c> and <c>--emit source</c>, and <c>jit run --device opencl</c> and <c>vulkan</c>.</summary>
 public sealed class DeviceCommandTests
 {
     private static string[] InputArgs(ModelFixture f) => [.. f.InputPaths.SelectMany(p => new[] { "--input", p })];
@@ -24,10 +25,49 @@ public sealed class DeviceCommandTests
     public void CheckFailsOnADeviceThatCannotStartAndSaysWhy()
     {
         var f = ModelFixture.Get("mlp");
-        var r = CliHarness.Run(["check", f.ModelPath, "--devices", "cpu,vulkan", .. InputArgs(f)]);
+        var r = CliHarness.Run(["check", f.ModelPath, "--devices", "cpu,cuda", .. InputArgs(f)]);
         Assert.Equal(4, r.ExitCode);
         Assert.Contains("FAIL", r.Out);
-        Assert.Contains("vulkan", r.Out);
+        Assert.Contains("cuda", r.Out);
+    }
+
+    [VulkanFact]
+    public void CheckPassesOnVulkan()
+    {
+        var f = ModelFixture.Get("mlp");
+        var r = CliHarness.Run(["check", f.ModelPath, "--devices", "cpu,vulkan", .. InputArgs(f)]);
+        Assert.True(r.ExitCode == 0, r.Out + r.Error);
+        var rows = r.Out.Split('\n').Where(l => l.StartsWith("vulkan", StringComparison.Ordinal)).ToList();
+        Assert.Single(rows);
+        Assert.Contains(" pass ", rows[0]);
+    }
+
+    [VulkanFact]
+    public void BenchProfileOnVulkanPrintsEachKernelsDeviceTime()
+    {
+        var f = ModelFixture.Get("elementwise");
+        var r = CliHarness.Run(["bench", f.ModelPath, "--device", "vulkan", "--profile", .. InputArgs(f)]);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("device time per kernel launch (Vulkan timestamp queries):", r.Out);
+        Assert.Matches(@"µs  x\d+ +fused", r.Out);
+    }
+
+    [VulkanFact]
+    public void RunOnVulkanWritesTheExampleOutput()
+    {
+        string output = Path.Combine(Path.GetTempPath(), $"jit-vulkan-{Guid.NewGuid():N}.npy");
+        try
+        {
+            var f = ModelFixture.Get("resnet_block");
+            var r = CliHarness.Run(["run", f.ModelPath, "--device", "vulkan", .. InputArgs(f), "--output", output]);
+            Assert.True(r.ExitCode == 0, r.Error);
+            Assert.Contains("ran on vulkan:0", r.Error);
+            f.AssertMatches(IValue.FromTensor(Jit.Serialization.Npy.NpyFormat.Read(output)));
+        }
+        finally
+        {
+            File.Delete(output);
+        }
     }
 
     [OpenCLFact]

@@ -10,33 +10,9 @@ internal static class OpenCLTesting
     public static OpenCLBackend Open(string? cacheDirectory = null) =>
         new(new Device(DeviceKind.OpenCL), new OpenCLBackendOptions { DiskCache = cacheDirectory is not null, CacheDirectory = cacheDirectory });
 
-    /// <summary>A contiguous float tensor [<paramref name="sizes"/>] holding seed, seed + 1, … (scaled).</summary>
-    public static Tensor Iota(float seed, params long[] sizes)
-    {
-        long n = sizes.Aggregate(1L, (a, b) => a * b);
-        var data = new float[n];
-        for (long i = 0; i < n; i++) data[i] = seed + 0.5f * i;
-        return Tensor.FromArray(data, sizes);
-    }
+    /// <summary>A contiguous float tensor [<paramref name="sizes"/>] holding seed, seed + 0.5, ….</summary>
+    public static Tensor Iota(float seed, params long[] sizes) => Testing.DeviceTesting.Iota(seed, sizes);
 
-    /// <summary>The elements of a host float tensor of any strides, in row-major order.</summary>
-    public static float[] Elements(Tensor t)
-    {
-        var host = t.ToHost();
-        var storage = host.StorageSpan<float>();
-        var result = new float[host.NumElements];
-        var index = new long[host.Rank];
-        for (long i = 0; i < result.Length; i++)
-        {
-            long off = host.StorageOffset;
-            for (int d = 0; d < host.Rank; d++) off += index[d] * host.Strides[d];
-            result[i] = storage[(int)off];
-            for (int d = host.Rank - 1; d >= 0; d--)
-            {
-                if (++index[d] < host.Sizes[d]) break;
-                index[d] = 0;
-            }
-        }
-        return result;
-    }
+    /// <summary>The elements of a float tensor of any strides, in row-major order.</summary>
+    public static float[] Elements(Tensor t) => Testing.DeviceTesting.Elements(t);
 }

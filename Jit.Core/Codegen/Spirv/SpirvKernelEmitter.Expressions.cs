@@ -86,7 +86,7 @@ internal sealed partial class SpirvKernelEmitter
         variable = x.Variable;
         int first = scope == BufferScope.PerWorkItem ? 1 : 0;
         if (scope == BufferScope.Private && b.Rank == 0) return variable;
-        uint? offset = scope == BufferScope.Global ? PushConstant(_bindings[b.Name]) : null;
+        uint? offset = scope == BufferScope.Global ? Argument(_bindings[b.Name]) : null;
         for (int d = first; d < indices.Count; d++)
         {
             if (indices[d] is IntImm { Value: 0 } || b.Strides[d] is IntImm { Value: 0 }) continue;
@@ -102,8 +102,10 @@ internal sealed partial class SpirvKernelEmitter
         };
     }
 
-    private uint PushConstant(int member) =>
-        _m.Result(SpirvOp.Load, Int64, _m.Result(SpirvOp.AccessChain, _m.TypePointer(SpvStorage.PushConstant, Int64), _pushConstants, _m.ConstantUInt32((uint)member)));
+    private uint Argument(int member) => _argumentValues[member];
+
+    private uint LoadArgument(int member) =>
+        _m.Result(SpirvOp.Load, Int64, _m.Result(SpirvOp.AccessChain, _m.TypePointer(_argumentStorage, Int64), _arguments, _m.ConstantUInt32((uint)member)));
 
     private void Store(TeBuffer b, NodeList<Expr> indices, uint value)
     {
@@ -142,7 +144,7 @@ internal sealed partial class SpirvKernelEmitter
     {
         IntImm i => IntConst(i.DType, i.Value),
         FloatImm f => Const(f.DType, f.Value),
-        Var v when _params.TryGetValue(v, out int member) => v.VarType == DType.Int64 ? PushConstant(member)
+        Var v when _params.TryGetValue(v, out int member) => v.VarType == DType.Int64 ? Argument(member)
             : throw new JitIrException($"param {v.Name} is {v.VarType.PythonName()}; params are int64"),
         Var v => _m.Result(SpirvOp.Load, Ty(v.VarType), _locals.TryGetValue(v, out var ptr) ? ptr : throw new JitIrException($"variable {v.Name} is not bound where it is used")),
         LoadExpr l => Load(l),
@@ -174,7 +176,7 @@ internal sealed partial class SpirvKernelEmitter
                 BinaryOp.Add => Exact(SpirvOp.FAdd, ty, x, y),
                 BinaryOp.Sub => Exact(SpirvOp.FSub, ty, x, y),
                 BinaryOp.Mul => Exact(SpirvOp.FMul, ty, x, y),
-                BinaryOp.Div => Exact(SpirvOp.FDiv, ty, x, y),
+                BinaryOp.Div => FloatDivide(t, x, y),
                 BinaryOp.Mod => Exact(SpirvOp.FRem, ty, x, y),
                 BinaryOp.Max => FloatMaxMin(t, x, y, max: true),
                 BinaryOp.Min => FloatMaxMin(t, x, y, max: false),

@@ -51,7 +51,7 @@ internal sealed partial class SpirvKernelEmitter
             Intrinsic.Abs => Std(Glsl.FAbs),
             Intrinsic.Floor => Std(Glsl.Floor),
             Intrinsic.Ceil => Std(Glsl.Ceil),
-            Intrinsic.Round => Std(Glsl.RoundEven),
+            Intrinsic.Round => RoundHalfEven(t, a),
             Intrinsic.Trunc => Std(Glsl.Trunc),
             Intrinsic.Sqrt => OutsideDomain(t, a, Std(Glsl.Sqrt), zero: null),
             Intrinsic.Rsqrt => OutsideDomain(t, a, Std(Glsl.InverseSqrt), zero: double.PositiveInfinity),
@@ -81,6 +81,23 @@ internal sealed partial class SpirvKernelEmitter
             Intrinsic.Erfc => Erf(t, a, complement: true),
             _ => throw new JitIrException($"{fn} is not defined on {t.PythonName()}"),
         };
+    }
+
+    // Round half to even written out from Floor, exactly: lavapipe (Mesa 22.3, LLVM 15) rounds
+    // float64 halves toward zero in RoundEven (3.5 -> 3). Below the floor's half, the floor;
+    // above, the next integer; at the half, whichever is even. NaN and infinities come out as
+    // themselves (x - floor(x) is NaN for them, and every comparison is false).
+    private uint RoundHalfEven(DType t, uint x)
+    {
+        uint ty = Ty(t);
+        uint floor = _m.Glsl(ty, Glsl.Floor, x);
+        uint up = Exact(SpirvOp.FAdd, ty, floor, Const(t, 1));
+        uint fraction = Exact(SpirvOp.FSub, ty, x, floor);
+        uint halfFloor = _m.Glsl(ty, Glsl.Floor, Exact(SpirvOp.FMul, ty, floor, Const(t, 0.5)));
+        uint even = _m.Result(SpirvOp.FOrdEqual, Bool, Exact(SpirvOp.FMul, ty, halfFloor, Const(t, 2)), floor);
+        uint atHalf = _m.Result(SpirvOp.Select, ty, even, floor, up);
+        uint belowOrHalf = _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.FOrdLessThan, Bool, fraction, Const(t, 0.5)), floor, atHalf);
+        return _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.FOrdGreaterThan, Bool, fraction, Const(t, 0.5)), up, belowOrHalf);
     }
 
     // GLSL leaves log, sqrt and inversesqrt undefined below 0 (and log, inversesqrt at 0): C's NaN
@@ -196,12 +213,29 @@ internal sealed partial class SpirvKernelEmitter
         return _m.Result(SpirvOp.Select, Ty(t), fix, F(SpirvOp.FAdd, t, m, b), m);
     }
 
+    // IEEE division: Vulkan leaves x / 0 undefined (lavapipe returns garbage for 0 / 0), so a zero
+    // divisor is written out: NaN for 0 / 0 and NaN / 0, else infinity with the sign of the
+    // product of the signs (a divisor of -0 counts as negative).
+    private uint FloatDivide(DType t, uint x, uint y)
+    {
+        var bitsType = t == DType.Float64 ? DType.Int64 : DType.Int32;
+        uint ty = Ty(t), bits = Ty(bitsType);
+        uint quotient = Exact(SpirvOp.FDiv, ty, x, y);
+        uint zero = Const(t, 0);
+        uint signsDiffer = _m.Result(SpirvOp.SLessThan, Bool,
+            _m.Result(SpirvOp.BitwiseXor, bits, _m.Result(SpirvOp.Bitcast, bits, x), _m.Result(SpirvOp.Bitcast, bits, y)), Const(bitsType, 0));
+        uint infinity = _m.Result(SpirvOp.Select, ty, signsDiffer, Const(t, double.NegativeInfinity), Const(t, double.PositiveInfinity));
+        uint undefined = _m.Result(SpirvOp.LogicalOr, Bool, _m.Result(SpirvOp.FOrdEqual, Bool, x, zero), _m.Result(SpirvOp.IsNan, Bool, x));
+        uint byZero = _m.Result(SpirvOp.Select, ty, undefined, Const(t, double.NaN), infinity);
+        return _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.FOrdEqual, Bool, y, zero), byZero, quotient);
+    }
+
     // floor(a / b) of the exact quotient: a float32 quotient rounded up to an integer is taken
     // back by the sign of a - q * b (jit_floordiv_f).
     private uint FloatFloorDiv(DType t, uint a, uint b)
     {
         uint ty = Ty(t);
-        uint q = _m.Glsl(ty, Glsl.Floor, F(SpirvOp.FDiv, t, a, b));
+        uint q = _m.Glsl(ty, Glsl.Floor, FloatDivide(t, a, b));
         if (t == DType.Float64) return q;
         uint r = _m.Glsl(ty, Glsl.Fma, _m.Result(SpirvOp.FNegate, ty, q), b, a);
         uint over = _m.Result(SpirvOp.Select, Bool, _m.Result(SpirvOp.FOrdGreaterThan, Bool, b, Const(t, 0)),
@@ -248,9 +282,11 @@ internal sealed partial class SpirvKernelEmitter
     private uint IntFloorDiv(DType t, uint a, uint b)
     {
         uint ty = Ty(t), zero = Const(t, 0);
-        uint q = IntDiv(t, a, b);
-        uint inexact = _m.Result(SpirvOp.INotEqual, Bool, IntMod(t, a, b), zero);
-        uint signsDiffer = _m.Result(SpirvOp.LogicalNotEqual, Bool, _m.Result(SpirvOp.SLessThan, Bool, a, zero), _m.Result(SpirvOp.SLessThan, Bool, b, zero));
+        uint q = IntDiv(t, a, b), r = IntMod(t, a, b);
+        uint inexact = _m.Result(SpirvOp.INotEqual, Bool, r, zero);
+        // The remainder has a's sign where it is not 0. Comparing it rather than a also sidesteps
+        // lavapipe (Mesa 22.3), which took a sign-extended negative int32 for non-negative here.
+        uint signsDiffer = _m.Result(SpirvOp.LogicalNotEqual, Bool, _m.Result(SpirvOp.SLessThan, Bool, r, zero), _m.Result(SpirvOp.SLessThan, Bool, b, zero));
         return _m.Result(SpirvOp.Select, ty, _m.Result(SpirvOp.LogicalAnd, Bool, inexact, signsDiffer), _m.Result(SpirvOp.ISub, ty, q, Const(t, 1)), q);
     }
 

@@ -19,29 +19,39 @@ internal sealed partial class SpirvKernelEmitter
     private readonly Dictionary<Var, uint> _locals = [];
     private readonly Dictionary<Var, int> _params = [];
     private readonly List<string> _features = ["shaderInt64"];
-    private uint _pushConstants, _globalId, _localId, _groupId, _numGroups;
+    private uint _arguments, _globalId, _localId, _groupId, _numGroups;
+    private uint _argumentStorage = SpvStorage.PushConstant;
+    private int _argumentCount;
+    // The argument block's members, loaded once at each entry point's start (see Entry).
+    private uint[] _argumentValues = [];
     private int _localSize;
 
     /// <summary>The module for <paramref name="scheduled"/>; throws <see cref="JitIrException"/> for a dtype or construct not supported.</summary>
-    public static SpirvProgram Emit(GpuScheduledKernel scheduled)
+    public static SpirvProgram Emit(GpuScheduledKernel scheduled, int maxPushConstantBytes = int.MaxValue)
     {
         var e = new SpirvKernelEmitter();
         var k = scheduled.Kernel;
         var stmts = GpuSchedule.StageStatements(k);
         if (stmts.Count != scheduled.Stages.Count)
             throw new JitIrException($"kernel {k.Name} has {stmts.Count} stage statements for {scheduled.Stages.Count} stages");
-        e.Declare(k, scheduled.Temps);
+        e.Declare(k, scheduled.Temps, maxPushConstantBytes);
         for (int s = 0; s < stmts.Count; s++)
         {
             var stage = scheduled.Stages[s];
             e.Entry(stage, stmts[s]);
             if (stage.Serial is { } serial) e.Entry(new GpuStage(serial.Entry, GpuStageKind.Elementwise, stage.Work, stage.LocalSize), serial.Body);
         }
-        return new SpirvProgram(k, e._m.ToWords(), scheduled.Stages, scheduled.Temps) { RequiredFeatures = e._features.Distinct().ToList() };
+        return new SpirvProgram(k, e._m.ToWords(), scheduled.Stages, scheduled.Temps)
+        {
+            RequiredFeatures = e._features.Distinct().ToList(),
+            ArgumentsInBuffer = e._argumentStorage == SpvStorage.StorageBuffer,
+        };
     }
 
-    // The module-scope interface: storage buffers, the push-constant block, the built-in ids.
-    private void Declare(TeKernel k, IReadOnlyList<TeBuffer> temps)
+    // The module-scope interface: storage buffers, the argument block (push constants, or a
+    // read-only storage buffer after the others when the block is larger than the device allows),
+    // the built-in ids.
+    private void Declare(TeKernel k, IReadOnlyList<TeBuffer> temps, int maxPushConstantBytes)
     {
         _m.Capability(SpvCapability.Shader);
         _m.Capability(SpvCapability.Int64);
@@ -62,13 +72,21 @@ internal sealed partial class SpirvKernelEmitter
         }
         for (int p = 0; p < k.Params.Count; p++) _params[k.Params[p]] = globals.Count + p;
         int members = globals.Count + k.Params.Count;
+        _argumentCount = members;
         if (members > 0)
         {
             uint block = _m.TypeStruct(Enumerable.Repeat(Int64, members).ToArray());
             for (int i = 0; i < members; i++) _m.MemberDecorate(block, (uint)i, SpvDecoration.Offset, (uint)(8 * i));
             _m.Decorate(block, SpvDecoration.Block);
-            _pushConstants = _m.GlobalVariable(_m.TypePointer(SpvStorage.PushConstant, block), SpvStorage.PushConstant);
-            _m.Name(_pushConstants, "offsets_and_params");
+            if (8 * members > maxPushConstantBytes) _argumentStorage = SpvStorage.StorageBuffer;
+            _arguments = _m.GlobalVariable(_m.TypePointer(_argumentStorage, block), _argumentStorage);
+            _m.Name(_arguments, "offsets_and_params");
+            if (_argumentStorage == SpvStorage.StorageBuffer)
+            {
+                _m.Decorate(_arguments, SpvDecoration.NonWritable);
+                _m.Decorate(_arguments, SpvDecoration.DescriptorSet, 0);
+                _m.Decorate(_arguments, SpvDecoration.Binding, (uint)globals.Count);
+            }
         }
         _globalId = BuiltIn(SpvBuiltIn.GlobalInvocationId, "global_id");
         _localId = BuiltIn(SpvBuiltIn.LocalInvocationId, "local_id");
@@ -89,6 +107,10 @@ internal sealed partial class SpirvKernelEmitter
         _localSize = stage.LocalSize;
         uint fn = _m.BeginFunction();
         _m.Name(fn, stage.Entry);
+        // Offsets and params are loaded once, in the entry block, so they dominate every use: a
+        // driver cannot always hoist loads from a storage buffer out of loops that write others.
+        _argumentValues = new uint[_argumentCount];
+        for (int i = 0; i < _argumentCount; i++) _argumentValues[i] = LoadArgument(i);
         if (stage.Kind == GpuStageKind.Single) If(_m.Result(SpirvOp.IEqual, Bool, Id(_globalId), Const(0)), () => Statement(stmt), null);
         else Statement(stmt);
         _m.EndFunction();

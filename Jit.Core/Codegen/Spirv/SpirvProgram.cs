@@ -13,7 +13,10 @@ namespace Jit.Codegen.Spirv;
 /// at bindings 0, 1, 2, … (a block holding a runtime array of the element type with its
 /// ArrayStride); and one push-constant block of int64 members at offsets 0, 8, 16, …: each buffer's
 /// element offset, in binding order, then each of <see cref="TeKernel.Params"/>
-/// (<see cref="PushConstantBytes"/> bytes in all). Elements are float32, float64, int32, int64,
+/// (<see cref="PushConstantBytes"/> bytes in all). Where that block is larger than the device's
+/// <c>maxPushConstantsSize</c> (given to <see cref="VulkanRenderer.Render(TeKernel, int, int)"/>), the
+/// same block is a read-only storage buffer at the binding after the temps instead
+/// (<see cref="ArgumentsInBuffer"/>). Elements are float32, float64, int32, int64,
 /// int16 (SPV_KHR_16bit_storage), int8 and uint8, and bool as one byte (0 or 1) (SPV_KHR_8bit_storage);
 /// 8- and 16-bit integers compute in int32, wrapped after each operation. float16 and bfloat16
 /// are refused when rendering (<see cref="Jit.Errors.JitIrException"/> naming the dtype).
@@ -41,6 +44,12 @@ public sealed record SpirvProgram(TeKernel Kernel, uint[] Words, IReadOnlyList<G
 {
     /// <summary>The size of the push-constant block: 8 bytes per buffer and per param.</summary>
     public int PushConstantBytes => 8 * (Kernel.Inputs.Count + Kernel.Outputs.Count + Temps.Count + Kernel.Params.Count);
+
+    /// <summary>True when the offsets and params are a storage buffer at binding <see cref="ArgumentBinding"/>, not push constants.</summary>
+    public bool ArgumentsInBuffer { get; init; }
+
+    /// <summary>The binding of the argument buffer (after every input, output and temp).</summary>
+    public int ArgumentBinding => Kernel.Inputs.Count + Kernel.Outputs.Count + Temps.Count;
 
     /// <summary>The device features the module needs, by their Vulkan names (shaderInt64 always).</summary>
     public IReadOnlyList<string> RequiredFeatures { get; init; } = ["shaderInt64"];

@@ -10,4 +10,12 @@ public static class VulkanRenderer
 
     /// <summary>As <see cref="Render(TeKernel)"/> with work-groups of <paramref name="localSize"/> work-items (a power of two).</summary>
     public static SpirvProgram Render(TeKernel kernel, int localSize) => SpirvKernelEmitter.Emit(GpuSchedule.Apply(kernel, localSize));
+
+    /// <summary>
+    /// As <see cref="Render(TeKernel, int)"/> for a device whose push constants hold at most
+    /// <paramref name="maxPushConstantBytes"/>: a larger argument block becomes a storage buffer
+    /// (<see cref="SpirvProgram.ArgumentsInBuffer"/>).
+    /// </summary>
+    public static SpirvProgram Render(TeKernel kernel, int localSize, int maxPushConstantBytes) =>
+        SpirvKernelEmitter.Emit(GpuSchedule.Apply(kernel, localSize), maxPushConstantBytes);
 }

@@ -28,8 +28,10 @@ public interface IDeviceQueue : IDisposable
     /// Records the device work <paramref name="enqueue"/> puts on this queue, without running it,
     /// as one replayable unit (a CUDA graph, a Vulkan command buffer); null when this queue cannot
     /// record (the default). The recording holds every buffer its commands use (kernel temporaries
-    /// included) until disposed. Work that needs the host mid-way (a download, a blocking read)
-    /// cannot be recorded: the backend throws <see cref="NotRecordableException"/>, ends the
+    /// included) until disposed. An upload made while recording puts its bytes into the recording
+    /// (the runtime uploads its inputs before a replay, outside it; a kernel's number argument is
+    /// uploaded into a fresh buffer while recording). Work that needs the host mid-way (a
+    /// download, a blocking read) cannot be recorded: the backend throws <see cref="NotRecordableException"/>, ends the
     /// recording and leaves the queue as it was. An exception from <paramref name="enqueue"/>
     /// likewise ends the recording, discards it and propagates.
     /// </summary>

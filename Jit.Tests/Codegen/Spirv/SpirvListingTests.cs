@@ -20,7 +20,7 @@ public sealed class SpirvListingTests
         return new TeKernel("relu2", NodeList.Create<Var>([n]), NodeList.Create<TeBuffer>([x]), NodeList.Create<TeBuffer>([y]), body);
     }
 
-    // One grid-stride loop; the push constants are x's offset, y's offset, then n; max is written
+    // One grid-stride loop; the push constants are x's offset, y's offset, then n, loaded once at the entry; max is written
     // out NaN-propagating; float arithmetic is NoContraction.
     [Fact]
     public void ListingOfASmallKernel()
@@ -57,8 +57,8 @@ OpName %17(local_id) "local_id"
 OpName %18(group_id) "group_id"
 OpName %19(num_groups) "num_groups"
 OpName %20(relu2_s0) "relu2_s0"
-OpName %25(gid) "gid"
-OpName %43(i) "i"
+OpName %35(gid) "gid"
+OpName %49(i) "i"
 OpDecorate %2 ArrayStride 4
 OpMemberDecorate %3 0 Offset 0
 OpDecorate %3 Block
@@ -76,8 +76,8 @@ OpDecorate %16(global_id) BuiltIn GlobalInvocationId
 OpDecorate %17(local_id) BuiltIn LocalInvocationId
 OpDecorate %18(group_id) BuiltIn WorkgroupId
 OpDecorate %19(num_groups) BuiltIn NumWorkgroups
-OpDecorate %66 NoContraction
 OpDecorate %69 NoContraction
+OpDecorate %72 NoContraction
 %1 = OpTypeFloat 32
 %2 = OpTypeRuntimeArray %1
 %3 = OpTypeStruct %2
@@ -99,84 +99,84 @@ OpDecorate %69 NoContraction
 %19(num_groups) = OpVariable %15 Input
 %21 = OpTypeVoid
 %22 = OpTypeFunction %21
-%24 = OpTypePointer Function %9
-%26 = OpTypeInt 64 0
-%37 = OpTypeBool
-%38 = OpTypePointer PushConstant %9
-%39 = OpConstant %13 2
-%45 = OpConstant %13 0
-%50 = OpTypePointer StorageBuffer %1
-%53 = OpConstant %1 0
-%54 = OpTypeInt 32 1
-%59 = OpConstant %54 0
-%68 = OpConstant %1 2
-%70 = OpConstant %13 1
+%24 = OpTypePointer PushConstant %9
+%25 = OpConstant %13 0
+%28 = OpConstant %13 1
+%31 = OpConstant %13 2
+%34 = OpTypePointer Function %9
+%36 = OpTypeInt 64 0
+%47 = OpTypeBool
+%53 = OpTypePointer StorageBuffer %1
+%56 = OpConstant %1 0
+%57 = OpTypeInt 32 1
+%62 = OpConstant %57 0
+%71 = OpConstant %1 2
 %81 = OpConstant %9 64
 %20(relu2_s0) = OpFunction %21 0 %22
 
 %23 = OpLabel
-%25(gid) = OpVariable %24 Function
-%43(i) = OpVariable %24 Function
-%27 = OpLoad %14 %16(global_id)
-%28 = OpCompositeExtract %13 %27 0
-%29 = OpUConvert %26 %28
-%30 = OpBitcast %9 %29
-OpStore %25(gid) %30
-OpBranch %31
+%35(gid) = OpVariable %34 Function
+%49(i) = OpVariable %34 Function
+%26 = OpAccessChain %24 %12(offsets_and_params) %25
+%27 = OpLoad %9 %26
+%29 = OpAccessChain %24 %12(offsets_and_params) %28
+%30 = OpLoad %9 %29
+%32 = OpAccessChain %24 %12(offsets_and_params) %31
+%33 = OpLoad %9 %32
+%37 = OpLoad %14 %16(global_id)
+%38 = OpCompositeExtract %13 %37 0
+%39 = OpUConvert %36 %38
+%40 = OpBitcast %9 %39
+OpStore %35(gid) %40
+OpBranch %41
 
-%31 = OpLabel
-OpLoopMerge %35 %34 0
-OpBranch %32
+%41 = OpLabel
+OpLoopMerge %45 %44 0
+OpBranch %42
 
-%32 = OpLabel
-%36 = OpLoad %9 %25(gid)
-%40 = OpAccessChain %38 %12(offsets_and_params) %39
-%41 = OpLoad %9 %40
-%42 = OpSLessThan %37 %36 %41
-OpBranchConditional %42 %33 %35
+%42 = OpLabel
+%46 = OpLoad %9 %35(gid)
+%48 = OpSLessThan %47 %46 %33
+OpBranchConditional %48 %43 %45
 
-%33 = OpLabel
-%44 = OpLoad %9 %25(gid)
-OpStore %43(i) %44
-%46 = OpAccessChain %38 %12(offsets_and_params) %45
-%47 = OpLoad %9 %46
-%48 = OpLoad %9 %43(i)
-%49 = OpIAdd %9 %47 %48
-%51 = OpAccessChain %50 %5(x) %45 %49
-%52 = OpLoad %1 %51
-%55 = OpIsNan %37 %52
-%56 = OpIsNan %37 %53
-%57 = OpLogicalOr %37 %55 %56
-%58 = OpBitcast %54 %52
-%60 = OpSLessThan %37 %58 %59
-%61 = OpSelect %1 %60 %53 %52
-%62 = OpFOrdGreaterThan %37 %52 %53
-%63 = OpSelect %1 %62 %52 %53
-%64 = OpFOrdEqual %37 %52 %53
-%65 = OpSelect %1 %64 %61 %63
-%66 = OpFAdd %1 %52 %53
-%67 = OpSelect %1 %57 %66 %65
-%69 = OpFMul %1 %67 %68
-%71 = OpAccessChain %38 %12(offsets_and_params) %70
-%72 = OpLoad %9 %71
-%73 = OpLoad %9 %43(i)
-%74 = OpIAdd %9 %72 %73
-%75 = OpAccessChain %50 %8(y) %45 %74
-OpStore %75 %69
-OpBranch %34
+%43 = OpLabel
+%50 = OpLoad %9 %35(gid)
+OpStore %49(i) %50
+%51 = OpLoad %9 %49(i)
+%52 = OpIAdd %9 %27 %51
+%54 = OpAccessChain %53 %5(x) %25 %52
+%55 = OpLoad %1 %54
+%58 = OpIsNan %47 %55
+%59 = OpIsNan %47 %56
+%60 = OpLogicalOr %47 %58 %59
+%61 = OpBitcast %57 %55
+%63 = OpSLessThan %47 %61 %62
+%64 = OpSelect %1 %63 %56 %55
+%65 = OpFOrdGreaterThan %47 %55 %56
+%66 = OpSelect %1 %65 %55 %56
+%67 = OpFOrdEqual %47 %55 %56
+%68 = OpSelect %1 %67 %64 %66
+%69 = OpFAdd %1 %55 %56
+%70 = OpSelect %1 %60 %69 %68
+%72 = OpFMul %1 %70 %71
+%73 = OpLoad %9 %49(i)
+%74 = OpIAdd %9 %30 %73
+%75 = OpAccessChain %53 %8(y) %25 %74
+OpStore %75 %72
+OpBranch %44
 
-%34 = OpLabel
-%76 = OpLoad %9 %25(gid)
+%44 = OpLabel
+%76 = OpLoad %9 %35(gid)
 %77 = OpLoad %14 %19(num_groups)
 %78 = OpCompositeExtract %13 %77 0
-%79 = OpUConvert %26 %78
+%79 = OpUConvert %36 %78
 %80 = OpBitcast %9 %79
 %82 = OpIMul %9 %80 %81
 %83 = OpIAdd %9 %76 %82
-OpStore %25(gid) %83
-OpBranch %31
+OpStore %35(gid) %83
+OpBranch %41
 
-%35 = OpLabel
+%45 = OpLabel
 OpReturn
 OpFunctionEnd
 """;

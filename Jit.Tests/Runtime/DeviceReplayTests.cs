@@ -5,21 +5,29 @@ using Jit.Runtime;
 using Jit.Runtime.Static;
 using Jit.Tensors;
 using Jit.Tests.Models;
+using Jit.Runtime.Devices;
 using Jit.Tests.Testing;
 using Xunit;
 
-namespace Jit.Tests.OpenCL;
+namespace Jit.Tests.Runtime;
 
 /// <summary>
 /// A device runtime records its plan's launches once a run repeats its bindings and replays them
-/// after (<see cref="StaticRuntime.ReplayLaunches"/>); on OpenCL the queue records bound kernel
-/// objects. Replayed runs must give the walked result on fresh data every time.
+/// after (<see cref="StaticRuntime.ReplayLaunches"/>): OpenCL queues record bound kernel objects,
+/// Vulkan queues a command buffer. Replayed runs must give the walked result on fresh data every
+/// time, allocate nothing, and never record a plan that needs the host mid-way. Written once, run
+/// on every device backend this machine has.
 /// </summary>
-public sealed class OpenCLReplayTests
+public abstract class DeviceReplayTests
 {
     private static readonly CpuBackend Host = new(Device.Cpu);
 
-    [OpenCLTheory]
+    /// <summary>A new backend of the device under test; skips the test (saying why) where there is none.</summary>
+    protected abstract IBackend OpenBackend();
+
+    private IDeviceAllocator Allocator(IBackend backend) => backend.Allocator!;
+
+    [Theory]
     [InlineData("elementwise")]
     [InlineData("mlp")]
     [InlineData("cnn")]
@@ -28,7 +36,7 @@ public sealed class OpenCLReplayTests
     [InlineData("tuple_out")]
     public void ReplayedRunsMatchTheHostOnFreshInputs(string name)
     {
-        using var backend = OpenCLTesting.Open();
+        using var backend = OpenBackend();
         var f = ModelFixture.Get(name);
         var module = JitModule.Load(f.ModelPath);
         var inputs = f.Inputs(module);
@@ -47,13 +55,13 @@ public sealed class OpenCLReplayTests
         }
     }
 
-    [OpenCLTheory]
+    [Theory]
     [InlineData("mlp")]
     [InlineData("cnn")]
     [InlineData("transformer")]
     public void AReplayedRunAllocatesNothing(string name)
     {
-        using var backend = OpenCLTesting.Open();
+        using var backend = OpenBackend();
         var f = ModelFixture.Get(name);
         var module = JitModule.Load(f.ModelPath);
         var inputs = f.Inputs(module);
@@ -65,14 +73,14 @@ public sealed class OpenCLReplayTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    [OpenCLFact]
+    [Fact]
     public void NewBindingsWalkTheStepsThenRecordAgain()
     {
-        using var backend = OpenCLTesting.Open();
+        using var backend = OpenBackend();
         var plan = StaticModule.Create(AddMul, backend, [Tensor.FromArray(new float[6], 2, 3)], fuse: true, host: Host);
         using var runtime = plan.CreateRuntime();
-        var a = OpenCLTesting.Iota(1, 2, 3).ToDevice(backend.Allocator);
-        var b = OpenCLTesting.Iota(-4, 2, 3).ToDevice(backend.Allocator);
+        var a = DeviceTesting.Iota(1, 2, 3).ToDevice(Allocator(backend));
+        var b = DeviceTesting.Iota(-4, 2, 3).ToDevice(Allocator(backend));
         Assert.Equal(Expected(1), Elements(runtime.Run(a)));
         Assert.False(runtime.LastRunReplayed);
         Assert.Equal(Expected(1), Elements(runtime.Run(a)));
@@ -86,29 +94,29 @@ public sealed class OpenCLReplayTests
         Assert.False(runtime.LastRunReplayed);
     }
 
-    [OpenCLFact]
+    [Fact]
     public void DeviceDestinationsGivenEachRunAreWrittenInPlaceByTheReplay()
     {
-        using var backend = OpenCLTesting.Open();
+        using var backend = OpenBackend();
         var plan = StaticModule.Create(AddMul, backend, [Tensor.FromArray(new float[6], 2, 3)], fuse: true, host: Host);
         using var runtime = plan.CreateRuntime();
-        var destination = Tensor.EmptyOn(backend.Allocator, DType.Float32, [2, 3]);
-        var input = Tensor.EmptyOn(backend.Allocator, DType.Float32, [2, 3]);
+        var destination = Tensor.EmptyOn(Allocator(backend), DType.Float32, [2, 3]);
+        var input = Tensor.EmptyOn(Allocator(backend), DType.Float32, [2, 3]);
         for (int run = 0; run < 4; run++)
         {
-            OpenCLTesting.Iota(run, 2, 3).UploadTo(input.Storage.Buffer!);
+            DeviceTesting.Iota(run, 2, 3).UploadTo(input.Storage.Buffer!);
             var outputs = new IValue[] { IValue.FromTensor(destination) };
             runtime.Run([IValue.FromTensor(input)], outputs);
             Assert.Same(destination, outputs[0].AsTensor);
             Assert.Equal(run >= 1, runtime.LastRunReplayed);
-            Assert.Equal(Expected(run), OpenCLTesting.Elements(destination));
+            Assert.Equal(Expected(run), DeviceTesting.Elements(destination));
         }
     }
 
-    [OpenCLFact]
+    [Fact]
     public void APlanThatReadsDeviceDataMidwayIsNeverRecorded()
     {
-        using var backend = OpenCLTesting.Open();
+        using var backend = OpenBackend();
         // item() downloads in the middle of the plan: the recording is refused and the steps walked.
         var graph = Graph.Parse("""
             graph(%x : Float(2, 3)):
@@ -123,32 +131,32 @@ public sealed class OpenCLReplayTests
         using var runtime = plan.CreateRuntime();
         for (int run = 0; run < 4; run++)
         {
-            var x = OpenCLTesting.Iota(run, 2, 3);
-            var data = OpenCLTesting.Elements(x);
+            var x = DeviceTesting.Iota(run, 2, 3);
+            var data = DeviceTesting.Elements(x);
             float sum = data.Sum();
             Assert.Equal(data.Select(v => v + sum).ToArray(), Elements(runtime.Run(x)));
             Assert.False(runtime.LastRunReplayed);
         }
     }
 
-    [OpenCLFact]
+    [Fact]
     public void ReplayCanBeTurnedOff()
     {
-        using var backend = OpenCLTesting.Open();
+        using var backend = OpenBackend();
         var plan = StaticModule.Create(AddMul, backend, [Tensor.FromArray(new float[6], 2, 3)], fuse: true, host: Host);
         using var runtime = plan.CreateRuntime();
         runtime.ReplayLaunches = false;
         for (int run = 0; run < 3; run++)
         {
-            Assert.Equal(Expected(run), Elements(runtime.Run(OpenCLTesting.Iota(run, 2, 3))));
+            Assert.Equal(Expected(run), Elements(runtime.Run(DeviceTesting.Iota(run, 2, 3))));
             Assert.False(runtime.LastRunReplayed);
         }
     }
 
-    [OpenCLFact]
+    [Fact]
     public void DisposingARuntimeReleasesItsRecording()
     {
-        using var backend = OpenCLTesting.Open();
+        using var backend = OpenBackend();
         var f = ModelFixture.Get("transformer");
         var module = JitModule.Load(f.ModelPath);
         var inputs = f.Inputs(module);
@@ -157,7 +165,7 @@ public sealed class OpenCLReplayTests
         using (var warm = plan.CreateRuntime()) warm.Run(inputs);
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long buffers = backend.Allocator.LiveBuffers, bytes = backend.Allocator.LiveBytes;
+        long buffers = Allocator(backend).LiveBuffers, bytes = Allocator(backend).LiveBytes;
         for (int i = 0; i < 20; i++)
         {
             using var runtime = plan.CreateRuntime();
@@ -166,8 +174,8 @@ public sealed class OpenCLReplayTests
         }
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.Equal(buffers, backend.Allocator.LiveBuffers);
-        Assert.Equal(bytes, backend.Allocator.LiveBytes);
+        Assert.Equal(buffers, Allocator(backend).LiveBuffers);
+        Assert.Equal(bytes, Allocator(backend).LiveBytes);
     }
 
     private static CompiledModule Compile(JitModule module, IBackend backend) =>
@@ -183,9 +191,9 @@ public sealed class OpenCLReplayTests
         """);
 
     // 4x for Iota(seed): 3x + x.
-    private static float[] Expected(float seed) => OpenCLTesting.Elements(OpenCLTesting.Iota(seed, 2, 3)).Select(v => 4 * v).ToArray();
+    private static float[] Expected(float seed) => DeviceTesting.Elements(DeviceTesting.Iota(seed, 2, 3)).Select(v => 4 * v).ToArray();
 
-    private static float[] Elements(IValue[] outputs) => OpenCLTesting.Elements(outputs[0].AsTensor);
+    private static float[] Elements(IValue[] outputs) => DeviceTesting.Elements(outputs[0].AsTensor);
 
     // A float tensor of the same shape with new random values; anything else as it is.
     private static IValue Fresh(IValue v, Random random)
@@ -195,5 +203,23 @@ public sealed class OpenCLReplayTests
         var data = new float[t.NumElements];
         for (int i = 0; i < data.Length; i++) data[i] = (float)(random.NextDouble() * 4 - 2);
         return IValue.FromTensor(Tensor.FromArray(data, t.SizesArray()));
+    }
+}
+
+public sealed class OpenCLReplayTests : DeviceReplayTests
+{
+    protected override IBackend OpenBackend()
+    {
+        if (Testing.OpenCLFactAttribute.SkipReason is { } reason) Assert.Skip(reason);
+        return OpenCL.OpenCLTesting.Open();
+    }
+}
+
+public sealed class VulkanReplayTests : DeviceReplayTests
+{
+    protected override IBackend OpenBackend()
+    {
+        if (Testing.VulkanFactAttribute.SkipReason is { } reason) Assert.Skip(reason);
+        return Vulkan.VulkanTesting.Open();
     }
 }

@@ -1,13 +1,13 @@
 using Jit.Errors;
 using Jit.Tensors;
 
-namespace Jit.Backends.OpenCL.Kernels;
+namespace Jit.Runtime.Devices;
 
 /// <summary>
 /// A copy's iteration space: the destination's dims with size-1 dims dropped and neighbours that
 /// are contiguous in both tensors merged; the source broadcast to it (stride 0 where it repeats).
 /// </summary>
-internal sealed class CopyGeometry
+public sealed class CopyGeometry
 {
     private CopyGeometry(long[] sizes, long[] src, long[] dst, long count)
     {
@@ -26,7 +26,8 @@ internal sealed class CopyGeometry
     /// <summary>One run of consecutive elements in both tensors.</summary>
     public bool IsContiguous => Rank == 0 || (Rank == 1 && SourceStrides[0] == 1 && DestinationStrides[0] == 1);
 
-    public static CopyGeometry Create(Tensor dst, Tensor src)
+    /// <summary>The geometry of <c>dst.copy_(src)</c>; <paramref name="maxRank"/> dims at most after merging (<paramref name="device"/> names the backend in the error).</summary>
+    public static CopyGeometry Create(Tensor dst, Tensor src, int maxRank, string device)
     {
         if (src.Rank > dst.Rank)
             throw Mismatch(dst, src);
@@ -58,9 +59,9 @@ internal sealed class CopyGeometry
             ss.Add(srcStride);
             ds.Add(dst.Strides[d]);
         }
-        if (sizes.Count > CopySource.MaxRank)
+        if (sizes.Count > maxRank)
             throw new JitRuntimeException(
-                $"aten::copy_ on OpenCL: the copy of [{string.Join(", ", dst.SizesArray())}] needs {sizes.Count} dims after merging, more than {CopySource.MaxRank}");
+                $"aten::copy_ on {device}: the copy of [{string.Join(", ", dst.SizesArray())}] needs {sizes.Count} dims after merging, more than {maxRank}");
         return new CopyGeometry([.. sizes], [.. ss], [.. ds], dst.NumElements);
     }
 
