@@ -1,0 +1,108 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using Jit.Errors;
+using Jit.Runtime;
+using Jit.Runtime.Devices;
+
+using Device = Jit.Runtime.Device;
+
+namespace Jit.Backends.Cuda;
+
+/// <summary>
+/// One stream of a <see cref="CudaBackend"/> (an ILGPU accelerator stream; a CUDA stream on a GPU):
+/// launches and copies run in order. Uploads return once the host bytes are copied out (the span
+/// may then be reused); downloads wait for the stream first; device copies and launches are
+/// asynchronous until <see cref="Synchronize"/>. On a GPU, <see cref="Record"/> captures the work
+/// into a CUDA graph (<see cref="CudaGraphRecording"/>).
+/// </summary>
+public sealed class CudaQueue : IDeviceQueue
+{
+    private readonly bool _owned;
+    private int _disposed;
+
+    internal CudaQueue(CudaBackend backend, AcceleratorStream stream, bool owned)
+    {
+        Backend = backend;
+        Stream = stream;
+        _owned = owned;
+    }
+
+    public CudaBackend Backend { get; }
+
+    public Device Device => Backend.Device;
+
+    internal AcceleratorStream Stream { get; }
+
+    /// <summary>The recording under way on this queue, if any (kernel temporaries are handed to it).</summary>
+    internal CudaGraphRecording? Recording { get; set; }
+
+    public void Upload(DeviceBuffer destination, long byteOffset, ReadOnlySpan<byte> source)
+    {
+        var dst = CudaBuffer.Of(destination, Backend, "upload");
+        CheckRange(dst, byteOffset, source.Length, "upload");
+        if (source.Length == 0) return;
+        dst.View.SubView(byteOffset, source.Length).CopyFromCPU(Stream, source);
+    }
+
+    public void Download(DeviceBuffer source, long byteOffset, Span<byte> destination)
+    {
+        if (Recording is not null) throw new NotRecordableException("a download");
+        var src = CudaBuffer.Of(source, Backend, "download");
+        CheckRange(src, byteOffset, destination.Length, "download");
+        Synchronize();
+        if (destination.Length == 0) return;
+        src.View.SubView(byteOffset, destination.Length).CopyToCPU(Stream, destination);
+        Stream.Synchronize();
+    }
+
+    public void Copy(DeviceBuffer source, long sourceOffset, DeviceBuffer destination, long destinationOffset, long bytes)
+    {
+        var src = CudaBuffer.Of(source, Backend, "copy source");
+        var dst = CudaBuffer.Of(destination, Backend, "copy destination");
+        CheckRange(src, sourceOffset, bytes, "copy source");
+        CheckRange(dst, destinationOffset, bytes, "copy destination");
+        if (bytes == 0) return;
+        src.View.SubView(sourceOffset, bytes).CopyTo(Stream, dst.View.SubView(destinationOffset, bytes));
+    }
+
+    public void Synchronize()
+    {
+        if (Recording is not null) throw new NotRecordableException("waiting for the device");
+        Stream.Synchronize();
+    }
+
+    /// <summary>
+    /// Captures what <paramref name="enqueue"/> puts on this stream as a CUDA graph; null where the
+    /// device cannot capture (ILGPU's CPU accelerator has no graphs).
+    /// </summary>
+    public IRecordedRun? Record(Action enqueue) =>
+        Stream is CudaStream cuda ? CudaGraphRecording.Capture(this, cuda.StreamPtr, enqueue) : null;
+
+    /// <summary>Frees a kernel's temporary once the work using it is done (or hands it to the recording under way).</summary>
+    internal void ReleaseAfterUse(DeviceBuffer buffer)
+    {
+        if (Recording is { } recording) recording.Hold(buffer);
+        else buffer.Dispose();
+    }
+
+    private void CheckRange(CudaBuffer buffer, long offset, long length, string what)
+    {
+        if (offset < 0 || length < 0 || offset > buffer.ByteLength - length)
+            throw new JitRuntimeException($"{Device}: {what} of [{offset}, {offset + length}) outside a buffer of {buffer.ByteLength} bytes");
+    }
+
+    /// <summary>Waits for the queued work, then releases the stream (if this queue made it); a second call does nothing.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        try
+        {
+            Stream.Synchronize();
+        }
+        finally
+        {
+            if (_owned) Stream.Dispose();
+        }
+    }
+}
