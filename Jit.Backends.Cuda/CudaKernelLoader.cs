@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 using Jit.Backends.Cuda.Codegen;
@@ -23,18 +24,21 @@ internal sealed class CudaKernelLoader(CudaBackend backend)
     /// <summary>Milliseconds spent in ILGPU code generation and loading, over all kernels.</summary>
     public double CompileMilliseconds { get; private set; }
 
-    public IReadOnlyDictionary<string, LoadedEntry> Load(KernelAssembly assembly)
+    public IReadOnlyDictionary<string, LoadedEntry> Load(KernelAssembly assembly) =>
+        Load(assembly.Scheduled.Kernel.Name, [.. assembly.EntryNames.Select(e => (e, assembly.Entry(e)))]);
+
+    /// <summary>Loads each entry method of kernel <paramref name="name"/>.</summary>
+    public IReadOnlyDictionary<string, LoadedEntry> Load(string name, IReadOnlyList<(string Entry, MethodInfo Method)> entries)
     {
-        var name = assembly.Scheduled.Kernel.Name;
         lock (_lock)
         {
             var watch = Stopwatch.StartNew();
             var loaded = new Dictionary<string, LoadedEntry>();
-            foreach (var entry in assembly.EntryNames)
+            foreach (var (entry, method) in entries)
             {
                 try
                 {
-                    var kernel = backend.Accelerator.LoadKernel(assembly.Entry(entry));
+                    var kernel = backend.Accelerator.LoadKernel(method);
                     loaded[entry] = new LoadedEntry(entry, kernel, kernel.CreateLauncherDelegate<Action<AcceleratorStream, KernelConfig, KernelArgs>>());
                 }
                 catch (Exception e) when (e is not JitException)

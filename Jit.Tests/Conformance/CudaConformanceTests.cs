@@ -14,7 +14,10 @@ public sealed class CudaConformanceTests : BackendConformance
     protected override IBackend? Backend => CudaTesting.Shared;
 
     /// <summary>Tensor ops of the model fixtures that still run on the host, with the reason.</summary>
-    public static readonly IReadOnlyDictionary<string, string> HostStepsAllowed = new Dictionary<string, string>();
+    public static readonly IReadOnlyDictionary<string, string> HostStepsAllowed = new Dictionary<string, string>
+    {
+        ["aten::_transformer_encoder_layer_fwd"] = "a whole encoder layer in one op: no TE lowering or GPU template exists for it yet (the CPU backend has a hand-written kernel)",
+    };
 
     [Theory]
     [MemberData(nameof(SampledCaseRows), MemberType = typeof(BackendConformance))]
