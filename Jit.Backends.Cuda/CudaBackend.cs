@@ -71,7 +71,7 @@ public sealed class CudaBackend : IBackend
             LocalSize = (int)Math.Min(GpuSchedule.DefaultLocalSize, 1L << (int)Math.Log2(Math.Max(1, MaxGroupSize)));
             ComputeUnits = Math.Max(1, Accelerator.NumMultiprocessors);
             MaxGroups = options.MaxGroups > 0 ? options.MaxGroups : cpuAccelerator ? 4 : Math.Clamp(ComputeUnits * 32, 1, 65535);
-            Loader = new CudaKernelLoader(this);
+            Loader = new CudaKernelLoader(this, options.DiskCache && !cpuAccelerator ? new PtxDiskCache(options.CacheDirectory ?? PtxDiskCache.DefaultDirectory()) : null);
             GpuKernels = new GpuKernelCache(new CudaGpuDevice(this));
             FusedKernelCompiler = new GpuFusedKernelCompiler(GpuKernels);
             CopyKernel = new CudaCopyKernel(this);

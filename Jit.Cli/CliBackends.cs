@@ -1,4 +1,5 @@
 using Jit.Backends.Cpu;
+using Jit.Backends.Cuda;
 using Jit.Backends.OpenCL;
 using Jit.Modules;
 using Jit.Runtime;
@@ -8,7 +9,7 @@ namespace Jit.Cli;
 /// <summary>The backends the <c>jit</c> command is built with, registered explicitly, and how it compiles for them.</summary>
 internal static class CliBackends
 {
-    public static BackendRegistry Registry() => new BackendRegistry().AddCpu().AddOpenCL();
+    public static BackendRegistry Registry() => new BackendRegistry().AddCpu().AddOpenCL().AddCuda();
 
     /// <summary>
     /// The static runtime's compiled module on <paramref name="backend"/>; on a device the registry's
