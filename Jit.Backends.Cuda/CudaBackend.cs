@@ -76,7 +76,8 @@ public sealed class CudaBackend : IBackend
             FusedKernelCompiler = new GpuFusedKernelCompiler(GpuKernels);
             CopyKernel = new CudaCopyKernel(this);
             Kernels = new KernelTable();
-            CudaKernelRegistration.RegisterAll(this, Kernels, options);
+            Cublas = CublasKernels.TryCreate(this, options);
+            CudaKernelRegistration.RegisterAll(this, Kernels);
         }
         catch
         {
@@ -113,6 +114,9 @@ public sealed class CudaBackend : IBackend
     internal Accelerator Accelerator { get; }
     internal CudaKernelLoader Loader { get; } = null!;
     internal CudaCopyKernel CopyKernel { get; } = null!;
+
+    /// <summary>cuBLAS on a GPU where libcublas.so.12 loads; null on the CPU accelerator or without it.</summary>
+    internal CublasKernels? Cublas { get; }
 
     /// <summary>The work-group size GPU schedules use here (a power of two).</summary>
     internal int LocalSize { get; }
@@ -152,6 +156,7 @@ public sealed class CudaBackend : IBackend
         }
         finally
         {
+            Cublas?.Dispose();
             Accelerator?.Dispose();
             Context?.Dispose();
         }

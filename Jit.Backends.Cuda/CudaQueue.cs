@@ -34,6 +34,9 @@ public sealed class CudaQueue : IDeviceQueue
 
     internal AcceleratorStream Stream { get; }
 
+    /// <summary>The CUstream on a GPU (0 on the CPU accelerator).</summary>
+    internal nint NativeStream => Stream is CudaStream cuda ? cuda.StreamPtr : 0;
+
     /// <summary>The recording under way on this queue, if any (kernel temporaries are handed to it).</summary>
     internal CudaGraphRecording? Recording { get; set; }
 
@@ -77,7 +80,7 @@ public sealed class CudaQueue : IDeviceQueue
     /// device cannot capture (ILGPU's CPU accelerator has no graphs).
     /// </summary>
     public IRecordedRun? Record(Action enqueue) =>
-        Stream is CudaStream cuda ? CudaGraphRecording.Capture(this, cuda.StreamPtr, enqueue) : null;
+        NativeStream != 0 ? CudaGraphRecording.Capture(this, NativeStream, enqueue) : null;
 
     /// <summary>Frees a kernel's temporary once the work using it is done (or hands it to the recording under way).</summary>
     internal void ReleaseAfterUse(DeviceBuffer buffer)
