@@ -4,7 +4,7 @@ using Jit.Runtime.Devices;
 namespace Jit.Backends.Cuda;
 
 /// <summary>
-/// A static plan's launches captured from a CUDA stream (cuStreamBeginCapture, thread-local mode)
+/// A static plan's launches captured from a CUDA stream (cuStreamBeginCapture, relaxed mode)
 /// into one instantiated graph, replayed with one cuGraphLaunch per run. Holds the kernels'
 /// temporaries until disposed, since the graph's nodes keep their addresses. Unchecked on
 /// hardware: written against the CUDA driver API reference on a machine with no GPU.
@@ -26,7 +26,7 @@ internal sealed class CudaGraphRecording : IRecordedRun
     {
         string device = queue.Device.ToString();
         var recording = new CudaGraphRecording(queue, stream);
-        CudaDriverApi.Check(CudaDriverApi.StreamBeginCapture(stream, CudaDriverApi.CaptureModeThreadLocal), "cuStreamBeginCapture", device);
+        CudaDriverApi.Check(CudaDriverApi.StreamBeginCapture(stream, CudaDriverApi.CaptureModeRelaxed), "cuStreamBeginCapture", device);
         queue.Recording = recording;
         try
         {

@@ -19,6 +19,7 @@ namespace Jit.Backends.Cuda;
 public sealed class CudaQueue : IDeviceQueue
 {
     private readonly bool _owned;
+    private readonly List<DeviceBuffer> _pending = [];
     private int _disposed;
 
     internal CudaQueue(CudaBackend backend, AcceleratorStream stream, bool owned)
@@ -42,6 +43,8 @@ public sealed class CudaQueue : IDeviceQueue
 
     public void Upload(DeviceBuffer destination, long byteOffset, ReadOnlySpan<byte> source)
     {
+        // A graph's copy node cannot read pageable host memory the caller reuses.
+        if (Recording is not null) throw new NotRecordableException("an upload from host memory");
         var dst = CudaBuffer.Of(destination, Backend, "upload");
         CheckRange(dst, byteOffset, source.Length, "upload");
         if (source.Length == 0) return;
@@ -73,6 +76,7 @@ public sealed class CudaQueue : IDeviceQueue
     {
         if (Recording is not null) throw new NotRecordableException("waiting for the device");
         Stream.Synchronize();
+        ReleasePending();
     }
 
     /// <summary>
@@ -82,11 +86,30 @@ public sealed class CudaQueue : IDeviceQueue
     public IRecordedRun? Record(Action enqueue) =>
         NativeStream != 0 ? CudaGraphRecording.Capture(this, NativeStream, enqueue) : null;
 
-    /// <summary>Frees a kernel's temporary once the work using it is done (or hands it to the recording under way).</summary>
+    /// <summary>
+    /// Frees a kernel's temporary once the work using it is done: at this queue's next
+    /// synchronization (a kernel may still be reading it), or with the recording under way.
+    /// </summary>
     internal void ReleaseAfterUse(DeviceBuffer buffer)
     {
-        if (Recording is { } recording) recording.Hold(buffer);
-        else buffer.Dispose();
+        if (Recording is { } recording)
+        {
+            recording.Hold(buffer);
+            return;
+        }
+        lock (_pending) _pending.Add(buffer);
+    }
+
+    private void ReleasePending()
+    {
+        DeviceBuffer[] done;
+        lock (_pending)
+        {
+            if (_pending.Count == 0) return;
+            done = [.. _pending];
+            _pending.Clear();
+        }
+        foreach (var b in done) b.Dispose();
     }
 
     private void CheckRange(CudaBuffer buffer, long offset, long length, string what)
@@ -102,6 +125,7 @@ public sealed class CudaQueue : IDeviceQueue
         try
         {
             Stream.Synchronize();
+            ReleasePending();
         }
         finally
         {

@@ -12,8 +12,11 @@ internal static partial class CudaDriverApi
 {
     private const string Lib = NativeLibraries.Driver;
 
-    /// <summary>CU_STREAM_CAPTURE_MODE_THREAD_LOCAL: other threads' unsafe calls do not break this capture.</summary>
-    public const int CaptureModeThreadLocal = 1;
+    /// <summary>
+    /// CU_STREAM_CAPTURE_MODE_RELAXED: the capturing thread may still call cuMemAlloc (kernel
+    /// temporaries are allocated while a plan is recorded), which the stricter modes prohibit.
+    /// </summary>
+    public const int CaptureModeRelaxed = 2;
 
     [LibraryImport(Lib, EntryPoint = "cuStreamBeginCapture_v2")]
     public static partial int StreamBeginCapture(nint stream, int mode);

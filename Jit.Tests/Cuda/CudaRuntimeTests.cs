@@ -115,6 +115,26 @@ public sealed class CudaRuntimeTests
     }
 
     [Fact]
+    public void KernelsAndCopiesGoToTheThreadsCurrentQueue()
+    {
+        var backend = CudaTesting.Shared;
+        using var queue = backend.CreateQueue()!;
+        var source = Jit.Tensors.Tensor.FromArray([1, 2, 3, 4, 5, 6], 2, 3);
+        var device = Jit.Tensors.Tensor.EmptyOn(backend.Allocator, Jit.Tensors.DType.Float32, [3, 2]);
+        using (Jit.Runtime.Devices.DeviceQueues.Use(queue))
+        {
+            // A transposed int32 source into float32: the copy kernel, on this runtime's stream.
+            backend.Kernels.TryGet("aten::copy_", out var copy);
+            var outputs = new IValue[1];
+            copy([IValue.FromTensor(device), IValue.FromTensor(source.ToDevice(backend.Allocator).AsStrided([3, 2], [1, 3])), IValue.FromBool(false)], outputs);
+        }
+        queue.Synchronize();
+        Assert.Equal([1f, 4f, 2f, 5f, 3f, 6f], device.ToHost().ContiguousSpan<float>().ToArray());
+        // ILGPU's CPU accelerator has no graphs: its queues do not record.
+        Assert.Null(queue.Record(() => { }));
+    }
+
+    [Fact]
     public void AKernelIlgpuCannotCompileIsOurErrorAndTheContextRecovers()
     {
         var backend = CudaTesting.Shared;
