@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 using Jit.Errors;
 using Jit.Runtime;
 using Jit.Runtime.Devices;
@@ -46,7 +47,7 @@ public sealed class CudaAllocator : IDeviceAllocator
         {
             memory = Backend.Accelerator.Allocate1D<byte>(Math.Max(bytes, 1));
         }
-        catch (Exception e) when (e is OutOfMemoryException || e.GetType().Name == "CudaException" && e.Message.Contains("OUT_OF_MEMORY", StringComparison.OrdinalIgnoreCase))
+        catch (Exception e) when (e is OutOfMemoryException || e is CudaException cuda && IsOutOfMemory(cuda))
         {
             throw new DeviceOutOfMemoryException(device, bytes, LiveBytes, 2, "CUDA_ERROR_OUT_OF_MEMORY");
         }
@@ -54,6 +55,11 @@ public sealed class CudaAllocator : IDeviceAllocator
         Interlocked.Increment(ref _liveBuffers);
         return new CudaBuffer(this, memory, bytes);
     }
+
+    // ILGPU's CudaException carries the error as text (its name, or the driver's description).
+    private static bool IsOutOfMemory(CudaException e) =>
+        $"{e.Error} {e.Message}" is var text
+        && (text.Contains(nameof(CudaError.CUDA_ERROR_OUT_OF_MEMORY), StringComparison.Ordinal) || text.Contains("out of memory", StringComparison.OrdinalIgnoreCase));
 
     internal void Free(CudaBuffer buffer)
     {

@@ -5,10 +5,9 @@ using Jit.Tensors;
 namespace Jit.Backends.Cuda.Kernels;
 
 /// <summary>
-/// The GEMM family through cuBLAS on a GPU: <c>aten::mm</c>, <c>aten::bmm</c> and <c>aten::linear</c>
-/// on contiguous float32 tensors (TF32 off unless <see cref="CudaBackendOptions.AllowTf32"/>, so
-/// results match the reference); every other call of those ops, and addmm and matmul, run the TE
-/// templates. Without libcublas.so.12 the templates run everything, which is said once on stderr.
+/// The GEMM family through cuBLAS on a GPU: <c>aten::mm</c>, <c>aten::bmm</c>, <c>aten::matmul</c>
+/// (2-d by 2-d, or batches of one size), <c>aten::linear</c> and <c>aten::addmm</c> on contiguous float32 tensors (TF32 off unless <see cref="CudaBackendOptions.AllowTf32"/>, so
+/// results match the reference); every other call of those ops runs the TE templates. Without libcublas.so.12 the templates run everything, which is said once on stderr.
 /// Unchecked on hardware.
 /// </summary>
 internal sealed class CublasKernels : IDisposable
@@ -25,7 +24,7 @@ internal sealed class CublasKernels : IDisposable
     }
 
     /// <summary>The ops cuBLAS serves (where <see cref="Covers"/> says so).</summary>
-    public static readonly IReadOnlySet<string> Ops = new HashSet<string> { "aten::mm", "aten::bmm", "aten::linear" };
+    public static readonly IReadOnlySet<string> Ops = new HashSet<string> { "aten::mm", "aten::bmm", "aten::matmul", "aten::linear", "aten::addmm" };
 
     /// <summary>A cuBLAS handle on <paramref name="backend"/>, or null (CPU accelerator; no library, said once).</summary>
     public static CublasKernels? TryCreate(CudaBackend backend, CudaBackendOptions options)
@@ -52,6 +51,12 @@ internal sealed class CublasKernels : IDisposable
         {
             "aten::mm" => Dense(inputs[0], 2) && Dense(inputs[1], 2),
             "aten::bmm" => Dense(inputs[0], 3) && Dense(inputs[1], 3),
+            "aten::matmul" => (Dense(inputs[0], 2) && Dense(inputs[1], 2))
+                || (Dense(inputs[0], 3) && Dense(inputs[1], 3) && inputs[0].AsTensor.Sizes[0] == inputs[1].AsTensor.Sizes[0]),
+            // addmm(self, mat1, mat2, beta, alpha): self broadcast into the result first.
+            "aten::addmm" => Dense(inputs[1], 2) && Dense(inputs[2], 2) && inputs[0].IsTensor
+                && inputs[0].AsTensor is { DType: DType.Float32, IsHost: false, Rank: <= 2 }
+                && (inputs.Length < 4 || inputs[3].IsInt || inputs[3].IsDouble) && (inputs.Length < 5 || inputs[4].IsInt || inputs[4].IsDouble),
             "aten::linear" => inputs[0].IsTensor && inputs[0].AsTensor.Rank >= 1 && Dense(inputs[0], inputs[0].AsTensor.Rank) && Dense(inputs[1], 2)
                 && (inputs.Length < 3 || inputs[2].IsNone || Dense(inputs[2], 1)),
             _ => false,
@@ -66,7 +71,9 @@ internal sealed class CublasKernels : IDisposable
         return op switch
         {
             "aten::mm" => [a.Sizes[0], b.Sizes[1]],
-            "aten::bmm" => [a.Sizes[0], a.Sizes[1], b.Sizes[2]],
+            "aten::matmul" when a.Rank == 2 => [a.Sizes[0], b.Sizes[1]],
+            "aten::bmm" or "aten::matmul" => [a.Sizes[0], a.Sizes[1], b.Sizes[2]],
+            "aten::addmm" => [inputs[1].AsTensor.Sizes[0], inputs[2].AsTensor.Sizes[1]],
             _ => [.. a.Sizes[..^1], b.Sizes[0]],
         };
     }
@@ -74,8 +81,9 @@ internal sealed class CublasKernels : IDisposable
     /// <summary>Runs a covered call into <paramref name="output"/> (contiguous float32 of the result's sizes).</summary>
     public void Run(string op, ReadOnlySpan<IValue> inputs, Tensor output)
     {
-        var a = inputs[0].AsTensor;
-        var b = inputs[1].AsTensor;
+        if (op == "aten::matmul") op = inputs[0].AsTensor.Rank == 2 ? "aten::mm" : "aten::bmm";
+        var a = inputs[op == "aten::addmm" ? 1 : 0].AsTensor;
+        var b = inputs[op == "aten::addmm" ? 2 : 1].AsTensor;
         var queue = _backend.QueueForThread();
         lock (_lock)
         {
@@ -84,10 +92,18 @@ internal sealed class CublasKernels : IDisposable
             // Row-major C = A B is column-major C^T = B^T A^T: the operands swap, no transposes.
             switch (op)
             {
-                case "aten::mm":
+                case "aten::mm" or "aten::addmm":
                 {
                     int m = (int)a.Sizes[0], k = (int)a.Sizes[1], n = (int)b.Sizes[1];
-                    CublasApi.Check(CublasApi.Sgemm(_handle, CublasApi.OpN, CublasApi.OpN, n, m, k, 1f, Pointer(b), n, Pointer(a), k, 0f, Pointer(output), n), "cublasSgemm", device);
+                    float alpha = 1f, beta = 0f;
+                    if (op == "aten::addmm")
+                    {
+                        beta = inputs.Length > 3 ? (float)inputs[3].AsDouble : 1f;
+                        alpha = inputs.Length > 4 ? (float)inputs[4].AsDouble : 1f;
+                        // With beta 0 self is ignored (NaN included), as PyTorch does.
+                        if (beta != 0f) _backend.CopyKernel.Copy(output, inputs[0].AsTensor);
+                    }
+                    CublasApi.Check(CublasApi.Sgemm(_handle, CublasApi.OpN, CublasApi.OpN, n, m, k, alpha, Pointer(b), n, Pointer(a), k, beta, Pointer(output), n), "cublasSgemm", device);
                     break;
                 }
                 case "aten::bmm":
