@@ -12,7 +12,8 @@ namespace Jit.Backends.Cuda;
 /// <summary>
 /// One stream of a <see cref="CudaBackend"/> (an ILGPU accelerator stream; a CUDA stream on a GPU):
 /// launches and copies run in order. Uploads return once the host bytes are copied out (the span
-/// may then be reused); downloads wait for the stream first; device copies and launches are
+/// may then be reused): on a GPU into a pinned ring (<see cref="PinnedStaging"/>), from which the
+/// copy runs asynchronously; downloads wait for the stream first; device copies and launches are
 /// asynchronous until <see cref="Synchronize"/>. On a GPU, <see cref="Record"/> captures the work
 /// into a CUDA graph (<see cref="CudaGraphRecording"/>).
 /// </summary>
@@ -20,6 +21,8 @@ public sealed class CudaQueue : IDeviceQueue
 {
     private readonly bool _owned;
     private readonly List<DeviceBuffer> _pending = [];
+    // On a GPU: uploads go through pinned memory; null on the CPU accelerator.
+    private readonly PinnedStaging? _staging;
     private int _disposed;
 
     internal CudaQueue(CudaBackend backend, AcceleratorStream stream, bool owned)
@@ -27,6 +30,7 @@ public sealed class CudaQueue : IDeviceQueue
         Backend = backend;
         Stream = stream;
         _owned = owned;
+        if (NativeStream != 0) _staging = new PinnedStaging(this, StagingBytes);
     }
 
     public CudaBackend Backend { get; }
@@ -34,6 +38,9 @@ public sealed class CudaQueue : IDeviceQueue
     public Device Device => Backend.Device;
 
     internal AcceleratorStream Stream { get; }
+
+    /// <summary>The pinned ring each GPU queue uploads through (allocated at the first upload).</summary>
+    public const long StagingBytes = 4 << 20;
 
     /// <summary>The CUstream on a GPU (0 on the CPU accelerator).</summary>
     internal nint NativeStream => Stream is CudaStream cuda ? cuda.StreamPtr : 0;
@@ -48,6 +55,15 @@ public sealed class CudaQueue : IDeviceQueue
         var dst = CudaBuffer.Of(destination, Backend, "upload");
         CheckRange(dst, byteOffset, source.Length, "upload");
         if (source.Length == 0) return;
+        if (_staging is not null)
+        {
+            lock (_staging)
+            {
+                Backend.Accelerator.Bind();
+                if (_staging.TryUpload((ulong)(dst.Memory.NativePtr + byteOffset), source)) return;
+            }
+        }
+        // ILGPU's copy from pageable memory: the driver stages it and returns once the span is read.
         dst.View.SubView(byteOffset, source.Length).CopyFromCPU(Stream, source);
     }
 
@@ -77,6 +93,7 @@ public sealed class CudaQueue : IDeviceQueue
         if (Recording is not null) throw new NotRecordableException("waiting for the device");
         Stream.Synchronize();
         ReleasePending();
+        if (_staging is not null) lock (_staging) _staging.Reset();
     }
 
     /// <summary>
@@ -129,6 +146,7 @@ public sealed class CudaQueue : IDeviceQueue
         }
         finally
         {
+            _staging?.Dispose();
             if (_owned) Stream.Dispose();
         }
     }

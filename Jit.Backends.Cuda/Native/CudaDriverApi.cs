@@ -5,7 +5,7 @@ namespace Jit.Backends.Cuda.Native;
 
 /// <summary>
 /// The CUDA driver functions we call ourselves (ILGPU wraps the rest): stream capture into a graph
-/// and its replay. Every CUresult goes through <see cref="Check"/>. Written against the CUDA driver
+/// and its replay, pinned host memory and asynchronous uploads from it. Every CUresult goes through <see cref="Check"/>. Written against the CUDA driver
 /// API reference; unchecked on hardware (no GPU where this was built).
 /// </summary>
 internal static partial class CudaDriverApi
@@ -35,6 +35,15 @@ internal static partial class CudaDriverApi
 
     [LibraryImport(Lib, EntryPoint = "cuGraphDestroy")]
     public static partial int GraphDestroy(nint graph);
+
+    [LibraryImport(Lib, EntryPoint = "cuMemHostAlloc")]
+    public static partial int MemHostAlloc(out nint pointer, nuint bytes, uint flags);
+
+    [LibraryImport(Lib, EntryPoint = "cuMemFreeHost")]
+    public static partial int MemFreeHost(nint pointer);
+
+    [LibraryImport(Lib, EntryPoint = "cuMemcpyHtoDAsync_v2")]
+    public static partial int MemcpyHtoDAsync(ulong destination, nint source, nuint bytes, nint stream);
 
     [LibraryImport(Lib, EntryPoint = "cuGetErrorName")]
     private static partial int GetErrorName(int error, out nint name);
