@@ -51,7 +51,15 @@ public sealed class CudaBackend : IBackend
         {
             if (!NativeLibraries.CanLoad(NativeLibraries.Driver))
                 throw new DeviceUnavailableException(requested, $"the NVIDIA driver library {NativeLibraries.Driver} cannot be loaded (no NVIDIA driver on this machine)");
-            Context = Context.Create(b => b.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O1));
+            try
+            {
+                Context = Context.Create(b => b.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O1));
+            }
+            catch (Exception e) when (e is not JitException)
+            {
+                // The library loads but the driver does not start (no device node, a version mismatch).
+                throw new DeviceUnavailableException(requested, $"the CUDA driver ({NativeLibraries.Driver}) did not start: {CudaKernelLoader.Innermost(e).Message}");
+            }
             int count = Context.GetCudaDevices().Count;
             int index = Math.Max(device.Index, 0);
             if (index >= count)
@@ -59,7 +67,15 @@ public sealed class CudaBackend : IBackend
                 Context.Dispose();
                 throw new DeviceUnavailableException(requested, count == 0 ? "the driver reports no CUDA device" : $"there are {count} CUDA device(s), no index {index}");
             }
-            Accelerator = Context.CreateCudaAccelerator(index);
+            try
+            {
+                Accelerator = Context.CreateCudaAccelerator(index);
+            }
+            catch (Exception e) when (e is not JitException)
+            {
+                Context.Dispose();
+                throw new DeviceUnavailableException(requested, $"CUDA device {index} cannot be opened: {CudaKernelLoader.Innermost(e).Message}");
+            }
         }
         Device = new Device(DeviceKind.Cuda, Math.Max(device.Index, 0));
         try
