@@ -6,6 +6,7 @@ using Jit.Passes;
 using Jit.Passes.Analysis;
 using Jit.Runtime;
 using Jit.TensorExpr;
+using Jit.Tensors;
 using Jit.TensorExpr.Lowering;
 using Jit.Tests.Models;
 using Xunit;
@@ -43,6 +44,30 @@ public sealed class CudaPtxTests
                 Assert.All(ptx.Entries, e => Assert.DoesNotContain(".approx.f32", e.Ptx.Replace("div.approx", "", StringComparison.Ordinal)));
             }
         }
+    }
+
+    public static TheoryData<DType> ValueTypes() => new(DType.Float32, DType.Float64, DType.Float16, DType.BFloat16, DType.Int64, DType.Int32, DType.UInt8);
+
+    [Theory]
+    [MemberData(nameof(ValueTypes))]
+    public void EveryIntrinsicAndOperatorCompilesToPtx(DType dtype)
+    {
+        // One kernel calling every helper of DeviceScalars the emitter may use for the dtype.
+        var x = TeBuffer.Contiguous("x", dtype, [Expr.Int(8)]);
+        var y = TeBuffer.Contiguous("y", dtype, [Expr.Int(8)]);
+        var output = TeBuffer.Contiguous("out", dtype, [Expr.Int(8)]);
+        var i = new Var("i");
+        Expr a = x.Load(i), b = y.Load(i), acc = a;
+        var intrinsics = Enum.GetValues<Intrinsic>().Where(f => f != Intrinsic.IsNan
+            && (dtype.IsFloatingPoint() || f is Intrinsic.Abs or Intrinsic.Floor or Intrinsic.Ceil or Intrinsic.Round or Intrinsic.Trunc
+                or Intrinsic.Pow or Intrinsic.Fmod or Intrinsic.Remainder or Intrinsic.FloorDiv));
+        foreach (var f in intrinsics) acc = acc + (CallExpr.Arity(f) == 2 ? Expr.Call(f, a, b) : Expr.Call(f, a));
+        foreach (var op in new[] { BinaryOp.Div, BinaryOp.Mod, BinaryOp.Max, BinaryOp.Min, BinaryOp.Sub, BinaryOp.Mul }) acc = acc + new BinaryExpr(op, a, b);
+        acc = Expr.Select(Expr.Call(Intrinsic.IsNan, a), acc, Expr.Cast(Expr.Cast(acc, DType.Bool), dtype) + Expr.Cast(Expr.Cast(a, DType.Float64), dtype));
+        var kernel = new TeKernel("all_" + dtype.PythonName(), NodeList<Var>.Empty, NodeList.Create<TeBuffer>([x, y]), NodeList.Create<TeBuffer>([output]),
+            new ForStmt(i, 0, 8, output.Store([i], acc)));
+        foreach (var arch in new[] { CudaArchitecture.SM_80, CudaArchitecture.SM_90 })
+            Assert.Contains(".entry", PtxRenderer.Render(kernel, arch).Text);
     }
 
     [Fact]
