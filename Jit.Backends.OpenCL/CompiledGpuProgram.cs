@@ -142,12 +142,7 @@ public sealed class CompiledGpuProgram
                 if (work <= 0) continue;
                 if (stage.Serial is { } serial && GpuStage.PreferSerial(work, _reducedExtent[s]!(prms), (int)_backend.Info.ComputeUnits))
                     stage = new GpuStage(serial.Entry, GpuStageKind.Elementwise, stage.Work, stage.LocalSize);
-                long groups = stage.Kind switch
-                {
-                    GpuStageKind.Elementwise => Math.Min((work + stage.LocalSize - 1) / stage.LocalSize, _backend.MaxGroups),
-                    GpuStageKind.GroupPerRow or GpuStageKind.Tiled => Math.Min(work, _backend.MaxGroups),
-                    _ => 1,
-                };
+                long groups = stage.Groups(work, _backend.MaxGroups);
                 _built.Launch(queue, stage.Entry, args, groups * stage.LocalSize, stage.LocalSize);
             }
         }

@@ -1,4 +1,5 @@
 using Jit.Backends.Cpu;
+using Jit.Backends.Cuda;
 using Jit.Backends.OpenCL;
 using Jit.Backends.Vulkan;
 using Jit.Modules;
@@ -9,7 +10,7 @@ namespace Jit.Cli;
 /// <summary>The backends the <c>jit</c> command is built with, registered explicitly, and how it compiles for them.</summary>
 internal static class CliBackends
 {
-    public static BackendRegistry Registry() => new BackendRegistry().AddCpu().AddOpenCL().AddVulkan();
+    public static BackendRegistry Registry() => new BackendRegistry().AddCpu().AddCuda().AddOpenCL().AddVulkan();
 
     /// <summary>
     /// The static runtime's compiled module on <paramref name="backend"/>; on a device the registry's

@@ -1,4 +1,5 @@
 using Jit.Backends.Cpu;
+using Jit.Backends.Cuda.Codegen;
 using Jit.Codegen;
 using Jit.Codegen.Spirv;
 using Jit.Errors;
@@ -12,7 +13,7 @@ namespace Jit.Cli;
 /// <summary>
 /// <c>jit inspect FILE --device D --emit source [--input a.npy …]</c>: the model optimized and fused as
 /// a plan on D would be (every lowerable op a kernel), and each kernel rendered for D, as its compiler
-/// takes it (for vulkan, the SPIR-V module's listing). Rendering is pure text: no device is opened. Sizes are those of the --input files, or
+/// takes it (for vulkan, the SPIR-V module's listing; for cuda, the PTX for sm_90). Rendering is pure text: no device is opened. Sizes are those of the --input files, or
 /// symbolic from the declared types.
 /// </summary>
 internal static class KernelSources
@@ -25,7 +26,8 @@ internal static class KernelSources
         {
             DeviceKind.OpenCL => k => OpenCLRenderer.Render(k) is var p ? new Rendered(p.Stages, p.Source) : default,
             DeviceKind.Vulkan => k => VulkanRenderer.Render(k) is var p ? new Rendered(p.Stages, p.Listing()) : default,
-            _ => throw new JitException($"--emit source: no kernel renderer for '{Device.KindName(device.Kind)}' (opencl and vulkan have one)"),
+            DeviceKind.Cuda => k => PtxRenderer.Render(k, ILGPU.Runtime.Cuda.CudaArchitecture.SM_90) is var p ? new Rendered(p.Scheduled.Stages, p.Text) : default,
+            _ => throw new JitException($"--emit source: no kernel renderer for '{Device.KindName(device.Kind)}' (opencl, vulkan and cuda have one)"),
         };
         var model = ModelFile.Load(file);
         var graph = model.Graph.Copy();

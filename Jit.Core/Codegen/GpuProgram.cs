@@ -50,6 +50,14 @@ public sealed record GpuStage(string Entry, GpuStageKind Kind, Expr Work, int Lo
     /// </summary>
     public static bool PreferSerial(long rows, long reducedExtent, int computeUnits) =>
         reducedExtent < 64 || rows >= (long)Math.Max(1, computeUnits) * 256;
+
+    /// <summary>The work-groups a launch of <paramref name="work"/> uses, at most <paramref name="maxGroups"/> (the stages are grid-stride loops).</summary>
+    public long Groups(long work, long maxGroups) => Kind switch
+    {
+        GpuStageKind.Elementwise => Math.Min((work + LocalSize - 1) / LocalSize, maxGroups),
+        GpuStageKind.GroupPerRow or GpuStageKind.Tiled => Math.Min(work, maxGroups),
+        _ => 1,
+    };
 }
 
 /// <summary>The serial form of a row-reduction stage: its entry point, its statement, and the length of a row (over the params).</summary>
