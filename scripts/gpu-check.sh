@@ -73,9 +73,9 @@ run() {
   echo "devices: $devices"
 
   echo "== conformance on $device${vulkan:+ and vulkan}"
-  local classes=(-class Jit.Tests.Conformance.CudaDeviceConformanceTests)
+  local classes=(-class Jit.Tests.Conformance.CudaDeviceConformanceTests -class Jit.Tests.Runtime.CudaReplayTests)
   [ "$device" = "cuda:0" ] || classes=(-class Jit.Tests.Conformance.OpenCLConformanceTests)
-  [ -n "$vulkan" ] && classes+=(-class Jit.Tests.Conformance.VulkanConformanceTests)
+  [ -n "$vulkan" ] && classes+=(-class Jit.Tests.Conformance.VulkanConformanceTests -class Jit.Tests.Runtime.VulkanReplayTests)
   (cd "$bin" && timeout 240 ./Jit.Tests "${classes[@]}" -noColor -noLogo 2>&1 | grep -E '\[FAIL\]|Total:|Failed |Error' | head -40)
 
   echo "== jit check"

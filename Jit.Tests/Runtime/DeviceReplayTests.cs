@@ -223,3 +223,13 @@ public sealed class VulkanReplayTests : DeviceReplayTests
         return Vulkan.VulkanTesting.Open();
     }
 }
+
+/// <summary>On a real <c>cuda:0</c> only (CUDA graphs): ILGPU's CPU accelerator has no stream capture.</summary>
+public sealed class CudaReplayTests : DeviceReplayTests
+{
+    protected override IBackend OpenBackend()
+    {
+        if (Conformance.CudaDeviceConformanceTests.Gpu is null) Assert.Skip("no CUDA GPU (graph capture needs the driver)");
+        return new Backends.Cuda.CudaBackend(new Device(DeviceKind.Cuda, 0));
+    }
+}
