@@ -90,7 +90,8 @@ public sealed class CudaBackend : IBackend
             Loader = new CudaKernelLoader(this, options.DiskCache && !cpuAccelerator ? new PtxDiskCache(options.CacheDirectory ?? PtxDiskCache.DefaultDirectory()) : null);
             GpuKernels = new GpuKernelCache(new CudaGpuDevice(this));
             FusedKernelCompiler = new GpuFusedKernelCompiler(GpuKernels);
-            CopyKernel = new CudaCopyKernel(this);
+            // Temporaries are freed at the queue's next synchronization: a kernel may still read them until then.
+            CopyKernel = new GpuCopyKernel(this, GpuKernels, QueueForThread, b => QueueForThread().ReleaseAfterUse(b), _ => true);
             Kernels = new KernelTable();
             Cublas = CublasKernels.TryCreate(this, options);
             CudaKernelRegistration.RegisterAll(this, Kernels);
@@ -129,7 +130,7 @@ public sealed class CudaBackend : IBackend
     internal Context Context { get; }
     internal Accelerator Accelerator { get; }
     internal CudaKernelLoader Loader { get; } = null!;
-    internal CudaCopyKernel CopyKernel { get; } = null!;
+    internal GpuCopyKernel CopyKernel { get; } = null!;
 
     /// <summary>cuBLAS on a GPU where libcublas.so.12 loads; null on the CPU accelerator or without it.</summary>
     internal CublasKernels? Cublas { get; }

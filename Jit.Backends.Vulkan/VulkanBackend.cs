@@ -61,7 +61,9 @@ public sealed unsafe class VulkanBackend : IBackend
             PipelineCache = new VulkanPipelineCache(this, options.DiskCache ? options.CacheDirectory ?? VulkanPipelineCache.DefaultDirectory() : null);
             GpuKernels = new GpuKernelCache(new VulkanGpuDevice(this));
             FusedKernelCompiler = new GpuFusedKernelCompiler(GpuKernels);
-            CopyKernel = new CopyKernel(this);
+            // A released buffer is freed once the commands using it complete; strided copies need 32/64-bit or 8-bit types (no float16 kernels).
+            CopyKernel = new GpuCopyKernel(this, GpuKernels, () => CurrentQueue, b => b.Dispose(),
+                t => t is DType.UInt8 or DType.Int8 or DType.Int16 or DType.Int32 or DType.Int64 or DType.Float32 or DType.Float64 or DType.Bool);
             Kernels = new KernelTable();
             VulkanKernelRegistration.RegisterAll(this, Kernels);
         }
@@ -119,7 +121,7 @@ public sealed unsafe class VulkanBackend : IBackend
     internal Vk Vk { get; }
     internal VulkanEntryPoints EntryPoints { get; } = null!;
     internal VulkanPipelineCache PipelineCache { get; } = null!;
-    internal CopyKernel CopyKernel { get; } = null!;
+    internal GpuCopyKernel CopyKernel { get; } = null!;
 
     /// <summary>The <c>VkDevice</c>; <see cref="ObjectDisposedException"/> once closed.</summary>
     internal VkDevice Handle

@@ -21,7 +21,7 @@ public sealed class CudaMeasurements(ITestOutputHelper output)
     [Fact]
     public void PtxCodeGenerationPerKernel()
     {
-        var copy = Jit.Backends.Cuda.Kernels.CudaCopyKernel.Build(Jit.Tensors.DType.Float32, Jit.Tensors.DType.Float16, 4);
+        var copy = Jit.Runtime.Devices.GpuCopyKernel.Build(Jit.Tensors.DType.Float32, Jit.Tensors.DType.Float16, 4);
         foreach (var arch in new[] { CudaArchitecture.SM_80, CudaArchitecture.SM_90 })
         {
             var watch = Stopwatch.StartNew();

@@ -70,7 +70,7 @@ public sealed class CudaRuntimeTests : DeviceRuntimeTests
         var e = Assert.Throws<JitDeviceException>(() => backend.Loader.Load("bad_kernel", [("bad_kernel_s0", bad)]));
         Assert.Contains("bad_kernel", e.Message);
         // The next compile works: the context was cleared.
-        var good = KernelAssembly.Emit(Jit.Backends.Cuda.Kernels.CudaCopyKernel.Build(Jit.Tensors.DType.Int32, Jit.Tensors.DType.Float32, 3), backend.LocalSize);
+        var good = KernelAssembly.Emit(Jit.Runtime.Devices.GpuCopyKernel.Build(Jit.Tensors.DType.Int32, Jit.Tensors.DType.Float32, 3), backend.LocalSize);
         Assert.NotEmpty(backend.Loader.Load(good));
     }
 
