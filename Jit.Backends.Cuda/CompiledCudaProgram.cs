@@ -44,7 +44,7 @@ internal sealed class CompiledCudaProgram : IGpuKernel
 
     public void RunInto(ReadOnlySpan<IValue> inputs, ReadOnlySpan<IValue> outputs)
     {
-        CheckCounts(inputs.Length, outputs.Length);
+        GpuLaunchArguments.CheckCounts(Kernel, inputs.Length, outputs.Length);
         Span<long> prms = stackalloc long[_binding.ParamCount];
         _binding.Bind(inputs, outputs, null, prms);
         Execute(inputs, outputs, prms);
@@ -53,13 +53,13 @@ internal sealed class CompiledCudaProgram : IGpuKernel
     public IValue[] Run(ReadOnlySpan<IValue> inputs)
     {
         var k = _scheduled.Kernel;
-        CheckCounts(inputs.Length, k.Outputs.Count);
+        GpuLaunchArguments.CheckCounts(Kernel, inputs.Length, k.Outputs.Count);
         var prms = new long[_binding.ParamCount];
         _binding.Bind(inputs, [], null, prms);
         var outputs = new IValue[k.Outputs.Count];
         try
         {
-            for (int i = 0; i < outputs.Length; i++) outputs[i] = Allocate(inputs.Length + i, k.Outputs[i], prms);
+            for (int i = 0; i < outputs.Length; i++) outputs[i] = GpuLaunchArguments.NewOutput(_binding, inputs.Length + i, k.Outputs[i], prms, _backend.Allocator);
             Execute(inputs, outputs, prms);
         }
         catch
@@ -71,48 +71,12 @@ internal sealed class CompiledCudaProgram : IGpuKernel
         return outputs;
     }
 
-    private void CheckCounts(int inputs, int outputs)
-    {
-        if (inputs != Kernel.Inputs.Count)
-            throw new JitRuntimeException($"kernel {Kernel.Name} takes {Kernel.Inputs.Count} inputs, got {inputs}");
-        if (outputs != Kernel.Outputs.Count)
-            throw new JitRuntimeException($"kernel {Kernel.Name} has {Kernel.Outputs.Count} outputs, got {outputs}");
-    }
-
-    private IValue Allocate(int index, TeBuffer b, ReadOnlySpan<long> prms)
-    {
-        var sizes = new long[b.Rank];
-        var strides = new long[b.Rank];
-        for (int d = 0; d < b.Rank; d++)
-        {
-            sizes[d] = _binding.Size(index, d, prms);
-            strides[d] = _binding.Stride(index, d, prms);
-        }
-        var buffer = _backend.Allocator.Allocate(Math.Max(_binding.ElementExtent(index, b.Name, prms), 1) * b.DType.ElementSize());
-        return IValue.FromTensor(new Tensor(new TensorStorage(buffer), b.DType, sizes, strides));
-    }
 
     private void Bind(int index, TeBuffer b, IValue v, ReadOnlySpan<long> prms, ref KernelArgs args)
     {
-        if (!v.IsTensor)
-            throw new JitRuntimeException(
-                $"kernel {Kernel.Name}: buffer {b.Name} needs a tensor on '{_backend.Device}', got a {v.TagName} (numbers go up as 0-dim tensors first)");
-        var t = v.AsTensor;
-        if (t.DType != b.DType)
-            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} is {b.DType.PythonName()}, tensor is {t.DType.PythonName()}");
-        if (t.Rank != b.Rank)
-            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name} has rank {b.Rank}, tensor {t} has rank {t.Rank}");
-        for (int d = 0; d < b.Rank; d++)
-        {
-            long size = _binding.Size(index, d, prms), stride = _binding.Stride(index, d, prms);
-            if (size != t.Sizes[d] || (size > 1 && t.NumElements > 0 && stride != t.Strides[d]))
-                throw new JitRuntimeException(
-                    $"kernel {Kernel.Name}: buffer {b.Name} dim {d}: size {size} stride {stride} does not match tensor sizes [{string.Join(", ", t.SizesArray())}] strides [{string.Join(", ", t.StridesArray())}]");
-        }
+        var t = GpuLaunchArguments.Check(Kernel, _binding, index, b, v, prms, _backend.Device);
         var mem = CudaBuffer.Of(t.Storage.Buffer, _backend, $"kernel {Kernel.Name} buffer {b.Name}");
         long es = b.DType.ElementSize();
-        if (t.Storage.ByteOffset % es != 0)
-            throw new JitRuntimeException($"kernel {Kernel.Name}: buffer {b.Name}'s storage starts at byte {t.Storage.ByteOffset}, not a multiple of its {es}-byte elements");
         KernelArgsAccess.View(ref args, index) = mem.View;
         KernelArgsAccess.Long(ref args, index) = t.Storage.ByteOffset / es + t.StorageOffset;
     }
