@@ -17,7 +17,9 @@ internal static class ActivationKernels
     {
         t.Add("aten::relu", (i, o) => o[0] = Relu(i[0].AsTensor));
         t.Add("aten::gelu", (i, o) => o[0] = Gelu(i[0].AsTensor, i[1].AsString));
-        t.Add("aten::silu", (i, o) => o[0] = FloatOnly("silu", i[0].AsTensor, x => x * Sigmoid(x)));
+        t.Add("aten::silu", (i, o) => o[0] = FloatVectorMaps.Applies(i[0].AsTensor)
+            ? FloatVectorMaps.Apply(FloatVectorMaps.Op.Silu, i[0].AsTensor)
+            : FloatOnly("silu", i[0].AsTensor, x => x * Sigmoid(x)));
         t.Add("aten::mish", (i, o) => o[0] = FloatOnly("mish", i[0].AsTensor, x => x * Math.Tanh(Softplus(x, 1, 20))));
         t.Add("aten::softplus", (i, o) =>
         {
@@ -63,6 +65,7 @@ internal static class ActivationKernels
             "tanh" => v => 0.5 * v * (1 + Math.Tanh(Sqrt2OverPi * (v + 0.044715 * v * v * v))),
             _ => throw new JitRuntimeException($"gelu: approximate argument must be either none or tanh, got '{approximate}'"),
         };
+        if (FloatVectorMaps.Applies(x)) return FloatVectorMaps.Apply(approximate == "none" ? FloatVectorMaps.Op.GeluErf : FloatVectorMaps.Op.GeluTanh, x);
         return FloatOnly("gelu", x, f);
     }
 

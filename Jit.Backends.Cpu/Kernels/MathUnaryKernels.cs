@@ -20,12 +20,12 @@ internal static class MathUnaryKernels
         Floating(t, "expm1", Expm1);
         Floating(t, "sqrt", Math.Sqrt);
         Floating(t, "rsqrt", x => 1 / Math.Sqrt(x));
-        Floating(t, "erf", Erf);
+        Floating(t, "erf", Erf, FloatVectorMaps.Op.Erf);
         Floating(t, "sin", Math.Sin);
         Floating(t, "cos", Math.Cos);
         Floating(t, "reciprocal", x => 1 / x);
-        Floating(t, "sigmoid", Sigmoid);
-        Floating(t, "tanh", Math.Tanh);
+        Floating(t, "sigmoid", Sigmoid, FloatVectorMaps.Op.Sigmoid);
+        Floating(t, "tanh", Math.Tanh, FloatVectorMaps.Op.Tanh);
 
         t.Add("aten::neg", (i, o) =>
         {
@@ -52,11 +52,17 @@ internal static class MathUnaryKernels
         });
     }
 
-    internal static void Floating(KernelTable t, string op, Func<double, double> f)
+    // vector: the float32 path of FloatVectorMaps, where the op has one.
+    internal static void Floating(KernelTable t, string op, Func<double, double> f, FloatVectorMaps.Op? vector = null)
     {
         t.Add("aten::" + op, (i, o) =>
         {
             var x = i[0].AsTensor;
+            if (vector is { } v && FloatVectorMaps.Applies(x))
+            {
+                o[0] = FloatVectorMaps.Apply(v, x);
+                return;
+            }
             var dt = x.DType.IsFloatingPoint() ? x.DType : DType.Float32;
             o[0] = StridedMathElementwise.Unary(x, dt, dt, f, v => v);
         });

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Jit.Backends.Cpu.Kernels.Common;
 using Jit.Runtime;
 using Jit.Tensors;
 using static Jit.Backends.Cpu.Kernels.Common.StridedMathFunctions;
@@ -13,8 +14,6 @@ namespace Jit.Backends.Cpu.Kernels.Out;
 /// </summary>
 internal static class OutUnaryKernels
 {
-    private static readonly double Sqrt2 = Math.Sqrt(2);
-    private static readonly double Sqrt2OverPi = Math.Sqrt(2 / Math.PI);
 
     private interface IMap { double Apply(double x); }
 
@@ -22,11 +21,8 @@ internal static class OutUnaryKernels
     private readonly struct Log : IMap { public double Apply(double x) => Math.Log(x); }
     private readonly struct Sqrt : IMap { public double Apply(double x) => Math.Sqrt(x); }
     private readonly struct Rsqrt : IMap { public double Apply(double x) => 1 / Math.Sqrt(x); }
-    private readonly struct ErfOp : IMap { public double Apply(double x) => Erf(x); }
     private readonly struct Sin : IMap { public double Apply(double x) => Math.Sin(x); }
     private readonly struct Cos : IMap { public double Apply(double x) => Math.Cos(x); }
-    private readonly struct Tanh : IMap { public double Apply(double x) => Math.Tanh(x); }
-    private readonly struct SigmoidOp : IMap { public double Apply(double x) => Sigmoid(x); }
     private readonly struct Neg : IExactMap
     {
         public double Apply(double x) => -x;
@@ -45,12 +41,6 @@ internal static class OutUnaryKernels
     {
         public double Apply(double x) => x < 0 ? 0 : x;
         public Vector<float> Apply(Vector<float> x) => Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), Vector<float>.Zero, x);
-    }
-    private readonly struct Silu : IMap { public double Apply(double x) => x * Sigmoid(x); }
-    private readonly struct GeluErf : IMap { public double Apply(double x) => 0.5 * x * (1 + Erf(x / Sqrt2)); }
-    private readonly struct GeluTanh : IMap
-    {
-        public double Apply(double x) => 0.5 * x * (1 + Math.Tanh(Sqrt2OverPi * (x + 0.044715 * x * x * x)));
     }
     private readonly struct SoftplusOp(double beta, double threshold) : IMap { public double Apply(double x) => Softplus(x, beta, threshold); }
     private readonly struct LeakyRelu(double slope) : IMap { public double Apply(double x) => x > 0 ? x : x * slope; }
@@ -72,19 +62,19 @@ internal static class OutUnaryKernels
         Add(t, "aten::log", (i, o) => Map(i[0], o, new Log()));
         Add(t, "aten::sqrt", (i, o) => Map(i[0], o, new Sqrt()));
         Add(t, "aten::rsqrt", (i, o) => Map(i[0], o, new Rsqrt()));
-        Add(t, "aten::erf", (i, o) => Map(i[0], o, new ErfOp()));
+        Add(t, "aten::erf", (i, o) => MapVector(i[0], o, FloatVectorMaps.Op.Erf));
         Add(t, "aten::sin", (i, o) => Map(i[0], o, new Sin()));
         Add(t, "aten::cos", (i, o) => Map(i[0], o, new Cos()));
-        Add(t, "aten::tanh", (i, o) => Map(i[0], o, new Tanh()));
-        Add(t, "aten::sigmoid", (i, o) => Map(i[0], o, new SigmoidOp()));
+        Add(t, "aten::tanh", (i, o) => MapVector(i[0], o, FloatVectorMaps.Op.Tanh));
+        Add(t, "aten::sigmoid", (i, o) => MapVector(i[0], o, FloatVectorMaps.Op.Sigmoid));
         Add(t, "aten::neg", (i, o) => MapExact(i[0], o, new Neg()));
         Add(t, "aten::abs", (i, o) => MapExact(i[0], o, new Abs()));
         Add(t, "aten::relu", (i, o) => MapExact(i[0], o, new Relu()));
-        Add(t, "aten::silu", (i, o) => Map(i[0], o, new Silu()));
+        Add(t, "aten::silu", (i, o) => MapVector(i[0], o, FloatVectorMaps.Op.Silu));
         Add(t, "aten::gelu", (i, o) => i[1].AsString switch
         {
-            "none" => Map(i[0], o, new GeluErf()),
-            "tanh" => Map(i[0], o, new GeluTanh()),
+            "none" => MapVector(i[0], o, FloatVectorMaps.Op.GeluErf),
+            "tanh" => MapVector(i[0], o, FloatVectorMaps.Op.GeluTanh),
             _ => false, // the kernel reports the bad argument
         });
         Add(t, "aten::softplus", (i, o) => Map(i[0], o, new SoftplusOp(i[1].AsDouble, i[2].AsDouble)));
@@ -116,6 +106,15 @@ internal static class OutUnaryKernels
         for (; k + Vector<float>.Count <= ys.Length; k += Vector<float>.Count)
             op.Apply(new Vector<float>(xs.Slice(k))).CopyTo(ys.Slice(k));
         for (; k < ys.Length; k++) ys[k] = (float)op.Apply(xs[k]);
+        return true;
+    }
+
+    // The float32 contiguous case with the vector math the ordinary kernel uses too; false (the ordinary kernel runs) otherwise.
+    private static bool MapVector(IValue input, Tensor output, FloatVectorMaps.Op op)
+    {
+        var x = input.AsTensor;
+        if (!FloatVectorMaps.Applies(x, output)) return false;
+        FloatVectorMaps.Apply(op, F32(x), F32(output));
         return true;
     }
 
