@@ -64,8 +64,7 @@ internal sealed class CompiledCudaProgram : IGpuKernel
         }
         catch
         {
-            foreach (var o in outputs)
-                if (o.IsTensor) o.AsTensor.Storage.Buffer?.Dispose();
+            GpuLaunchArguments.Release(outputs);
             throw;
         }
         return outputs;
@@ -96,7 +95,7 @@ internal sealed class CompiledCudaProgram : IGpuKernel
             for (int t = 0; t < nTemps; t++)
             {
                 var b = _scheduled.Temps[t];
-                long bytes = Math.Max(_binding.ElementExtent(nIn + nOut + t, b.Name, prms), 1) * b.DType.ElementSize();
+                long bytes = _binding.AllocationBytes(nIn + nOut + t, b, prms);
                 var buffer = (CudaBuffer)_backend.Allocator.Allocate(bytes);
                 temps[t] = buffer;
                 KernelArgsAccess.View(ref args, nIn + nOut + t) = buffer.View;

@@ -78,8 +78,7 @@ public sealed class CompiledGpuProgram
         }
         catch
         {
-            foreach (var o in outputs)
-                if (o.IsTensor) o.AsTensor.Storage.Buffer?.Dispose();
+            GpuLaunchArguments.Release(outputs);
             throw;
         }
         return outputs;
@@ -129,7 +128,7 @@ public sealed class CompiledGpuProgram
             for (int k = 0; k < nTemps; k++)
             {
                 var b = Program.Temps[k];
-                long bytes = Math.Max(_binding.ElementExtent(nIn + nOut + k, b.Name, prms), 1) * b.DType.ElementSize();
+                long bytes = _binding.AllocationBytes(nIn + nOut + k, b, prms);
                 var buffer = (OpenCLBuffer)_backend.Allocator.Allocate(bytes);
                 temps[k] = buffer;
                 args[2 * (nIn + nOut + k)] = KernelArg.Buffer(buffer.Handle);

@@ -62,8 +62,7 @@ public sealed unsafe class VulkanKernel : IGpuKernel
         }
         catch
         {
-            foreach (var o in outputs)
-                if (o.IsTensor) o.AsTensor.Storage.Buffer?.Dispose();
+            GpuLaunchArguments.Release(outputs);
             throw;
         }
         return outputs;
@@ -116,7 +115,7 @@ public sealed unsafe class VulkanKernel : IGpuKernel
             {
                 int k = nIn + nOut + temps;
                 var b = program.Temps[temps];
-                long bytes = Math.Max(_binding.ElementExtent(k, b.Name, prms), 1) * b.DType.ElementSize();
+                long bytes = _binding.AllocationBytes(k, b, prms);
                 var buffer = (VulkanBuffer)_backend.Allocator.Allocate(bytes);
                 buffers[k] = buffer;
                 infos[k] = Range(buffer, 0, b.DType.ElementSize(), k, b, prms, out args[k]);

@@ -147,7 +147,7 @@ public sealed class CompiledTeKernel
             sizes[d] = _binding.Size(index, d, prms);
             strides[d] = _binding.Stride(index, d, prms);
         }
-        return new Tensor(new TensorStorage(Math.Max(_binding.ElementExtent(index, b.Name, prms), 1) * b.DType.ElementSize()), b.DType, sizes, strides);
+        return new Tensor(new TensorStorage(_binding.AllocationBytes(index, b, prms)), b.DType, sizes, strides);
     }
 
     [InlineArray(StackPins)]

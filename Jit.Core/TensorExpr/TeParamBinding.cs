@@ -81,6 +81,10 @@ internal sealed class TeParamBinding
 
     public long Size(int buffer, int dim, ReadOnlySpan<long> prms) => _sizes[buffer][dim](prms);
 
+    /// <summary>The bytes an allocation for buffer <paramref name="buffer"/> (of <paramref name="b"/>'s dtype) takes: its extent, at least one element (an empty buffer still gets an address).</summary>
+    public long AllocationBytes(int buffer, TeBuffer b, ReadOnlySpan<long> prms) =>
+        Math.Max(ElementExtent(buffer, b.Name, prms), 1) * b.DType.ElementSize();
+
     /// <summary>
     /// Elements from buffer <paramref name="buffer"/>'s first to one past its last under its sizes and
     /// strides (0 when it is empty): what an allocation for it must hold. <paramref name="name"/> names it in errors.

@@ -50,6 +50,13 @@ internal static class GpuLaunchArguments
         return t;
     }
 
+    /// <summary>Frees the outputs a failed launch made (the values that are tensors).</summary>
+    public static void Release(IValue[] outputs)
+    {
+        foreach (var o in outputs)
+            if (o.IsTensor) o.AsTensor.Storage.Buffer?.Dispose();
+    }
+
     /// <summary>A new output for buffer <paramref name="b"/> (number <paramref name="index"/>) in <paramref name="allocator"/>'s memory, laid out as the kernel writes it.</summary>
     public static IValue NewOutput(TeParamBinding binding, int index, TeBuffer b, ReadOnlySpan<long> prms, IDeviceAllocator allocator)
     {
@@ -60,7 +67,7 @@ internal static class GpuLaunchArguments
             sizes[d] = binding.Size(index, d, prms);
             strides[d] = binding.Stride(index, d, prms);
         }
-        var buffer = allocator.Allocate(Math.Max(binding.ElementExtent(index, b.Name, prms), 1) * b.DType.ElementSize());
+        var buffer = allocator.Allocate(binding.AllocationBytes(index, b, prms));
         return IValue.FromTensor(new Tensor(new TensorStorage(buffer), b.DType, sizes, strides));
     }
 }
