@@ -157,27 +157,6 @@ public static class DeviceScalars
     public static double RemainderD(double x, double y) { double m = FmodD(x, y); return m != 0 && ((y < 0) != (m < 0)) ? m + y : m; }
     public static double FloorDivD(double a, double b) => Math.Floor(a / b);
 
-    /// <summary>erf as the oracle's SpecialFunctions.Erf: Maclaurin series below 2.5, erfc's continued fraction above.</summary>
-    public static double ErfD(double x)
-    {
-        if (double.IsNaN(x)) return x;
-        double ax = Math.Abs(x);
-        if (ax < 2.5)
-        {
-            double x2 = x * x, term = x, sum = x;
-            for (int n = 1; n < 200; n++)
-            {
-                term *= -x2 / n;
-                double d = term / (2 * n + 1);
-                sum += d;
-                if (Math.Abs(d) < 1e-17 * Math.Abs(sum)) break;
-            }
-            return sum * 1.1283791670955126;
-        }
-        if (ax >= 6) return x < 0 ? -1 : 1;
-        double f = ax;
-        for (int k = 120; k >= 1; k--) f = ax + k / 2.0 / f;
-        double erfc = Math.Exp(-ax * ax) / (1.7724538509055159 * f);
-        return x < 0 ? erfc - 1 : 1 - erfc;
-    }
+    /// <summary>erf as the oracle computes it (ILGPU compiles the oracle's own function into the kernel).</summary>
+    public static double ErfD(double x) => Jit.Tensors.SpecialFunctions.Erf(x);
 }

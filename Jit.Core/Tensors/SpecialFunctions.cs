@@ -3,7 +3,9 @@ namespace Jit.Tensors;
 /// <summary>Scalar functions .NET lacks or computes too loosely (erf, accurate log1p/expm1), in double; used by the host number kernels and the CPU tensor kernels alike.</summary>
 public static class SpecialFunctions
 {
-    private static readonly double TwoOverSqrtPi = 2 / Math.Sqrt(Math.PI);
+    // Constants, not static fields: the CUDA backend's kernels call Erf, and ILGPU compiles it into them.
+    private const double TwoOverSqrtPi = 1.1283791670955126;
+    private const double SqrtPi = 1.7724538509055159;
 
     public static double Erf(double x)
     {
@@ -22,12 +24,13 @@ public static class SpecialFunctions
             }
             return sum * TwoOverSqrtPi;
         }
-        if (ax >= 6) return Math.Sign(x);
+        // Signs by comparison, not Math.Sign, which has a throw path ILGPU cannot compile (x is not NaN here).
+        if (ax >= 6) return x < 0 ? -1 : 1;
         // erfc by its continued fraction, evaluated bottom-up; converges fast for x >= 2.5.
         double f = ax;
         for (int k = 120; k >= 1; k--) f = ax + k / 2.0 / f;
-        double erfc = Math.Exp(-ax * ax) / (Math.Sqrt(Math.PI) * f);
-        return Math.Sign(x) * (1 - erfc);
+        double erfc = Math.Exp(-ax * ax) / (SqrtPi * f);
+        return x < 0 ? erfc - 1 : 1 - erfc;
     }
 
     /// <summary>log(1 + x) without cancellation for small x (Kahan's trick).</summary>
