@@ -1,6 +1,8 @@
-"""Joins the JSON lines of tools/compare_peers.sh (ours, PyTorch, ONNX Runtime) into a markdown
-table of medians in µs with the ratio ours / best peer (lower is better) and its geometric mean
-per thread count, followed by the same data as one JSON object on the last line.
+"""Joins the JSON lines of tools/compare_peers.sh or tools/compare_zoo.sh (ours, PyTorch, ONNX
+Runtime) into a markdown table of medians in µs with the ratio ours / best peer (lower is better)
+and its geometric mean per thread count, followed by the same data as one JSON object on the last
+line. Peers no row measured are left out; where rows carry our errors against the expected outputs
+(max_abs, max_rel, matches) and bytes allocated per run, those get columns too.
 
 Usage: python3 tools/peers/table.py RESULTS.jsonl
 """
@@ -9,6 +11,10 @@ import math
 import sys
 
 PEERS = [("eager", "torch eager"), ("freeze", "torch freeze+ofi"), ("static", "torch static"), ("ort", "onnxruntime")]
+
+EXTRAS = [("max_abs", "max abs err", lambda v: f"{v:.1e}"), ("max_rel", "max rel err", lambda v: f"{v:.1e}"),
+          ("matches", "matches", lambda v: "ok" if v else "NO"),
+          ("allocated_bytes_per_run", "B/run", lambda v: str(v))]
 
 
 def fmt(v):
@@ -32,19 +38,22 @@ def main():
         row["best_us"] = peers[best] if best else None
         row["ratio"] = round(row["ours"] / row["best_us"], 3) if best and row.get("ours") else None
         out.append(row)
-    head = ["model", "threads", "ours"] + [t for _, t in PEERS] + ["best peer", "ours/best"]
+    peers = [(k, t) for k, t in PEERS if any(k in row for row in out)]
+    extras = [(k, t, f) for k, t, f in EXTRAS if any(k in row for row in out)]
+    head = ["model", "threads", "ours"] + [t for _, t in peers] + ["best peer", "ours/best"] + [t for _, t, _ in extras]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     geo = {}
     for row in out:
-        cells = [row["model"], str(row["threads"]), fmt(row.get("ours"))] + [fmt(row.get(k)) for k, _ in PEERS]
+        cells = [row["model"], str(row["threads"]), fmt(row.get("ours"))] + [fmt(row.get(k)) for k, _ in peers]
         cells += [dict(PEERS).get(row["best_peer"], "n/a"), "n/a" if row["ratio"] is None else f"{row['ratio']:.2f}"]
+        cells += ["n/a" if row.get(k) is None else f(row[k]) for k, _, f in extras]
         print("| " + " | ".join(cells) + " |")
         if row["ratio"]:
             geo.setdefault(row["threads"], []).append(row["ratio"])
     means = {t: round(math.exp(sum(map(math.log, v)) / len(v)), 3) for t, v in sorted(geo.items())}
     for t, g in means.items():
-        print(f"| **geomean** | {t} | | | | | | | **{g:.2f}** |")
+        print(f"| **geomean** | {t} |" + " |" * (len(peers) + 2) + f" **{g:.2f}** |" + " |" * len(extras))
     notes = [(row["model"], row["threads"], k, e) for row in out for k, e in sorted(row["errors"].items())]
     if notes:
         print("\nn/a:")
