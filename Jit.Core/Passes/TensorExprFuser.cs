@@ -168,10 +168,14 @@ public sealed partial class TensorExprFuser : IGraphPass
         {
             for (int i = 0; i < n.Blocks.Count; i++)
                 if (!IsFallbackBlock(n, i)) InlineSmallGroups(n.Blocks[i]);
-            if (IsGroup(n) && n.Owner is not null && BlockSize(Subgraph(n).Block) < _options.MinGroupSize)
+            if (IsGroup(n) && n.Owner is not null && BlockSize(Subgraph(n).Block) < _options.MinGroupSize
+                && !n.Outputs.Any(o => Elements(o) >= _options.MinGroupElements))
                 Unmerge(n);
         }
     }
+
+    private static long Elements(Value v) =>
+        v.Type is TensorType { ConcreteSizes: { } sizes } ? sizes.Aggregate(1L, (a, b) => a * b) : 0;
 
     // PyTorch's blockSize: constants and list constructions only come along with a "main" node.
     private static int BlockSize(Block block)

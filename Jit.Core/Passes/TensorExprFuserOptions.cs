@@ -13,6 +13,13 @@ public sealed record TensorExprFuserOptions
     public int MinGroupSize { get; init; } = 2;
 
     /// <summary>
+    /// A group smaller than <see cref="MinGroupSize"/> is kept all the same when one of its outputs
+    /// has at least this many elements (known sizes only): there the compiled kernel's vector loop
+    /// over every layout and broadcast, not its per-call cost, decides. The default keeps none.
+    /// </summary>
+    public long MinGroupElements { get; init; } = long.MaxValue;
+
+    /// <summary>
     /// The most inputs plus outputs a merge may give two nodes together (PyTorch keeps NVRTC's
     /// kernel-argument limit in mind with 128).
     /// </summary>

@@ -44,4 +44,7 @@ public interface IBackend : IDisposable
 
     /// <summary>Fuse every lowerable op, single ones too: on a device an unfused op needs a kernel of its own anyway.</summary>
     int MinFusionGroupSize => 4;
+
+    /// <summary>A smaller group is still compiled when an output has at least this many elements (<see cref="Jit.Passes.TensorExprFuserOptions.MinGroupElements"/>).</summary>
+    long MinFusionGroupElements => long.MaxValue;
 }

@@ -165,6 +165,20 @@ public sealed class TensorExprFuserTests
         Assert.Equal(original.ToString(), g.ToString());
     }
 
+    [Theory]
+    [InlineData("Float(64, 1024)", "Float(64, 1)", true)]   // 64K elements: a group of one
+    [InlineData("Float(4, 4)", "Float(4, 1)", false)]       // 16: inlined back
+    [InlineData("Float(*, 1024)", "Float(*, 1)", false)]    // unknown sizes never count as large
+    public void SmallGroupsStayWhereTheirTensorsAreLarge(string x, string s, bool kept)
+    {
+        var g = Fuse($$"""
+            graph(%x : {{x}}, %s : {{s}}):
+              %y : Tensor = aten::mul(%x, %s)
+              return (%y)
+            """, Bare with { MinGroupSize = 4, MinGroupElements = 1 << 16 });
+        Assert.Equal(kept ? 1 : 0, TensorExprFuser.Groups(g).Count);
+    }
+
     [Fact]
     public void ValuesUsedAfterTheGroupBecomeItsOutputs()
     {
