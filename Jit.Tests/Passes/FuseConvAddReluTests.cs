@@ -3,6 +3,7 @@ using Jit.Ir;
 using Jit.Passes;
 using Jit.Runtime;
 using Jit.Tensors;
+using Jit.Tests.Testing;
 using Xunit;
 using static Jit.Tests.Kernels.ShapeTestValues;
 using static Jit.Tests.Passes.EliminateDeadCodeTests;
@@ -117,6 +118,28 @@ public sealed class FuseConvAddReluTests
         Assert.Equal(expected, new Interpreter(fused, cpu).Run(inputs)[0].AsTensor.ContiguousSpan<float>().ToArray());
         using var plan = Jit.Runtime.Static.StaticModule.Create(unfused, cpu, inputs);
         Assert.Contains("cudnn_convolution_add_relu", plan.Graph.ToString());
+        Assert.Equal(expected, plan.CreateRuntime().Run(inputs)[0].AsTensor.ContiguousSpan<float>().ToArray());
+    }
+
+    [Fact]
+    public void APlanFusesResnetsInPlaceResidualAndRelu()
+    {
+        // torchvision's BasicBlock: `out += identity; out = self.relu(out)` with relu(inplace=True),
+        // in place on untyped values until the plan knows every dtype.
+        var graph = Jit.Ir.Graph.Parse("""
+            graph(%x : Tensor, %w : Tensor, %b : Tensor, %z : Tensor):
+              %one : int = prim::Constant[value=1]()
+              %ones : int[] = prim::ListConstruct(%one, %one)
+              %c : Tensor = aten::conv2d(%x, %w, %b, %ones, %ones, %ones, %one)
+              %s : Tensor = aten::add_(%c, %z, %one)
+              %r : Tensor = aten::relu_(%s)
+              return (%r)
+            """);
+        IValue[] inputs = [Random(DType.Float32, 1, 1, 3, 8, 8), Random(DType.Float32, 2, 4, 3, 3, 3), Random(DType.Float32, 3, 4), Random(DType.Float32, 4, 1, 4, 8, 8)];
+        using var cpu = new CpuBackend(Device.Cpu);
+        var expected = new Interpreter(graph, cpu).Run(inputs)[0].AsTensor.ContiguousSpan<float>().ToArray();
+        using var plan = Jit.Runtime.Static.StaticModule.Create(graph, cpu, inputs);
+        FileCheck.Run("# CHECK: aten::cudnn_convolution_add_relu(%x, %w, %z\n# CHECK-NOT: aten::add_\n# CHECK-NOT: aten::relu_", plan.Graph);
         Assert.Equal(expected, plan.CreateRuntime().Run(inputs)[0].AsTensor.ContiguousSpan<float>().ToArray());
     }
 }

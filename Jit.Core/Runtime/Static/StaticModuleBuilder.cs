@@ -82,19 +82,21 @@ internal sealed partial class StaticModuleBuilder
         var graph = optimized.Copy();
         UseNumberInputsAsConstants(graph, inputs);
         ShapeAnalysis.PropagateComplete(graph, inputs);
-        // Complete sizes may prove residual adds the symbolic pass could not fuse into their conv.
+        // Complete sizes and dtypes may prove residual adds the symbolic pass could not fuse into
+        // their conv, and in-place ops (resnet's `out += identity; relu_(out)`) safe to make functional.
         // With sizes and numbers known, small loops have known trip counts: unrolled, their bodies
         // become top-level steps the memory planner places (then fold again).
         if (new PassManager([new FoldDeviceQueries(backend.Device), new RemoveListMutation(), new Peephole(),
                 new ConstantPropagation(folding), new EliminateDeadCode(), new LoopUnrolling(), new RemoveListMutation(),
-                new Peephole(), new ConstantPropagation(folding), new EliminateDeadCode(), new FuseConvAddRelu()]).Run(graph))
+                new Peephole(), new ConstantPropagation(folding), new EliminateDeadCode(), new RemoveTensorMutation(), new FuseConvAddRelu()]).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs);
         // Fusion pays only where the backend compiles groups; the shapes are complete here. On the CPU
         // a compiled group still costs a few µs per call (binding, pinning, temporaries), more than
-        // two or three planned out-variant ops, so small groups stay unfused; on a device every
-        // lowerable op is a group, since an op needs a device kernel anyway (IBackend.MinFusionGroupSize).
-        if (fuse && backend.FusedKernelCompiler is not null
-            && new TensorExprFuser(new TensorExprFuserOptions { MinGroupSize = backend.MinFusionGroupSize }).Run(graph))
+        // two or three planned out-variant ops, so small groups stay unfused unless their tensors are
+        // large (IBackend.MinFusionGroupElements); on a device every lowerable op is a group, since
+        // an op needs a device kernel anyway (IBackend.MinFusionGroupSize).
+        var fusion = new TensorExprFuserOptions { MinGroupSize = backend.MinFusionGroupSize, MinGroupElements = backend.MinFusionGroupElements };
+        if (fuse && backend.FusedKernelCompiler is not null && new TensorExprFuser(fusion).Run(graph))
             ShapeAnalysis.PropagateComplete(graph, inputs); // types the guards' fallback branches, and so the guarded Ifs' outputs
         if (!backend.IsHost) PlaceOnDevice(graph, backend.Device);
         return graph;
