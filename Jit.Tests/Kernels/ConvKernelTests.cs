@@ -42,6 +42,13 @@ public sealed class ConvKernelTests
     [InlineData(1, 3, 16, 16, 5, 5, 5, 1, 1, 2, 2, 1, 1, 1)]
     [InlineData(2, 6, 17, 15, 4, 3, 2, 2, 3, 1, 0, 2, 2, 2)]
     [InlineData(1, 3, 9, 20, 5, 1, 3, 1, 2, 0, 3, 1, 3, 1)]
+    // Depthwise: every stride, dilation and padding mix, row tails shorter and longer than a vector.
+    [InlineData(2, 5, 13, 29, 5, 3, 3, 2, 2, 1, 1, 1, 1, 5)]
+    [InlineData(1, 4, 11, 11, 4, 5, 5, 1, 1, 2, 2, 1, 1, 4)]
+    [InlineData(1, 3, 17, 19, 3, 3, 5, 3, 2, 2, 0, 2, 1, 3)]
+    [InlineData(1, 2, 9, 37, 2, 3, 3, 1, 3, 0, 4, 2, 3, 2)]
+    [InlineData(1, 3, 7, 5, 3, 7, 7, 1, 1, 3, 3, 1, 1, 3)]
+    [InlineData(2, 2, 1, 1, 2, 1, 1, 1, 1, 0, 0, 1, 1, 2)]
     public void MatchesDirectConvolution(long n, long c, long h, long w, long oc, long kh, long kw,
         long sh, long sw, long ph, long pw, long dh, long dw, long groups)
     {
@@ -64,6 +71,7 @@ public sealed class ConvKernelTests
     [InlineData("grouped", 2, 8, 10, 10, 12, 3, 3, 1, 1, 4)]
     [InlineData("depthwise", 2, 24, 17, 19, 24, 3, 3, 1, 1, 24)]
     [InlineData("depthwise strided", 1, 16, 20, 20, 16, 3, 3, 2, 1, 16)]
+    [InlineData("depthwise 5x5 strided", 2, 12, 23, 23, 12, 5, 5, 2, 2, 12)]
     [InlineData("1x1 strided", 1, 8, 9, 9, 8, 1, 1, 2, 0, 1)]
     public void Float32FastPathsMatchTheDirectConvolution(string path, long n, long c, long h, long w, long oc,
         long kh, long kw, long s, long p, long groups)
