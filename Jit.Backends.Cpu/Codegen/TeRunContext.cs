@@ -28,8 +28,13 @@ internal sealed class TeRunContext(TeRegionEntry[] regions, bool parallel, bool 
             fn(buffers, parameters, this, start, stop);
             return;
         }
+        Split(fn, (nint)buffers, (nint)parameters, start, n, threads);
+    }
+
+    // Apart from RunParallel so that the closure, which captures these, is allocated only when threads are used.
+    private unsafe void Split(TeRegionEntry fn, nint b, nint p, long start, long n, int threads)
+    {
         long chunks = Math.Min(n, threads * 4L);
-        nint b = (nint)buffers, p = (nint)parameters;
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
         {
             long lo = start + n * c / chunks, hi = start + n * (c + 1) / chunks;

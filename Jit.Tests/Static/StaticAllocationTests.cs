@@ -132,4 +132,31 @@ public sealed class StaticAllocationTests
         Assert.Contains("output 0", e.Message);
         Assert.Contains("[4, 10]", e.Message);
     }
+
+    [Fact]
+    public void ALargeSingleOpGroupAllocatesNothing()
+    {
+        // 64K elements: the CPU compiles the lone hardtanh as a group (CpuBackend.MinFusionGroupElements),
+        // whose vector loop must not allocate per call either (its parallel split's closure did, 72 bytes).
+        var graph = Jit.Ir.Graph.Parse("""
+            graph(%x : Tensor):
+              %lo : float = prim::Constant[value=0.]()
+              %hi : float = prim::Constant[value=6.]()
+              %h : Tensor = aten::hardtanh(%x, %lo, %hi)
+              %y : Tensor = aten::matmul(%h, %h)
+              return (%y)
+            """);
+        using var cpu = new Jit.Backends.Cpu.CpuBackend(Device.Cpu);
+        var x = Tensor.Empty(DType.Float32, 256, 256);
+        for (long e = 0; e < x.NumElements; e++) x.SetDouble(e, (e % 17) - 8);
+        IValue[] inputs = [IValue.FromTensor(x)];
+        using var plan = Jit.Runtime.Static.StaticModule.Create(graph, cpu, inputs, fuse: true);
+        Assert.Contains("prim::TensorExprGroup", plan.Graph.ToString());
+        var runtime = plan.CreateRuntime();
+        var outputs = new IValue[1];
+        for (int i = 0; i < 3; i++) runtime.Run(inputs, outputs);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Runs; i++) runtime.Run(inputs, outputs);
+        Assert.Equal(0, (GC.GetAllocatedBytesForCurrentThread() - before) / Runs);
+    }
 }
