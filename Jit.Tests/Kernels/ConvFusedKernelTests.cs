@@ -129,16 +129,18 @@ public sealed class ConvFusedKernelTests
         Assert.All(storage.ContiguousSpan<float>()[..(int)expected.NumElements].ToArray(), v => Assert.Equal(0f, v));
     }
 
-    [Fact]
-    public void AWeightChangedInPlaceIsNotReadFromThePackedCache()
+    [Theory]
+    [InlineData(4, 6, 9)]     // packed weight panels (ConvDirect)
+    [InlineData(16, 16, 18)]  // Winograd-transformed weights (ConvWinograd)
+    public void AWeightChangedInPlaceIsNotReadFromTheDerivedWeightCache(int c, int oc, int size)
     {
-        var x = Random(DType.Float32, 1, 1, 4, 9, 9);
-        var wt = Random(DType.Float32, 2, 6, 4, 3, 3);
+        var x = Random(DType.Float32, 1, 1, c, size, size);
+        var wt = Random(DType.Float32, 2, oc, c, 3, 3);
         IValue[] args = [x, wt, IValue.None, Ints(1, 1), Ints(1, 1), Ints(1, 1), 1];
         var before = Call("aten::conv2d", args).AsTensor.ContiguousSpan<float>().ToArray();
         Assert.Equal(before, Call("aten::conv2d", args).AsTensor.ContiguousSpan<float>().ToArray());
         wt.SetDouble(5, wt.GetDouble(5) + 1); // same storage, new value
-        var expected = Random(DType.Float32, 2, 6, 4, 3, 3);
+        var expected = Random(DType.Float32, 2, oc, c, 3, 3);
         expected.SetDouble(5, wt.GetDouble(5));
         var fresh = Call("aten::conv2d", x, expected, IValue.None, Ints(1, 1), Ints(1, 1), Ints(1, 1), 1).AsTensor.ContiguousSpan<float>().ToArray();
         var after = Call("aten::conv2d", args).AsTensor.ContiguousSpan<float>().ToArray();

@@ -72,6 +72,8 @@ public sealed class ConvKernelTests
     [InlineData("depthwise", 2, 24, 17, 19, 24, 3, 3, 1, 1, 24)]
     [InlineData("depthwise strided", 1, 16, 20, 20, 16, 3, 3, 2, 1, 16)]
     [InlineData("depthwise 5x5 strided", 2, 12, 23, 23, 12, 5, 5, 2, 2, 12)]
+    [InlineData("winograd", 1, 16, 17, 19, 24, 3, 3, 1, 1, 1)]
+    [InlineData("winograd unpadded", 2, 20, 18, 18, 16, 3, 3, 1, 0, 1)]
     [InlineData("1x1 strided", 1, 8, 9, 9, 8, 1, 1, 2, 0, 1)]
     public void Float32FastPathsMatchTheDirectConvolution(string path, long n, long c, long h, long w, long oc,
         long kh, long kw, long s, long p, long groups)
@@ -100,5 +102,22 @@ public sealed class ConvKernelTests
         var r = Tensor.Empty(DType.Float32, t.Sizes);
         t.CopyTo(r);
         return r;
+    }
+
+    [Fact]
+    public void WinogradAddsBiasThenResidualThenRelu()
+    {
+        // 3x3, stride 1, 32 channels over 24x24: the Winograd path (ConvWinograd), through the fused residual.
+        var x = Random(DType.Float32, 1, 1, 32, 24, 24);
+        var wt = Random(DType.Float32, 2, 32, 32, 3, 3);
+        var b = Random(DType.Float32, 3, 32);
+        var z = Random(DType.Float32, 4, 1, 32, 24, 24);
+        var expected = Direct(x, wt, b, [1, 1], [1, 1], [1, 1], 1, 24, 24);
+        for (long e = 0; e < expected.NumElements; e++) expected.SetDouble(e, Math.Max(expected.GetDouble(e) + z.GetDouble(e), 0));
+        CpuKernels.TryGet("aten::cudnn_convolution_add_relu", out var conv);
+        var o = new IValue[1];
+        conv([x, wt, z, 1L, b, Ints(1, 1), Ints(1, 1), Ints(1, 1), 1L], o);
+        var tol = 1e-5 * (32 * 9 + 4);
+        ValueAssert.TensorClose(AsFloat32(expected), o[0].AsTensor, tol, tol);
     }
 }

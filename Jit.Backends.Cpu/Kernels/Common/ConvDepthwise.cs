@@ -35,76 +35,32 @@ internal static class ConvDepthwise
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Parallel.For(0, s.N * s.C, new ParallelOptions { MaxDegreeOfParallelism = threads }, p => Plane<T>(s, x, w, bias, y, p, relu));
 
-    /// <summary>
-    /// The workspace's layout for one plane: padded rows, each split into <c>SW</c> phases of
-    /// <see cref="PhaseWidth"/> columns (phase q holds padded columns q, q + SW, q + 2·SW, …).
-    /// </summary>
-    private readonly struct Layout
-    {
-        public readonly int Rows, PhaseWidth, RowStride;
-
-        public Layout(in Conv2dShape s)
-        {
-            // Output ox reads padded column ox·SW + j·DW, i.e. phase (j·DW) % SW at (j·DW) / SW + ox;
-            // a vector starting at the last output reads one vector past it, hence the margin.
-            Rows = (s.OH - 1) * s.SH + (s.KH - 1) * s.DH + 1;
-            PhaseWidth = (s.KW - 1) * s.DW / s.SW + RoundUp(s.OW, Vector<float>.Count) + 1;
-            RowStride = PhaseWidth * s.SW;
-        }
-
-        public int Size => Rows * RowStride;
-
-        private static int RoundUp(int n, int m) => (n + m - 1) / m * m;
-    }
+    // Output ox reads padded column ox·SW + j·DW; a vector starting at the last output reads one vector past it, hence the margin.
+    private static PhasePlane Layout(in Conv2dShape s) => new(
+        (s.OH - 1) * s.SH + (s.KH - 1) * s.DH + 1, s.SW,
+        (s.KW - 1) * s.DW / s.SW + (s.OW + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count + 1);
 
     private static void Plane<T>(in Conv2dShape s, Tensor x, Tensor w, Tensor? bias, Tensor y, int plane, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int ch = plane % s.C;
-        var layout = new Layout(s);
-        var work = Workspace<T>.Get(layout.Size);
-        Fill(s, layout, x.ContiguousSpan<T>().Slice(plane * s.H * s.W, s.H * s.W), work);
+        var layout = Layout(s);
+        var work = ConvWorkspace<T>.Plane(layout.Size);
+        layout.Fill(x.ContiguousSpan<T>().Slice(plane * s.H * s.W, s.H * s.W), s.H, s.W, s.PadTop, s.PadLeft, work);
         var ws = w.ContiguousSpan<T>().Slice(ch * s.KH * s.KW, s.KH * s.KW);
         var os = y.ContiguousSpan<T>().Slice(plane * s.Plane, s.Plane);
         Compute(s, layout, work, ws, bias is null ? T.Zero : bias.ContiguousSpan<T>()[ch], os, relu);
     }
 
-    // The plane with its padding made explicit (zeros), columns grouped by phase.
-    private static void Fill<T>(in Conv2dShape s, in Layout l, ReadOnlySpan<T> xs, Span<T> work) where T : unmanaged
-    {
-        work[..l.Size].Clear();
-        for (int r = 0; r < l.Rows; r++)
-        {
-            int iy = r - s.PadTop;
-            if ((uint)iy >= (uint)s.H) continue;
-            var src = xs.Slice(iy * s.W, s.W);
-            var dst = work.Slice(r * l.RowStride, l.RowStride);
-            if (s.SW == 1)
-            {
-                int to = Math.Min(s.W, l.PhaseWidth - s.PadLeft);
-                if (to > 0) src[..to].CopyTo(dst[s.PadLeft..]);
-                continue;
-            }
-            // Phase q's column `at` is padded column at·SW + q, input column at·SW + q - PadLeft.
-            for (int q = 0; q < s.SW; q++)
-            {
-                var phase = dst.Slice(q * l.PhaseWidth, l.PhaseWidth);
-                int at = 0, ix = q - s.PadLeft;
-                for (; ix < 0; ix += s.SW) at++;
-                for (; ix < s.W && at < phase.Length; ix += s.SW) phase[at++] = src[ix];
-            }
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compute<T>(in Conv2dShape s, in Layout l, Span<T> work, ReadOnlySpan<T> ws, T b, Span<T> os, bool relu)
+    private static void Compute<T>(in Conv2dShape s, in PhasePlane l, Span<T> work, ReadOnlySpan<T> ws, T b, Span<T> os, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int vw = Vector<T>.Count, kh = s.KH, kw = s.KW, ow = s.OW;
         // Each tap's offset in a workspace row: its phase's start plus its column within the phase.
         Span<int> tapColumn = stackalloc int[kw];
         for (int j = 0; j < kw; j++)
-            tapColumn[j] = j * s.DW % s.SW * l.PhaseWidth + j * s.DW / s.SW;
+            tapColumn[j] = l.Column(j * s.DW);
         ref T src = ref MemoryMarshal.GetReference(work);
         ref T dst = ref MemoryMarshal.GetReference(os);
         Span<T> tail = stackalloc T[vw];
@@ -154,17 +110,5 @@ internal static class ConvDepthwise
             acc += new Vector<T>(ws[3 * i + 2]) * Vector.LoadUnsafe(ref src, c2);
         }
         return acc;
-    }
-
-    /// <summary>One workspace per thread and element type, grown to the largest plane seen and kept: no allocation per run.</summary>
-    private static class Workspace<T> where T : unmanaged
-    {
-        [ThreadStatic] private static T[]? _buffer;
-
-        public static Span<T> Get(int size)
-        {
-            if (_buffer is null || _buffer.Length < size) _buffer = new T[Math.Max(size, 1024)];
-            return _buffer;
-        }
     }
 }

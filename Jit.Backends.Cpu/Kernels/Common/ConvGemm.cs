@@ -6,7 +6,8 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 
 /// <summary>
 /// Float32/float64 conv2d into a given output: depthwise convs run directly
-/// (<see cref="ConvDepthwise"/>), the rest without im2col where K fits one GEMM k-block
+/// (<see cref="ConvDepthwise"/>), large float32 3x3 stride-1 ones by Winograd
+/// (<see cref="ConvWinograd"/>), the rest without im2col where K fits one GEMM k-block
 /// (<see cref="ConvDirect"/>); larger ones are, per sample and group, im2col into a pooled buffer
 /// (none for a pointwise conv, whose input already is the GEMM's B) and one packed GEMM
 /// weight × columns. Either way the epilogue adds the bias, then an optional addend (a fused
@@ -23,6 +24,11 @@ internal static unsafe class ConvGemm
         {
             ConvDepthwise.Run<T>(s, x, w, bias, y, relu && addend is null, threads);
             if (addend is not null) AddRelu(y.ContiguousSpan<T>(), addend.ContiguousSpan<T>(), relu);
+            return;
+        }
+        if (ConvWinograd.Handles<T>(s))
+        {
+            ConvWinograd.Run(s, x, w, bias, addend, y, relu, threads);
             return;
         }
         if (ConvDirect.Handles<T>(s))
