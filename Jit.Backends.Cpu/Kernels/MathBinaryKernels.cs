@@ -18,8 +18,8 @@ internal static class MathBinaryKernels
         t.Add("aten::sub.Scalar", AddSub("sub", -1));
         t.Add("aten::rsub.Tensor", AddSub("rsub", -1, reversed: true));
         t.Add("aten::rsub.Scalar", AddSub("rsub", -1, reversed: true));
-        t.Add("aten::mul.Tensor", Simple("mul", (x, y) => x * y, (x, y) => unchecked(x * y), (x, y) => x * y));
-        t.Add("aten::mul.Scalar", Simple("mul", (x, y) => x * y, (x, y) => unchecked(x * y), (x, y) => x * y));
+        t.Add("aten::mul.Tensor", Simple("mul", (x, y) => x * y, (x, y) => unchecked(x * y), (x, y) => x * y, ZipOp.Mul));
+        t.Add("aten::mul.Scalar", Simple("mul", (x, y) => x * y, (x, y) => unchecked(x * y), (x, y) => x * y, ZipOp.Mul));
         t.Add("aten::div.Tensor", (i, o) => o[0] = Div("div", i[0], i[1], null));
         t.Add("aten::div.Scalar", (i, o) => o[0] = Div("div", i[0], i[1], null));
         t.Add("aten::div.Tensor_mode", (i, o) => o[0] = Div("div", i[0], i[1], OptString(i[2])));
@@ -39,10 +39,10 @@ internal static class MathBinaryKernels
 
     /// <summary>An op whose result dtype is the promoted dtype of its two operands.</summary>
     private static OpKernel Simple(string op, Func<double, double, double> f, Func<long, long, long> i,
-        Func<Vector<float>, Vector<float>, Vector<float>>? vf = null) => (inp, outp) =>
+        Func<Vector<float>, Vector<float>, Vector<float>>? vf = null, ZipOp? zip = null) => (inp, outp) =>
     {
         var common = ResultType(inp[0], inp[1]);
-        outp[0] = StridedMathElementwise.Binary(op, Operand(inp[0], op), Operand(inp[1], op), common, common, f, i, vf);
+        outp[0] = StridedMathElementwise.Binary(op, Operand(inp[0], op), Operand(inp[1], op), common, common, f, i, vf, zip);
     };
 
     /// <summary>a + sign * alpha * b; rsub (<c>1 - x</c> in scripts) is other - alpha * self, so its operands swap.</summary>
@@ -65,7 +65,7 @@ internal static class MathBinaryKernels
             _ => (x, y) => x + y * (float)ad,
         };
         outp[0] = StridedMathElementwise.Binary(op, Operand(a, op), Operand(b, op), common, common,
-            (x, y) => x + ad * y, (x, y) => unchecked(x + al * y), vf);
+            (x, y) => x + ad * y, (x, y) => unchecked(x + al * y), vf, ad switch { 1 => ZipOp.Add, -1 => ZipOp.Sub, _ => null });
     };
 
     /// <summary>div with rounding_mode None (true division: integers give float32), "trunc" or "floor".</summary>
@@ -78,7 +78,7 @@ internal static class MathBinaryKernels
             case null:
                 {
                     var compute = common.IsFloatingPoint() ? common : DType.Float32;
-                    return StridedMathElementwise.Binary(op, x, y, compute, compute, (p, q) => p / q, (_, _) => 0, (p, q) => p / q);
+                    return StridedMathElementwise.Binary(op, x, y, compute, compute, (p, q) => p / q, (_, _) => 0, (p, q) => p / q, ZipOp.Div);
                 }
             case "trunc":
                 return StridedMathElementwise.Binary(op, x, y, common, common,

@@ -1,13 +1,15 @@
 using Jit.Backends.Cpu.Kernels.Common;
 using Jit.Errors;
 using Jit.Runtime;
+using Jit.Tensors;
 
 namespace Jit.Backends.Cpu.Kernels;
 
 /// <summary>
 /// The in-place (<c>op_</c>) variants graphs use: each runs its functional overload (same
 /// arguments, same order) and writes the result into self, which it returns. The result must keep
-/// self's shape and be castable to self's dtype, as PyTorch requires.
+/// self's shape and be castable to self's dtype, as PyTorch requires. float32 add_, sub_ (alpha
+/// ±1), mul_ and div_ write self directly instead (<see cref="StridedMathZip"/>).
 /// </summary>
 internal static class MathInPlaceKernels
 {
@@ -53,6 +55,26 @@ internal static class MathInPlaceKernels
         ("aten::masked_fill_.Scalar", "aten::masked_fill.Scalar"), ("aten::masked_fill_.Tensor", "aten::masked_fill.Tensor"),
     ];
 
+    private static ZipOp? Zip(string inPlace) => inPlace switch
+    {
+        "aten::add_.Tensor" or "aten::add_.Scalar" => ZipOp.Add,
+        "aten::sub_.Tensor" or "aten::sub_.Scalar" => ZipOp.Sub,
+        "aten::mul_.Tensor" or "aten::mul_.Scalar" => ZipOp.Mul,
+        "aten::div_.Tensor" or "aten::div_.Scalar" => ZipOp.Div,
+        _ => null,
+    };
+
+    // add_/sub_ take alpha ±1 only (exact in float32); the sign folds into the op.
+    private static bool Alpha(ZipOp op, ReadOnlySpan<IValue> i, out ZipOp resolved)
+    {
+        resolved = op;
+        if (op is not (ZipOp.Add or ZipOp.Sub)) return true;
+        var alpha = i[2];
+        if (!(alpha.IsInt || alpha.IsDouble) || Math.Abs(alpha.AsDouble) != 1) return false;
+        if (alpha.AsDouble < 0) resolved = op == ZipOp.Add ? ZipOp.Sub : ZipOp.Add;
+        return true;
+    }
+
     /// <summary>Registers the in-place variants; call after the functional families.</summary>
     public static void Register(KernelTable t)
     {
@@ -61,8 +83,15 @@ internal static class MathInPlaceKernels
             if (!t.TryGet(functional, out var f))
                 throw new JitException($"in-place kernel '{inPlace}' needs '{functional}', which is not registered");
             string op = inPlace["aten::".Length..];
+            var zip = Zip(inPlace);
             t.Add(inPlace, (i, o) =>
             {
+                // float32 self: written in place by the strided vector loop, no result tensor.
+                if (zip is { } z && i[0].AsTensor.DType == DType.Float32 && Alpha(z, i, out var zz) && StridedMathZip.TryRun(zz, i[0], i[1], i[0].AsTensor))
+                {
+                    o[0] = i[0];
+                    return;
+                }
                 f(i, o);
                 o[0] = StridedMathElementwise.WriteInto(op, i[0].AsTensor, o[0].AsTensor);
             });

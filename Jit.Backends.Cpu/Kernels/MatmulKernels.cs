@@ -199,18 +199,13 @@ internal static class MatmulKernels
         var wt = weight.Rank == 2 ? ShapeViews.Transpose(weight, 0, 1, op) : weight;
         if (input.Rank == 0 || input.Sizes[^1] != weight.Sizes[^1])
             throw new JitShapeException($"{op}: input shape {ShapeUtil.Format(input.Sizes)} and weight shape {ShapeUtil.Format(weight.Sizes)} cannot be multiplied");
-        bool fused = input.DType is DType.Float32 or DType.Float64 && weight.DType == input.DType && weight.Rank == 2
-            && (bias is null || (bias.Rank == 1 && bias.Sizes[0] == weight.Sizes[0] && bias.DType == input.DType));
-        if (fused)
+        var y = weight.Rank == 2 ? Tensor.Empty(input.DType, [.. input.Sizes[..^1].ToArray(), weight.Sizes[0]]) : null;
+        if (y is not null && LinearGemm.Applies(input, weight, bias, y))
         {
-            // Leading dims fold into rows; the weight is read transposed in place and the bias
-            // is added by the GEMM's stores.
-            long inF = weight.Sizes[1], outF = weight.Sizes[0];
-            var rows = ShapeViews.Reshape(input, [LeadingProduct(input), inF], op);
-            var c = Tensor.Empty(input.DType, rows.Sizes[0], outF);
-            if (c.NumElements > 0)
-                ShapeGemm.TryFusedInto(rows, wt, c, 1, 0, bias is null ? null : ShapeCopy.ToContiguous(bias, bias.DType));
-            return ShapeViews.View(c, [.. input.Sizes[..^1].ToArray(), outF], op);
+            // One GEMM over the folded leading dims; the weight is read transposed in place and
+            // the bias is added by the GEMM's stores.
+            LinearGemm.Into(input, weight, bias, y);
+            return y;
         }
         var r = Matmul(input, wt, op);
         if (bias is null) return r;

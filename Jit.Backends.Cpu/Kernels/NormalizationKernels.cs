@@ -6,7 +6,7 @@ using static Jit.Backends.Cpu.Kernels.Common.StridedMathArgs;
 
 namespace Jit.Backends.Cpu.Kernels;
 
-/// <summary>softmax/log_softmax, layer/group/batch norm and dropout (inference only). Statistics accumulate in double.</summary>
+/// <summary>softmax/log_softmax, layer/group/batch norm and dropout (inference only). Statistics accumulate in double, but float32 layer norm's in float as PyTorch's.</summary>
 internal static class NormalizationKernels
 {
     public static void Register(KernelTable t)
@@ -79,6 +79,18 @@ internal static class NormalizationKernels
         if (!x.DType.IsFloatingPoint()) throw NotImplemented(op, x.DType);
         var w = Affine(op, "weight", weight, ns);
         var b = Affine(op, "bias", bias, ns);
+        var statShape = x.Sizes[..(x.Rank - k)].ToArray().Concat(Enumerable.Repeat(1L, k)).ToArray();
+        if (x.DType == DType.Float32 && StridedMathCopy.Numel(ns) > 0)
+        {
+            // PyTorch's float computation, vectorized, on any layout (the out-variant's too).
+            var y = Tensor.Empty(DType.Float32, x.Sizes);
+            var mean = Tensor.Empty(DType.Float32, statShape);
+            var rstd = Tensor.Empty(DType.Float32, statShape);
+            var wf = weight is null ? default : ShapeCopy.ToContiguous(weight, DType.Float32).ContiguousSpan<float>();
+            var bf = bias is null ? default : ShapeCopy.ToContiguous(bias, DType.Float32).ContiguousSpan<float>();
+            NormRows.LayerNormF32(x, k, wf, bf, (float)eps, y.ContiguousSpan<float>(), mean.ContiguousSpan<float>(), rstd.ContiguousSpan<float>());
+            return new(y, mean, rstd);
+        }
         var rows = new StridedMathRows(x, Enumerable.Range(x.Rank - k, k).ToArray());
         var v = rows.GatherDouble();
         long n = rows.Inner;
@@ -93,7 +105,6 @@ internal static class NormalizationKernels
             for (long j = 0; j < n; j++)
                 v[s + j] = (v[s + j] - mean) * rstd * (w?[j] ?? 1) + (b?[j] ?? 0);
         }
-        var statShape = x.Sizes[..(x.Rank - k)].ToArray().Concat(Enumerable.Repeat(1L, k)).ToArray();
         return new(StridedMathCopy.ToTensor(v, x.DType, x.Sizes),
             StridedMathCopy.ToTensor(means, x.DType, statShape), StridedMathCopy.ToTensor(rstds, x.DType, statShape));
     }

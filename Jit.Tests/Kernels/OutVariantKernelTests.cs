@@ -32,6 +32,10 @@ public sealed class OutVariantKernelTests
         var d = Random(DType.Float64, 5, 4, 7);
         var strided = Transposed(Random(DType.Float32, 6, 7, 4));
         var chunk = Random(DType.Float32, 7, 5, 8).AsStrided([5, 4], [8, 1], 4);
+        // NCHW [2, 12, 3, 5] seen as NHWC [2, 3, 5, 12], as ConvNeXt's blocks permute it.
+        var nhwc = Random(DType.Float32, 19, 2, 12, 3, 5).AsStrided([2, 3, 5, 12], [180, 5, 1, 15]);
+        var unfoldable = Random(DType.Float32, 20, 3, 4, 12).AsStrided([4, 3, 12], [12, 48, 1]);
+        var scale = Random(DType.Float32, 21, 12, 1, 1);
         return new TheoryData<string, string, IValue[]>
         {
             { "gt float by 0", "aten::gt.Scalar", [f, 0.0] },
@@ -73,6 +77,12 @@ public sealed class OutVariantKernelTests
             { "contiguous of a transpose", "aten::contiguous", [strided, 0L] },
             { "stack along dim 1", "aten::stack", [TensorList(strided, Random(DType.Float32, 17, 4, 7)), 1L] },
             { "stack ints", "aten::stack", [TensorList(l, Random(DType.Int64, 18, 4, 7)), 0L] },
+            { "linear of a permuted input", "aten::linear", [nhwc, Random(DType.Float32, 22, 20, 12), Random(DType.Float32, 23, 20)] },
+            { "linear of unfoldable rows", "aten::linear", [unfoldable, Random(DType.Float32, 24, 17, 12), IValue.None] },
+            { "layer_norm of a permuted input", "aten::layer_norm", [nhwc, Ints(12), Random(DType.Float32, 25, 12), Random(DType.Float32, 26, 12), 1e-6, true] },
+            { "layer_norm over two dims, no affine", "aten::layer_norm", [nhwc, Ints(5, 12), IValue.None, IValue.None, 1e-5, true] },
+            { "layer_scale times a permuted input", "aten::mul.Tensor", [scale, nhwc.AsStrided([2, 12, 3, 5], [180, 1, 60, 12])] },
+            { "gelu of a permuted input", "aten::gelu", [nhwc, "none"] },
         };
     }
 

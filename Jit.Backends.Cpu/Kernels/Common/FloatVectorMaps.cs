@@ -11,24 +11,44 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// use (<see cref="VectorMath"/>: erf and tanh within 2 ulps, sigmoid 3, of the correctly rounded
 /// result), instead of a double computation per element (GELU took about 40 ns per element that
 /// way). The ordinary and the out-variant kernels both come here, so they agree bit for bit, and
-/// every element, the tail included, goes through the same vector formula. Other dtypes and
-/// layouts keep the double path.
+/// every element, the tail included, goes through the same vector formula. A strided input is
+/// copied into the (contiguous) result first and mapped in place; other dtypes keep the double
+/// path.
 /// </summary>
 internal static class FloatVectorMaps
 {
     public enum Op { Erf, Tanh, Sigmoid, Silu, GeluErf, GeluTanh }
 
-    /// <summary>Whether <paramref name="x"/> and <paramref name="y"/> (null: a new result) take this path.</summary>
+    /// <summary>
+    /// Whether <paramref name="x"/> (float32, any layout) and <paramref name="y"/> (null: a new
+    /// result; else contiguous float32 of x's shape) take this path.
+    /// </summary>
     public static bool Applies(Tensor x, Tensor? y = null) =>
-        Vector256.IsHardwareAccelerated && x.DType == DType.Float32 && x.IsContiguous
+        Vector256.IsHardwareAccelerated && x.DType == DType.Float32
         && (y is null || (y.DType == DType.Float32 && y.IsContiguous && y.Sizes.SequenceEqual(x.Sizes)));
 
     /// <summary>A new float32 tensor of <paramref name="op"/> over <paramref name="x"/> (see <see cref="Applies"/>).</summary>
     public static Tensor Apply(Op op, Tensor x)
     {
         var y = Tensor.Empty(DType.Float32, x.Sizes);
-        Apply(op, x.ContiguousSpan<float>(), y.ContiguousSpan<float>());
+        Apply(op, x, y);
         return y;
+    }
+
+    /// <summary>
+    /// <paramref name="op"/> over <paramref name="x"/> into the contiguous <paramref name="y"/>; a
+    /// strided x (a permuted view) is copied into y first and mapped there in place.
+    /// </summary>
+    public static void Apply(Op op, Tensor x, Tensor y)
+    {
+        if (x.IsContiguous)
+        {
+            Apply(op, x.ContiguousSpan<float>(), y.ContiguousSpan<float>());
+            return;
+        }
+        ShapeCopy.Copy(x, y);
+        var ys = y.ContiguousSpan<float>();
+        Apply(op, ys, ys);
     }
 
     public static void Apply(Op op, ReadOnlySpan<float> x, Span<float> y)

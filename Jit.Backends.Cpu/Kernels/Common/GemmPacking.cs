@@ -24,6 +24,17 @@ internal static unsafe class GemmPacking
             int valid = Math.Min(mr, rows - t);
             T* panel = dst + (long)t * kc;
             int r = 0;
+            if (rs == 1 && cs != 1)
+            {
+                // Column-major A (a channels-first activation read as rows): each k is a run of rows.
+                for (int p = 0; p < kc; p++)
+                {
+                    T* src = a + t + p * cs;
+                    T* d = panel + (long)p * mr;
+                    for (int q = 0; q < valid; q++) d[q] = src[q];
+                }
+                r = valid;
+            }
             if (typeof(T) == typeof(float) && cs == 1 && Sse.IsSupported)
                 for (; r + 4 <= valid; r += 4)
                     Transpose4Rows((float*)(a + (t + r) * rs), rs, kc, mr, (float*)(panel + r));
@@ -104,6 +115,23 @@ internal static unsafe class GemmPacking
             int valid = Math.Min(nr, cols - u);
             T* panel = dst + (long)u * kc;
             T* src = b + u * cs;
+            if (rs == 1 && typeof(T) == typeof(float) && valid == nr && nr % 8 == 0 && Avx.IsSupported)
+            {
+                // Transposed float32 B (a linear layer's weight), a full panel: 8 x 8 blocks by
+                // register transposes, the k tail by scalars.
+                int p8 = kc / 8 * 8;
+                for (int j = 0; j < nr; j += 8)
+                {
+                    for (int p = 0; p < p8; p += 8)
+                        Transpose8x8((float*)(src + j * cs + p), cs, (float*)(panel + (long)p * nr + j), nr);
+                    for (int jj = j; jj < j + 8; jj++)
+                    {
+                        T* col = src + jj * cs;
+                        for (int p = p8; p < kc; p++) panel[p * nr + jj] = col[p];
+                    }
+                }
+                continue;
+            }
             if (rs == 1)
             {
                 // Transposed B (a linear layer's weight): walk each column along k, contiguous.
@@ -124,6 +152,44 @@ internal static unsafe class GemmPacking
             for (int p = 0; p < kc; p++)
                 for (int j = valid; j < nr; j++) panel[p * nr + j] = default;
         }
+    }
+
+    /// <summary>Eight rows of 8 floats, <paramref name="rs"/> apart → their transpose, rows <paramref name="ld"/> apart at <paramref name="d"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* s, long rs, float* d, long ld)
+    {
+        var r0 = Avx.LoadVector256(s);
+        var r1 = Avx.LoadVector256(s + rs);
+        var r2 = Avx.LoadVector256(s + 2 * rs);
+        var r3 = Avx.LoadVector256(s + 3 * rs);
+        var r4 = Avx.LoadVector256(s + 4 * rs);
+        var r5 = Avx.LoadVector256(s + 5 * rs);
+        var r6 = Avx.LoadVector256(s + 6 * rs);
+        var r7 = Avx.LoadVector256(s + 7 * rs);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0x44);
+        var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44);
+        var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44);
+        var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44);
+        var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(d, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(d + ld, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(d + 2 * ld, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(d + 3 * ld, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(d + 4 * ld, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(d + 5 * ld, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(d + 6 * ld, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(d + 7 * ld, Avx.Permute2x128(s3, s7, 0x31));
     }
 
     /// <summary>Copies one run of a B row into its panel (64, 128 or 256 bytes for the vector kernels).</summary>

@@ -1,11 +1,16 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Jit.Tensors;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
 
 /// <summary>
-/// Softmax and layer norm of one row of a contiguous buffer, with the statistics in double as
-/// the ordinary kernels keep them. The out-variants and the fused attention kernels share these,
-/// so a row comes out the same whichever of them computed it. In place is allowed (x and y the
+/// Softmax and layer norm of one row of a contiguous buffer: softmax with its statistics in double,
+/// layer norm of float32 in float as PyTorch (vectorized), of other types in double. The ordinary
+/// and out-variant kernels and the fused attention kernels share these, so a row comes out the
+/// same whichever of them computed it. In place is allowed (x and y the
 /// same span): each element is read before it is written.
 /// </summary>
 internal static class NormRows
@@ -41,11 +46,18 @@ internal static class NormRows
 
     /// <summary>
     /// (x - mean) / sqrt(var + eps) · weight + bias over one row (the biased variance, as PyTorch);
-    /// an empty weight or bias is absent.
+    /// an empty weight or bias is absent. float32 rows take <see cref="LayerNormF32"/>, PyTorch's
+    /// float computation; other types keep their statistics in double.
     /// </summary>
     public static void LayerNorm<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, double eps, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float))
+        {
+            LayerNormF32(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(weight), MemoryMarshal.Cast<T, float>(bias),
+                (float)eps, MemoryMarshal.Cast<T, float>(y), out _, out _);
+            return;
+        }
         int n = x.Length;
         double mean = 0;
         for (int j = 0; j < n; j++) mean += double.CreateTruncating(x[j]);
@@ -63,6 +75,185 @@ internal static class NormRows
             double w = weight.IsEmpty ? 1 : double.CreateTruncating(weight[j]);
             double b = bias.IsEmpty ? 0 : double.CreateTruncating(bias[j]);
             y[j] = T.CreateTruncating((double.CreateTruncating(x[j]) - mean) * rstd * w + b);
+        }
+    }
+
+    /// <summary>
+    /// Layer norm of one non-empty float32 row as PyTorch's CPU kernel computes it, in float and
+    /// vectorized: the mean, then the biased variance about it, rstd = 1 / sqrt(var + eps), and
+    /// y = (x − mean)·rstd·weight + bias (PyTorch folds the mean into x·rstd − rstd·mean, which
+    /// loses bits to cancellation when the mean is large against the spread). In place is allowed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LayerNormF32(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, float eps, Span<float> y,
+        out float mean, out float rstd)
+    {
+        int n = x.Length;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        mean = Sum(ref xr, n) / n;
+        float var = SquaredDeviations(ref xr, n, mean) / n;
+        rstd = 1 / MathF.Sqrt(var + eps);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float wr = ref MemoryMarshal.GetReference(weight);
+        ref float br = ref MemoryMarshal.GetReference(bias);
+        bool hasW = !weight.IsEmpty, hasB = !bias.IsEmpty;
+        var vm = Vector256.Create(mean);
+        var vr = Vector256.Create(rstd);
+        int j = 0;
+        if (hasW && hasB)
+        {
+            for (; j + 8 <= n; j += 8)
+                ((Vector256.LoadUnsafe(ref xr, (nuint)j) - vm) * vr * Vector256.LoadUnsafe(ref wr, (nuint)j) + Vector256.LoadUnsafe(ref br, (nuint)j))
+                    .StoreUnsafe(ref yr, (nuint)j);
+        }
+        else
+        {
+            for (; j + 8 <= n; j += 8)
+            {
+                var v = (Vector256.LoadUnsafe(ref xr, (nuint)j) - vm) * vr;
+                if (hasW) v *= Vector256.LoadUnsafe(ref wr, (nuint)j);
+                if (hasB) v += Vector256.LoadUnsafe(ref br, (nuint)j);
+                v.StoreUnsafe(ref yr, (nuint)j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            float v = (x[j] - mean) * rstd;
+            if (hasW) v *= weight[j];
+            if (hasB) v += bias[j];
+            y[j] = v;
+        }
+    }
+
+    /// <summary>Σ x[j] over n floats: four vector accumulators, then the tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum(ref float x, int n)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        int j = 0;
+        for (; j + 32 <= n; j += 32)
+        {
+            a0 += Vector256.LoadUnsafe(ref x, (nuint)j);
+            a1 += Vector256.LoadUnsafe(ref x, (nuint)(j + 8));
+            a2 += Vector256.LoadUnsafe(ref x, (nuint)(j + 16));
+            a3 += Vector256.LoadUnsafe(ref x, (nuint)(j + 24));
+        }
+        for (; j + 8 <= n; j += 8) a0 += Vector256.LoadUnsafe(ref x, (nuint)j);
+        float s = Vector256.Sum((a0 + a1) + (a2 + a3));
+        for (; j < n; j++) s += Unsafe.Add(ref x, j);
+        return s;
+    }
+
+    /// <summary>Σ (x[j] − center)² over n floats, accumulated as <see cref="Sum"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float SquaredDeviations(ref float x, int n, float center)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        var c = Vector256.Create(center);
+        int j = 0;
+        for (; j + 32 <= n; j += 32)
+        {
+            var d0 = Vector256.LoadUnsafe(ref x, (nuint)j) - c;
+            var d1 = Vector256.LoadUnsafe(ref x, (nuint)(j + 8)) - c;
+            var d2 = Vector256.LoadUnsafe(ref x, (nuint)(j + 16)) - c;
+            var d3 = Vector256.LoadUnsafe(ref x, (nuint)(j + 24)) - c;
+            a0 += d0 * d0;
+            a1 += d1 * d1;
+            a2 += d2 * d2;
+            a3 += d3 * d3;
+        }
+        for (; j + 8 <= n; j += 8)
+        {
+            var d = Vector256.LoadUnsafe(ref x, (nuint)j) - c;
+            a0 += d * d;
+        }
+        float s = Vector256.Sum((a0 + a1) + (a2 + a3));
+        for (; j < n; j++)
+        {
+            float d = Unsafe.Add(ref x, j) - center;
+            s += d * d;
+        }
+        return s;
+    }
+
+    /// <summary>
+    /// Float32 layer norm over the last <paramref name="dims"/> dims of <paramref name="x"/>, any
+    /// strides, into the contiguous <paramref name="y"/> (rows of n in order), with each row's mean
+    /// and rstd when <paramref name="means"/> and <paramref name="rstds"/> are not empty. A row
+    /// whose elements are not one unit-stride run is gathered first into a per-thread buffer
+    /// (a permuted NCHW activation normalized over C). The ordinary and out-variant kernels both
+    /// come here.
+    /// </summary>
+    public static void LayerNormF32(Tensor x, int dims, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, float eps, Span<float> y,
+        Span<float> means, Span<float> rstds)
+    {
+        int rank = x.Rank, lead = rank - dims;
+        var sizes = x.Sizes;
+        var strides = x.Strides;
+        int n = 1;
+        for (int d = lead; d < rank; d++) n *= (int)sizes[d];
+        if (n == 0 || y.IsEmpty) return;
+        bool unit = true;
+        for (int d = rank - 1, next = 1; d >= lead; d--)
+        {
+            if (sizes[d] == 1) continue;
+            unit &= strides[d] == next;
+            next *= (int)sizes[d];
+        }
+        var src = x.StorageSpan<float>();
+        Span<float> row = unit ? default : RowBuffer(n);
+        Span<long> index = stackalloc long[Math.Max(lead, 1)];
+        index.Clear();
+        long offset = x.StorageOffset;
+        for (int r = 0, at = 0; at < y.Length; r++, at += n)
+        {
+            ReadOnlySpan<float> xr;
+            if (unit) xr = src.Slice((int)offset, n);
+            else
+            {
+                Gather(src, offset, sizes[lead..], strides[lead..], row);
+                xr = row;
+            }
+            LayerNormF32(xr, weight, bias, eps, y.Slice(at, n), out float mean, out float rstd);
+            if (!means.IsEmpty) means[r] = mean;
+            if (!rstds.IsEmpty) rstds[r] = rstd;
+            for (int d = lead - 1; d >= 0; d--)
+            {
+                offset += strides[d];
+                if (++index[d] < sizes[d]) break;
+                offset -= strides[d] * sizes[d];
+                index[d] = 0;
+            }
+        }
+    }
+
+    [ThreadStatic] private static float[]? _row;
+
+    private static Span<float> RowBuffer(int n)
+    {
+        if (_row is null || _row.Length < n) _row = new float[n];
+        return _row.AsSpan(0, n);
+    }
+
+    /// <summary>The elements of one strided block (sizes, strides from <paramref name="offset"/>) in row-major order into <paramref name="dst"/>.</summary>
+    private static void Gather(ReadOnlySpan<float> src, long offset, ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, Span<float> dst)
+    {
+        int k = sizes.Length;
+        int inner = (int)sizes[k - 1];
+        long innerStride = strides[k - 1];
+        Span<long> index = stackalloc long[k];
+        index.Clear();
+        for (int at = 0; at < dst.Length; at += inner)
+        {
+            long o = offset;
+            for (int j = 0; j < inner; j++, o += innerStride) dst[at + j] = src[(int)o];
+            for (int d = k - 2; d >= 0; d--)
+            {
+                offset += strides[d];
+                if (++index[d] < sizes[d]) break;
+                offset -= strides[d] * sizes[d];
+                index[d] = 0;
+            }
         }
     }
 }

@@ -13,12 +13,19 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 internal static class StridedMathElementwise
 {
     /// <param name="vf">The op on float32 vectors, when it has one: used for contiguous float32 operands.</param>
+    /// <param name="zip">The op as a <see cref="StridedMathZip"/> op, when it is one: float32 operands of any other layout.</param>
     public static Tensor Binary(string op, Tensor a, Tensor b, DType compute, DType output,
-        Func<double, double, double> f, Func<long, long, long> i, Func<Vector<float>, Vector<float>, Vector<float>>? vf = null)
+        Func<double, double, double> f, Func<long, long, long> i, Func<Vector<float>, Vector<float>, Vector<float>>? vf = null,
+        ZipOp? zip = null)
     {
         var shape = ShapeUtil.Broadcast(a.Sizes, b.Sizes, op);
         if (compute == DType.Float32 && output == DType.Float32 && TryContiguousFloat32(a, b, shape, f, vf) is { } fast)
             return fast;
+        if (compute == DType.Float32 && output == DType.Float32 && zip is { } z)
+        {
+            var r = Tensor.Empty(DType.Float32, shape);
+            if (StridedMathZip.TryRun(z, a, b, r)) return r;
+        }
         if (compute.IsFloatingPoint())
         {
             var xs = StridedMathCopy.GatherDouble(a, shape, compute);

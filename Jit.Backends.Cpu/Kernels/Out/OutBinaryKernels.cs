@@ -1,4 +1,5 @@
 using System.Numerics;
+using Jit.Backends.Cpu.Kernels.Common;
 using Jit.Runtime;
 using Jit.Tensors;
 using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
@@ -8,7 +9,8 @@ namespace Jit.Backends.Cpu.Kernels.Out;
 /// <summary>
 /// Out-variants of add, sub, mul and div (true division). The fast path takes float32 operands
 /// that are the output's shape, a single value (a number or a one-element tensor), or a trailing
-/// row broadcast over it (a bias); others use the kernel. Arithmetic is in double, rounded once,
+/// row broadcast over it (a bias); other float32 layouts and broadcasts go to
+/// <see cref="StridedMathZip"/> where the op is exact in float32, the rest to the kernel. Arithmetic is in double, rounded once,
 /// as the kernels do, which for these ops is the correctly rounded float32 result.
 /// </summary>
 internal static class OutBinaryKernels
@@ -22,6 +24,8 @@ internal static class OutBinaryKernels
         double Apply(double x, double y);
         bool ExactInFloat { get; }
         Vector<float> Apply(Vector<float> x, Vector<float> y);
+        /// <summary>The op for <see cref="StridedMathZip"/> (other layouts), when it is exact in float32.</summary>
+        ZipOp? Zip { get; }
     }
 
     private readonly struct AddOp(double alpha) : IZip
@@ -29,18 +33,21 @@ internal static class OutBinaryKernels
         public double Apply(double x, double y) => x + alpha * y;
         public bool ExactInFloat => alpha is 1 or -1;
         public Vector<float> Apply(Vector<float> x, Vector<float> y) => alpha == 1 ? x + y : x - y;
+        public ZipOp? Zip => alpha switch { 1 => ZipOp.Add, -1 => ZipOp.Sub, _ => null };
     }
     private readonly struct MulOp : IZip
     {
         public double Apply(double x, double y) => x * y;
         public bool ExactInFloat => true;
         public Vector<float> Apply(Vector<float> x, Vector<float> y) => x * y;
+        public ZipOp? Zip => ZipOp.Mul;
     }
     private readonly struct DivOp : IZip
     {
         public double Apply(double x, double y) => x / y;
         public bool ExactInFloat => true;
         public Vector<float> Apply(Vector<float> x, Vector<float> y) => x / y;
+        public ZipOp? Zip => ZipOp.Div;
     }
 
     // The kernels' formulas for other dtypes (int64 index arithmetic, say), made once.
@@ -134,7 +141,8 @@ internal static class OutBinaryKernels
     private static bool Zip<TOp>(IValue a, IValue b, Tensor output, TOp op) where TOp : struct, IZip
     {
         if (!IsF32(output) || !a.IsTensor || a.AsTensor.DType != DType.Float32) return false;
-        if (!TryOperand(a, output, out var x) || !TryOperand(b, output, out var y)) return false;
+        if (!TryOperand(a, output, out var x) || !TryOperand(b, output, out var y))
+            return op.Zip is { } zip && StridedMathZip.TryRun(zip, a, b, output);
         var z = F32(output);
         if (x.Row == z.Length && y.Row == z.Length)
         {
@@ -146,7 +154,8 @@ internal static class OutBinaryKernels
             for (; k < z.Length; k++) z[k] = (float)op.Apply(x.Data[k], y.Data[k]);
             return true;
         }
-        if (x.Row != z.Length && y.Row != z.Length) return false; // the output is larger than both: the kernel broadcasts
+        if (x.Row != z.Length && y.Row != z.Length) // the output is larger than both
+            return op.Zip is { } zip && StridedMathZip.TryRun(zip, a, b, output);
         for (int k = 0; k < z.Length; k++) z[k] = (float)op.Apply(x[k], y[k]);
         return true;
     }

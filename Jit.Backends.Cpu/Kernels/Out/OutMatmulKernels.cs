@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Jit.Backends.Cpu.Kernels.Common;
 using Jit.Runtime;
 using Jit.Tensors;
 using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
@@ -7,10 +8,10 @@ using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
 namespace Jit.Backends.Cpu.Kernels.Out;
 
 /// <summary>
-/// Out-variants of linear, mm, matmul (2-D by 2-D) and addmm (beta = alpha = 1). linear reads
-/// the weight's rows in place (dot products over unit-stride rows); mm accumulates rows of B
-/// scaled by A's elements. Single-threaded and allocation-free: the multi-threaded, blocked GEMM
-/// of the ordinary kernels takes over for everything else.
+/// Out-variants of linear, mm, matmul (2-D by 2-D) and addmm (beta = alpha = 1). linear runs the
+/// ordinary kernel's packed GEMM (<see cref="LinearGemm"/>) straight into its buffer; mm
+/// accumulates rows of B scaled by A's elements, single-threaded and allocation-free, and the
+/// multi-threaded, blocked GEMM of the ordinary kernels takes over for everything else.
 /// </summary>
 internal static class OutMatmulKernels
 {
@@ -24,42 +25,12 @@ internal static class OutMatmulKernels
 
     private static bool IsOne(IValue v) => (v.IsInt || v.IsDouble) && v.AsDouble == 1;
 
-    /// <summary>y[.., N] = x[.., K] · wᵀ + b, with w [N, K].</summary>
+    /// <summary>y[.., N] = x[.., K] · wᵀ + b, with w [N, K]: the kernel's packed GEMM, writing straight into y.</summary>
     private static bool Linear(Tensor x, Tensor w, Tensor? b, Tensor y)
     {
-        if (!IsF32(x) || !IsF32(w) || !IsF32(y) || w.Rank != 2 || x.Rank == 0) return false;
-        long n = w.Sizes[0], k = w.Sizes[1];
-        if (x.Sizes[^1] != k || !IsF32(b, n) || (b is not null && b.Rank != 1)) return false;
-        long m = k == 0 ? 0 : x.NumElements / k;
-        if (y.NumElements != m * n || y.Sizes[^1] != n) return false;
-        var xs = F32(x);
-        var ws = F32(w);
-        var ys = F32(y);
-        var bs = b is null ? default : F32(b);
-        int K = (int)k, N = (int)n;
-        for (int r = 0; r < (int)m; r++)
-        {
-            var xr = xs.Slice(r * K, K);
-            var yr = ys.Slice(r * N, N);
-            for (int j = 0; j < N; j++)
-            {
-                float s = Dot(xr, ws.Slice(j * K, K));
-                yr[j] = b is null ? s : s + bs[j];
-            }
-        }
+        if (!IsF32(y) || !LinearGemm.Applies(x, w, b, y)) return false;
+        LinearGemm.Into(x, w, b, y);
         return true;
-    }
-
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        int w = Vector<float>.Count, k = 0;
-        var acc = Vector<float>.Zero;
-        ref float ar = ref MemoryMarshal.GetReference(a);
-        ref float br = ref MemoryMarshal.GetReference(b);
-        for (; k <= a.Length - w; k += w) acc += Vector.LoadUnsafe(ref ar, (nuint)k) * Vector.LoadUnsafe(ref br, (nuint)k);
-        float s = Vector.Sum(acc);
-        for (; k < a.Length; k++) s += a[k] * b[k];
-        return s;
     }
 
     /// <summary>c [M, N] = a [M, K] · b [K, N] (+ bias broadcast over rows, for addmm).</summary>

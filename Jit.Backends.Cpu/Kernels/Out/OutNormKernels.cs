@@ -7,7 +7,7 @@ namespace Jit.Backends.Cpu.Kernels.Out;
 
 /// <summary>
 /// Out-variants of softmax, log_softmax, layer_norm and batch_norm in eval mode, with the ordinary
-/// kernels' formulas and statistics accumulated in double.
+/// kernels' formulas: statistics accumulated in double, but layer norm's in float as PyTorch's.
 /// </summary>
 internal static class OutNormKernels
 {
@@ -48,9 +48,10 @@ internal static class OutNormKernels
         return true;
     }
 
+    // Any float32 input layout; the kernel's computation (NormRows.LayerNormF32), without its statistics.
     private static bool LayerNorm(Tensor x, IValue normalizedShape, Tensor? weight, Tensor? bias, double eps, Tensor y)
     {
-        if (!IsF32(x) || !IsF32(y) || !x.Sizes.SequenceEqual(y.Sizes) || !normalizedShape.IsList) return false;
+        if (x.DType != DType.Float32 || !IsF32(y) || !x.Sizes.SequenceEqual(y.Sizes) || !normalizedShape.IsList) return false;
         var ns = normalizedShape.AsList;
         int k = ns.Count;
         if (k == 0 || k > x.Rank) return false;
@@ -61,12 +62,9 @@ internal static class OutNormKernels
             n *= ns[d].AsInt;
         }
         if (!IsF32(weight, n) || !IsF32(bias, n) || n == 0) return false;
-        var xs = F32(x);
-        var ys = F32(y);
         var ws = weight is null ? default : F32(weight);
         var bs = bias is null ? default : F32(bias);
-        for (int start = 0; start < xs.Length; start += (int)n)
-            NormRows.LayerNorm<float>(xs.Slice(start, (int)n), ws, bs, eps, ys.Slice(start, (int)n));
+        NormRows.LayerNormF32(x, k, ws, bs, (float)eps, F32(y), default, default);
         return true;
     }
 

@@ -109,12 +109,12 @@ internal static class OutUnaryKernels
         return true;
     }
 
-    // The float32 contiguous case with the vector math the ordinary kernel uses too; false (the ordinary kernel runs) otherwise.
+    // float32 of any layout with the vector math the ordinary kernel uses too; false (the ordinary kernel runs) otherwise.
     private static bool MapVector(IValue input, Tensor output, FloatVectorMaps.Op op)
     {
         var x = input.AsTensor;
         if (!FloatVectorMaps.Applies(x, output)) return false;
-        FloatVectorMaps.Apply(op, F32(x), F32(output));
+        FloatVectorMaps.Apply(op, x, output);
         return true;
     }
 
