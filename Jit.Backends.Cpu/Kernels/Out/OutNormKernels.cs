@@ -48,9 +48,11 @@ internal static class OutNormKernels
         return true;
     }
 
+    // Any float32 input layout (a permuted channels-last view, say): a row that is not contiguous is
+    // gathered into this thread's scratch first, then normalized as a contiguous one.
     private static bool LayerNorm(Tensor x, IValue normalizedShape, Tensor? weight, Tensor? bias, double eps, Tensor y)
     {
-        if (!IsF32(x) || !IsF32(y) || !x.Sizes.SequenceEqual(y.Sizes) || !normalizedShape.IsList) return false;
+        if (x.DType != DType.Float32 || !IsF32(y) || !x.Sizes.SequenceEqual(y.Sizes) || !normalizedShape.IsList) return false;
         var ns = normalizedShape.AsList;
         int k = ns.Count;
         if (k == 0 || k > x.Rank) return false;
@@ -60,13 +62,36 @@ internal static class OutNormKernels
             if (x.Sizes[x.Rank - k + d] != ns[d].AsInt) return false;
             n *= ns[d].AsInt;
         }
-        if (!IsF32(weight, n) || !IsF32(bias, n) || n == 0) return false;
-        var xs = F32(x);
+        if (!IsF32(weight, n) || !IsF32(bias, n) || n == 0 || n > int.MaxValue) return false;
         var ys = F32(y);
         var ws = weight is null ? default : F32(weight);
         var bs = bias is null ? default : F32(bias);
-        for (int start = 0; start < xs.Length; start += (int)n)
-            NormRows.LayerNorm<float>(xs.Slice(start, (int)n), ws, bs, eps, ys.Slice(start, (int)n));
+        if (x.IsContiguous || ys.IsEmpty)
+        {
+            var xs = F32(x);
+            for (int start = 0; start < xs.Length; start += (int)n)
+                NormRows.LayerNorm<float>(xs.Slice(start, (int)n), ws, bs, eps, ys.Slice(start, (int)n));
+            return true;
+        }
+        // Rows: every index of the leading dims; a row's elements: the trailing k dims, with x's strides.
+        int lead = x.Rank - k;
+        var data = x.StorageSpan<float>();
+        var row = OperandWorkspace<float>.Take(n);
+        Span<long> rowIndex = stackalloc long[k], outerIndex = stackalloc long[Math.Max(lead, 1)];
+        var rowSizes = x.Sizes[lead..];
+        var rowStrides = x.Strides[lead..];
+        var rows = new ShapeIndexer(x.Sizes[..lead], x.Strides[..lead], x.Strides[..lead], outerIndex);
+        int start2 = 0;
+        do
+        {
+            var it = new ShapeIndexer(rowSizes, rowStrides, rowStrides, rowIndex);
+            long origin = x.StorageOffset + rows.OffsetA;
+            int j = 0;
+            do row[j++] = data[(int)(origin + it.OffsetA)];
+            while (it.Next());
+            NormRows.LayerNorm<float>(row, ws, bs, eps, ys.Slice(start2, (int)n));
+            start2 += (int)n;
+        } while (lead > 0 && rows.Next());
         return true;
     }
 
