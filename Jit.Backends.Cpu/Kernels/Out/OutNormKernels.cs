@@ -48,6 +48,9 @@ internal static class OutNormKernels
         return true;
     }
 
+    // The scratch a strided layer_norm row is gathered into.
+    private readonly struct LayerNormRow;
+
     // Any float32 input layout (a permuted channels-last view, say): a row that is not contiguous is
     // gathered into this thread's scratch first, then normalized as a contiguous one.
     private static bool LayerNorm(Tensor x, IValue normalizedShape, Tensor? weight, Tensor? bias, double eps, Tensor y)
@@ -76,7 +79,7 @@ internal static class OutNormKernels
         // Rows: every index of the leading dims; a row's elements: the trailing k dims, with x's strides.
         int lead = x.Rank - k;
         var data = x.StorageSpan<float>();
-        var row = OperandWorkspace<float>.Take(n);
+        var row = ThreadScratch<float, LayerNormRow>.Take(n);
         Span<long> rowIndex = stackalloc long[k], outerIndex = stackalloc long[Math.Max(lead, 1)];
         var rowSizes = x.Sizes[lead..];
         var rowStrides = x.Strides[lead..];
