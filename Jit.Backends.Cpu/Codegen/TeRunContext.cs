@@ -28,12 +28,19 @@ internal sealed class TeRunContext(TeRegionEntry[] regions, bool parallel, bool 
             fn(buffers, parameters, this, start, stop);
             return;
         }
+        Split(fn, (nint)buffers, (nint)parameters, start, n, threads);
+    }
+
+    // Apart from RunParallel, so the closure the lambda captures is made only when the work is
+    // split: a closure over parameters is allocated on entry to the method that declares them,
+    // and an inline call (one thread, or a small one) then allocated it for nothing.
+    private unsafe void Split(TeRegionEntry fn, nint buffers, nint parameters, long start, long n, int threads)
+    {
         long chunks = Math.Min(n, threads * 4L);
-        nint b = (nint)buffers, p = (nint)parameters;
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
         {
             long lo = start + n * c / chunks, hi = start + n * (c + 1) / chunks;
-            fn((byte**)b, (long*)p, this, lo, hi);
+            fn((byte**)buffers, (long*)parameters, this, lo, hi);
         });
     }
 }
