@@ -31,9 +31,9 @@ internal static class CpuKernelRegistration
         NnMoreKernels.Register(table);
         CreationMoreKernels.Register(table);
         RandomKernels.Register(table);
-        // In-place variants wrap the functional kernels above, so they come last.
-        MathInPlaceKernels.Register(table);
         // Out-variants for the static runtime wrap the kernels above.
         Out.OutKernelRegistration.RegisterAll(table);
+        // In-place variants wrap the functional kernels above, and write through their out-variants' fast paths, so they come last.
+        MathInPlaceKernels.Register(table);
     }
 }

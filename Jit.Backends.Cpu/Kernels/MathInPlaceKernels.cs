@@ -75,7 +75,23 @@ internal static class MathInPlaceKernels
         return true;
     }
 
-    /// <summary>Registers the in-place variants; call after the functional families.</summary>
+    /// <summary>
+    /// Functional overloads whose out-variant fast path computes each output element from the
+    /// operands' elements at the same position (or from one value read before any write), so it
+    /// may write into an operand: run with self as the destination, it is the in-place op without
+    /// the functional result and the copy (allocation-free in the static runtime). Where the fast
+    /// path declines (another dtype, layout, a broadcast it does not take) the functional kernel runs.
+    /// </summary>
+    private static readonly HashSet<string> WritesSelfInPlace = new(StringComparer.Ordinal)
+    {
+        "aten::add.Tensor", "aten::add.Scalar", "aten::sub.Tensor", "aten::sub.Scalar",
+        "aten::mul.Tensor", "aten::mul.Scalar", "aten::div.Tensor", "aten::div.Scalar",
+        "aten::exp", "aten::log", "aten::sqrt", "aten::rsqrt", "aten::sin", "aten::cos", "aten::erf",
+        "aten::sigmoid", "aten::tanh", "aten::neg", "aten::abs", "aten::relu", "aten::silu", "aten::gelu",
+        "aten::leaky_relu", "aten::clamp", "aten::hardtanh", "aten::hardswish", "aten::hardsigmoid", "aten::pow.Tensor_Scalar",
+    };
+
+    /// <summary>Registers the in-place variants; call after the functional families and their out-variants.</summary>
     public static void Register(KernelTable t)
     {
         foreach (var (inPlace, functional) in Pairs)
@@ -84,10 +100,12 @@ internal static class MathInPlaceKernels
                 throw new JitException($"in-place kernel '{inPlace}' needs '{functional}', which is not registered");
             string op = inPlace["aten::".Length..];
             var zip = Zip(inPlace);
+            Out.OutFastPath? fast = WritesSelfInPlace.Contains(functional) && Out.OutSupport.TryGetFastPath(functional, out var path) ? path : null;
             t.Add(inPlace, (i, o) =>
             {
-                // float32 self: written in place by the strided vector loop, no result tensor.
-                if (zip is { } z && i[0].AsTensor.DType == DType.Float32 && Alpha(z, i, out var zz) && StridedMathZip.TryRun(zz, i[0], i[1], i[0].AsTensor))
+                // float32 self: written in place by the strided vector loop (it declines overlapping operands), no result tensor.
+                if ((zip is { } z && i[0].AsTensor.DType == DType.Float32 && Alpha(z, i, out var zz) && StridedMathZip.TryRun(zz, i[0], i[1], i[0].AsTensor))
+                    || (fast is not null && i[0].IsTensor && NoPartialOverlap(i) && fast(i, i[0].AsTensor)))
                 {
                     o[0] = i[0];
                     return;
@@ -96,5 +114,27 @@ internal static class MathInPlaceKernels
                 o[0] = StridedMathElementwise.WriteInto(op, i[0].AsTensor, o[0].AsTensor);
             });
         }
+    }
+
+    // Every other tensor operand is in other memory than self (storages, possibly distinct objects
+    // over one arena, that do not overlap), or is self's very view: then writing self element by
+    // element never changes an element still to be read.
+    private static bool NoPartialOverlap(ReadOnlySpan<IValue> inputs)
+    {
+        var self = inputs[0].AsTensor;
+        if (!self.IsHost) return false;
+        var selfBytes = self.Storage.Bytes.Span;
+        for (int k = 1; k < inputs.Length; k++)
+        {
+            if (!inputs[k].IsTensor) continue;
+            var other = inputs[k].AsTensor;
+            if (!other.IsHost) return false;
+            if (!selfBytes.Overlaps(other.Storage.Bytes.Span, out int shift)) continue;
+            bool sameView = other.DType == self.DType
+                && shift + other.StorageOffset * other.DType.ElementSize() == self.StorageOffset * self.DType.ElementSize()
+                && other.Sizes.SequenceEqual(self.Sizes) && other.Strides.SequenceEqual(self.Strides);
+            if (!sameView) return false;
+        }
+        return true;
     }
 }

@@ -55,7 +55,17 @@ internal static class MathMoreKernels
         t.Add("aten::clone", (i, o) => o[0] = ShapeCopy.ToContiguous(i[0].AsTensor, i[0].AsTensor.DType));
         t.Add("aten::copy_", (i, o) =>
         {
-            Tensor self = i[0].AsTensor, src = ShapeViews.Expand(i[1].AsTensor, self.Sizes, "copy_");
+            Tensor self = i[0].AsTensor, given = i[1].AsTensor;
+            // The same dtype and sizes in memory that does not overlap self (the static runtime's
+            // copies into a caller's outputs): element by element, with no buffer.
+            if (given.DType == self.DType && given.Sizes.SequenceEqual(self.Sizes) && self.IsHost && given.IsHost
+                && !self.Storage.Bytes.Span.Overlaps(given.Storage.Bytes.Span))
+            {
+                ShapeCopy.Copy(given, self);
+                o[0] = self;
+                return;
+            }
+            var src = ShapeViews.Expand(given, self.Sizes, "copy_");
             // Copy through a fresh buffer so a source that overlaps self reads its old values.
             if (src.DType.IsFloatingPoint()) StridedMathCopy.Scatter(StridedMathCopy.GatherDouble(src, self.Sizes), self);
             else StridedMathCopy.Scatter(StridedMathCopy.GatherLong(src, self.Sizes), self);

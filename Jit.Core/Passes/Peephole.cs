@@ -57,6 +57,7 @@ public sealed partial class Peephole : IGraphPass
         "aten::__is__" or "aten::__isnot__" => FoldIsNone(node),
         "prim::If" => HoistIdenticalIfOutputs(node),
         "prim::is_nested" or "prim::requires_grad" => FoldFixedTensorQuery(node),
+        "prim::TupleUnpack" => UnpackOfConstruct(node),
         _ => false,
     } || (node.Kind == "aten::add" && node.IsInserted && AddIntoLinear(node));
 
@@ -117,6 +118,24 @@ public sealed partial class Peephole : IGraphPass
         // Keep the more refined of the two types: the replacement stands for the same tensor.
         if (v.Type is TensorType { IsUnrefined: true } && o.Type is TensorType { IsUnrefined: false }) v.Type = o.Type;
         o.ReplaceAllUsesWith(v);
+        node.Destroy();
+        return true;
+    }
+
+    /// <summary>
+    /// Unpacking a tuple that a <c>prim::TupleConstruct</c> built gives back its items (tuples are
+    /// immutable), so a model returning a namedtuple's first field builds no tuple at run time.
+    /// </summary>
+    private static bool UnpackOfConstruct(Node node)
+    {
+        var tuple = node.Inputs[0].Node;
+        if (tuple.Kind != "prim::TupleConstruct" || tuple.Inputs.Count != node.Outputs.Count) return false;
+        for (int i = 0; i < node.Outputs.Count; i++)
+        {
+            Value o = node.Outputs[i], v = tuple.Inputs[i];
+            if (v.Type is TensorType { IsUnrefined: true } && o.Type is TensorType { IsUnrefined: false }) v.Type = o.Type;
+            o.ReplaceAllUsesWith(v);
+        }
         node.Destroy();
         return true;
     }

@@ -2,11 +2,23 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 
 /// <summary>
 /// Per-thread scratch of the fused attention kernels (the q/k/v projection, scores, context,
-/// hidden activations), only ever grown, so a steady stream of same-sized calls allocates
-/// nothing (as <see cref="GemmWorkspace{T}"/>). A call takes the whole scratch once and cuts it
-/// into its buffers; nothing it calls takes it again.
+/// hidden activations): see <see cref="ThreadScratch{T, TUse}"/>. A call takes the whole scratch
+/// once and cuts it into its buffers; nothing it calls takes it again.
 /// </summary>
 internal static class AttentionWorkspace<T> where T : unmanaged
+{
+    private readonly struct Use;
+
+    /// <summary>The first <paramref name="length"/> elements of this thread's scratch (old contents, not cleared).</summary>
+    public static Span<T> Take(long length) => ThreadScratch<T, Use>.Take(length);
+}
+
+/// <summary>
+/// Per-thread scratch, one buffer per element type and use (<typeparamref name="TUse"/>, a marker
+/// type private to its caller, so uses that might nest never share one), only ever grown, so a
+/// steady stream of same-sized calls allocates nothing (as <see cref="GemmWorkspace{T}"/>).
+/// </summary>
+internal static class ThreadScratch<T, TUse> where T : unmanaged where TUse : struct
 {
     [ThreadStatic] private static T[]? _buffer;
 

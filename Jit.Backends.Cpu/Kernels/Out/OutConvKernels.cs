@@ -7,7 +7,7 @@ namespace Jit.Backends.Cpu.Kernels.Out;
 
 /// <summary>
 /// Out-variants of conv2d and its fused forms (relu, and a residual add then relu) on batched,
-/// contiguous float32 operands with numeric padding: <see cref="ConvGemm"/> writes straight into
+/// float32 operands (contiguous but for the input) with numeric padding: <see cref="ConvGemm"/> writes straight into
 /// the planned buffer, the same code and order as the ordinary kernels.
 /// </summary>
 internal static class OutConvKernels
@@ -25,7 +25,7 @@ internal static class OutConvKernels
 
     private static bool Conv2d(Tensor x, Tensor w, Tensor? bias, Tensor? z, IValue stride, IValue padding, IValue dilation, long groups, bool relu, Tensor y)
     {
-        if (!IsF32(x) || !IsF32(w) || !IsF32(y) || x.Rank != 4 || w.Rank != 4 || y.Rank != 4 || groups <= 0) return false;
+        if (x.DType != DType.Float32 || !IsF32(w) || !IsF32(y) || x.Rank != 4 || w.Rank != 4 || y.Rank != 4 || groups <= 0) return false;
         if (z is not null && (!IsF32(z) || !z.Sizes.SequenceEqual(y.Sizes))) return false;
         long n = x.Sizes[0], c = x.Sizes[1], h = x.Sizes[2], wd = x.Sizes[3];
         long oc = w.Sizes[0], cg = w.Sizes[1], kh = w.Sizes[2], kw = w.Sizes[3];
@@ -35,6 +35,8 @@ internal static class OutConvKernels
         if (y.Sizes[0] != n || y.Sizes[1] != oc || y.Sizes[2] != oh || y.Sizes[3] != ow || oh <= 0 || ow <= 0) return false;
         if (y.NumElements > int.MaxValue || x.NumElements > int.MaxValue
             || !Conv2dShape.TryCreate(n, c, h, wd, oc, groups, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, out var shape)) return false;
+        // A strided input (a permuted channels-last view) is read from a contiguous copy in this thread's scratch.
+        if (!x.IsContiguous) x = ContiguousScratch.Copy(x);
         ConvGemm.Run<float>(shape, x, w, bias, z, y, relu, CpuThreads.Count);
         return true;
     }

@@ -18,10 +18,18 @@ internal delegate bool OutFastPath(ReadOnlySpan<IValue> inputs, Tensor output);
 /// </summary>
 internal static class OutSupport
 {
+    // Every out-variant's fast path by overload name (the same stateless paths for every table), so
+    // the in-place kernels can write straight into self (MathInPlaceKernels).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, OutFastPath> FastPaths = new(StringComparer.Ordinal);
+
+    /// <summary>The fast path of <paramref name="overloadName"/>'s out-variant, once it is registered.</summary>
+    public static bool TryGetFastPath(string overloadName, out OutFastPath fast) => FastPaths.TryGetValue(overloadName, out fast!);
+
     public static void Add(KernelTable table, string overloadName, OutFastPath fast)
     {
         if (!table.TryGet(overloadName, out var kernel))
             throw new JitException($"out-variant for '{overloadName}', which has no kernel");
+        FastPaths.TryAdd(overloadName, fast);
         table.AddOut(overloadName, (inputs, outputs) =>
         {
             var destination = outputs[0].AsTensor;

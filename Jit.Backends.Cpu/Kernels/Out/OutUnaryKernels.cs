@@ -42,6 +42,9 @@ internal static class OutUnaryKernels
         public double Apply(double x) => x < 0 ? 0 : x;
         public Vector<float> Apply(Vector<float> x) => Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), Vector<float>.Zero, x);
     }
+    // The ordinary kernels' formulas (ActivationKernels), in double.
+    private readonly struct Hardswish : IMap { public double Apply(double x) => x * Math.Min(Math.Max(x + 3, 0), 6) / 6; }
+    private readonly struct Hardsigmoid : IMap { public double Apply(double x) => Math.Min(Math.Max(x + 3, 0), 6) / 6; }
     private readonly struct SoftplusOp(double beta, double threshold) : IMap { public double Apply(double x) => Softplus(x, beta, threshold); }
     private readonly struct LeakyRelu(double slope) : IMap { public double Apply(double x) => x > 0 ? x : x * slope; }
     private readonly struct Pow(double e) : IMap { public double Apply(double x) => Math.Pow(x, e); }
@@ -77,6 +80,8 @@ internal static class OutUnaryKernels
             "tanh" => MapVector(i[0], o, FloatVectorMaps.Op.GeluTanh),
             _ => false, // the kernel reports the bad argument
         });
+        Add(t, "aten::hardswish", (i, o) => Map(i[0], o, new Hardswish()));
+        Add(t, "aten::hardsigmoid", (i, o) => Map(i[0], o, new Hardsigmoid()));
         Add(t, "aten::softplus", (i, o) => Map(i[0], o, new SoftplusOp(i[1].AsDouble, i[2].AsDouble)));
         Add(t, "aten::leaky_relu", (i, o) => Map(i[0], o, new LeakyRelu(i[1].AsDouble)));
         Add(t, "aten::pow.Tensor_Scalar", (i, o) => i[1].IsDouble || i[1].IsInt ? Map(i[0], o, new Pow(i[1].AsDouble)) : false);

@@ -43,6 +43,7 @@ public sealed class StaticModule : IDisposable
         MaxStepInputs = parts.MaxStepInputs;
         MaxStepOutputs = parts.MaxStepOutputs;
         MaxCarried = parts.MaxCarried;
+        ViewCaches = parts.ViewCaches;
         CopyKernel = parts.CopyKernel;
         OutVariantNodes = parts.OutVariantNodes;
         KernelNodes = parts.KernelNodes;
@@ -124,6 +125,8 @@ public sealed class StaticModule : IDisposable
     internal int MaxStepInputs { get; }
     internal int MaxStepOutputs { get; }
     internal int MaxCarried { get; }
+    /// <summary>How many <see cref="CachedViewStep"/>s the plan has (each runtime keeps a <see cref="ViewCache"/> per step).</summary>
+    internal int ViewCaches { get; }
     internal OpKernel CopyKernel { get; }
 
     /// <summary>A runtime of its own (not pooled): for one thread at a time; dispose or drop it when done.</summary>
@@ -212,4 +215,4 @@ internal sealed record StaticModuleParts(
     StaticStep[] Steps, IValue[] FrameTemplate, int[] InputSlots, int[] OutputSlots, OutputTuple?[] OutputTuples, int[] PlannedSlots,
     PrecomputedView[] Views, Destination[] Destinations, ReusedList[] ReusedLists, int[] TransientSlots,
     int MaxStepInputs, int MaxStepOutputs, int MaxCarried, OpKernel CopyKernel,
-    int OutVariantNodes, IReadOnlyList<string> KernelNodes, IReadOnlyList<string> HostStepNodes);
+    int OutVariantNodes, IReadOnlyList<string> KernelNodes, IReadOnlyList<string> HostStepNodes, int ViewCaches = 0);

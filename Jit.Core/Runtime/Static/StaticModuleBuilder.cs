@@ -30,7 +30,7 @@ internal sealed partial class StaticModuleBuilder
     private readonly HashSet<Node> _outVariant = [];
     private readonly HashSet<Node> _precomputed = [];
     private readonly List<string> _kernelNodes = [];
-    private int _maxIn, _maxOut, _maxCarried;
+    private int _maxIn, _maxOut, _maxCarried, _viewCaches;
 
     private StaticModuleBuilder(Graph graph, IBackend backend, IBackend? host, DeviceConstants? constants)
     {
@@ -161,7 +161,7 @@ internal sealed partial class StaticModuleBuilder
             throw new JitSchemaException($"the static runtime needs aten::copy_ on device '{_backend.Device}'");
         return new StaticModuleParts(_graph, _backend, signature, manageOutputs, memory, steps, [.. _template],
             boundSelf ? inputSlots[1..] : inputSlots, Slots(outputs), outputTuples, plannedSlots, views, [.. destinations], [.. _reusedLists.Values], transient,
-            Math.Max(1, _maxIn), Math.Max(1, _maxOut), _maxCarried, copy, _outVariant.Count, _kernelNodes, _hostStepNodes);
+            Math.Max(1, _maxIn), Math.Max(1, _maxOut), _maxCarried, copy, _outVariant.Count, _kernelNodes, _hostStepNodes, _viewCaches);
     }
 
     private static bool IsStructural(Node n) =>
@@ -235,6 +235,19 @@ internal sealed partial class StaticModuleBuilder
             views.Add(new PrecomputedView([Slot(n.Output())], kernel, Slots(n.Inputs)));
         }
         return [.. views];
+    }
+
+    /// <summary>
+    /// An op returning one tensor that aliases an argument, writing nothing, whose arguments other
+    /// than tensors are constants of the plan: a view of its tensor arguments (see <see cref="CachedViewStep"/>).
+    /// </summary>
+    private static bool IsConstantArgumentView(Node n)
+    {
+        if (n.Outputs.Count != 1 || n.Output().Type is not TensorType || !TryOverloadName(n, out _)) return false;
+        var schema = n.Schema;
+        if (schema.IsMutable || schema.Returns.Count != 1 || schema.Returns[0].Alias is not { IsWrite: false }) return false;
+        // One tensor, the one viewed: another tensor argument might be read for its values (narrow's start).
+        return n.Inputs.Count > 0 && n.Inputs[0].Type is TensorType && n.Inputs.Skip(1).All(v => v.Type is not TensorType && v.Node.Kind == "prim::Constant");
     }
 
     // A tensor, or a list of tensors nothing but ListUnpack reads (so no one changes or keeps the list).
@@ -322,6 +335,8 @@ internal sealed partial class StaticModuleBuilder
         }
         if (_outVariant.Contains(n) && _backend.Kernels.TryGetOut(name, out var outKernel))
             return new OutKernelStep(n, outKernel, Slots(n.Inputs), Slots(n.Outputs));
+        if (_backend.IsHost && IsConstantArgumentView(n) && _backend.Kernels.TryGet(name, out var viewKernel))
+            return new CachedViewStep(n, viewKernel, Slots(n.Inputs), Slot(n.Output()), _viewCaches++);
         if (_backend.Kernels.TryGet(name, out var kernel) && DeviceDeclines(n, name) is null)
         {
             if (n.Outputs.Any(o => o.Type is TensorType)) _kernelNodes.Add(name);

@@ -15,6 +15,8 @@ public sealed partial class StaticRuntime : IDisposable
     private readonly IValue[] _loopScratch;
     // Per output, the tuple this runtime last returned there (managed outputs only: see ReturnTuple).
     private readonly IValueTuple?[] _lastTuples;
+    // Host destinations reused while the caller's outputs receive copies (see ReusedDestination).
+    private Tensor?[]? _reusedDestinations;
 
     internal StaticRuntime(StaticModule module)
     {
@@ -24,6 +26,8 @@ public sealed partial class StaticRuntime : IDisposable
         OutScratch = new IValue[module.MaxStepOutputs];
         _loopScratch = new IValue[module.MaxCarried];
         _lastTuples = new IValueTuple?[module.OutputCount];
+        ViewCaches = new ViewCache[module.ViewCaches];
+        for (int i = 0; i < ViewCaches.Length; i++) ViewCaches[i] = new ViewCache(module.MaxStepInputs);
         var allocator = module.Backend.Allocator;
         if (allocator is null) Arena = AllocateArena(module.Memory.ArenaBytes);
         else if (module.Memory.ArenaBytes > 0) _deviceArena = allocator.Allocate(module.Memory.ArenaBytes);
@@ -53,6 +57,7 @@ public sealed partial class StaticRuntime : IDisposable
     internal IValue[] Frame { get; }
     internal IValue[] InScratch { get; }
     internal IValue[] OutScratch { get; }
+    internal ViewCache[] ViewCaches { get; }
     internal Span<IValue> LoopScratch(int count) => _loopScratch.AsSpan(0, count);
 
     // Pinned, and started on an alignment boundary, so planned offsets are aligned addresses too.
@@ -115,10 +120,11 @@ public sealed partial class StaticRuntime : IDisposable
             throw new JitTypeException($"the graph has {m.OutputCount} outputs but {outputs.Length} output slots were given");
         var frame = Frame;
         for (int i = 0; i < inputs.Length; i++) frame[m.InputSlots[i]] = inputs[i];
+        bool copiedOut = ResultsAreCopiedOut(outputs);
         for (int k = 0; k < m.Destinations.Length; k++)
         {
             var d = m.Destinations[k];
-            frame[d.Slot] = GivenDestination(outputs, d) ?? NewDestination(k);
+            frame[d.Slot] = GivenDestination(outputs, d) ?? (copiedOut && d.Output < 0 ? ReusedDestination(k) : NewDestination(k));
         }
         try
         {
@@ -143,6 +149,27 @@ public sealed partial class StaticRuntime : IDisposable
             foreach (int s in m.TransientSlots) frame[s] = default;
             foreach (var list in m.ReusedLists) frame[list.Slot].AsList.Items.Clear();
         }
+    }
+
+    /// <summary>
+    /// Whether the caller gave a tensor for every output (none a tuple), so each result is copied
+    /// into the caller's tensor (or written there) and nothing this run makes is returned: a value
+    /// that may alias an output (a destination viewed by one) need not be new then.
+    /// </summary>
+    private bool ResultsAreCopiedOut(Span<IValue> outputs)
+    {
+        if (!Module.Backend.IsHost) return false;
+        for (int i = 0; i < outputs.Length; i++)
+            if (Module.OutputTuples[i] is not null || !outputs[i].IsTensor) return false;
+        return true;
+    }
+
+    // This runtime's own tensor for a destination that no returned value aliases this run (see ResultsAreCopiedOut).
+    private Tensor ReusedDestination(int k)
+    {
+        var d = Module.Destinations[k];
+        _reusedDestinations ??= new Tensor?[Module.Destinations.Length];
+        return _reusedDestinations[k] ??= Tensor.Empty(d.DType, d.Sizes);
     }
 
     /// <summary>Runs and returns new output values (fresh tensors, or arena tensors with managed outputs).</summary>
