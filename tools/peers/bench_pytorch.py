@@ -40,6 +40,22 @@ def runners(f):
     yield "static", static
 
 
+def measure(result, kind, make, check, inputs, seconds, min_runs, warmup_runs=20):
+    """Builds runner `kind` with make(), checks its outputs (check returns a reason or None), times it
+    into result[kind] (µs) and result[kind + "_runs"]; a failure is recorded under result["errors"]."""
+    try:
+        run = make()
+        bad = check(run(*inputs))
+        if bad is not None:
+            raise RuntimeError(bad)
+        us, runs = median_us(lambda: run(*inputs), seconds, min_runs, warmup_runs)
+        result[kind] = round(us, 2)
+        result[kind + "_runs"] = runs
+    except Exception as e:  # noqa: BLE001  any failure is reported, not fatal
+        result[kind] = None
+        result["errors"][kind] = one_line(e)
+
+
 def one_line(e):
     return (f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}")[:160]
 
@@ -58,17 +74,7 @@ def main():
         result = {"model": name, "threads": a.threads, "errors": {}}
         with torch.no_grad():
             for kind, make in runners(f):
-                try:
-                    run = make()
-                    bad = f.check(run(*f.inputs))
-                    if bad is not None:
-                        raise RuntimeError(bad)
-                    us, runs = median_us(lambda: run(*f.inputs), a.seconds, a.min_runs)
-                    result[kind] = round(us, 2)
-                    result[kind + "_runs"] = runs
-                except Exception as e:  # noqa: BLE001  any failure is reported, not fatal
-                    result[kind] = None
-                    result["errors"][kind] = one_line(e)
+                measure(result, kind, make, f.check, f.inputs, a.seconds, a.min_runs)
         print(json.dumps(result), flush=True)
 
 

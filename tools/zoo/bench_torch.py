@@ -17,7 +17,7 @@ import torch
 from models import MODELS, build
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers"))
-from bench_pytorch import median_us, one_line  # noqa: E402
+from bench_pytorch import measure  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -55,17 +55,7 @@ def main():
         result = {"model": name, "threads": a.threads, "errors": {}}
         with torch.no_grad():
             for kind, make in runners.items():
-                try:
-                    run = make()
-                    bad = mismatch(run(*inputs), expected)
-                    if bad is not None:
-                        raise RuntimeError(bad)
-                    us, runs = median_us(lambda: run(*inputs), a.seconds, a.min_runs, warmup_runs=3)
-                    result[kind] = round(us, 2)
-                    result[kind + "_runs"] = runs
-                except Exception as e:  # noqa: BLE001  any failure is reported, not fatal
-                    result[kind] = None
-                    result["errors"][kind] = one_line(e)
+                measure(result, kind, make, lambda out: mismatch(out, expected), inputs, a.seconds, a.min_runs, warmup_runs=3)
         print(json.dumps(result), flush=True)
 
 
