@@ -32,7 +32,7 @@ public sealed class OutVariantKernelTests
         var d = Random(DType.Float64, 5, 4, 7);
         var strided = Transposed(Random(DType.Float32, 6, 7, 4));
         var chunk = Random(DType.Float32, 7, 5, 8).AsStrided([5, 4], [8, 1], 4);
-        return new TheoryData<string, string, IValue[]>
+        var cases = new TheoryData<string, string, IValue[]>
         {
             { "gt float by 0", "aten::gt.Scalar", [f, 0.0] },
             { "gt int by 5", "aten::gt.Scalar", [l, 5L] },
@@ -74,6 +74,8 @@ public sealed class OutVariantKernelTests
             { "stack along dim 1", "aten::stack", [TensorList(strided, Random(DType.Float32, 17, 4, 7)), 1L] },
             { "stack ints", "aten::stack", [TensorList(l, Random(DType.Int64, 18, 4, 7)), 0L] },
         };
+        foreach (var (name, op, args) in PoolCaseTests.All) cases.Add(name, op, args);
+        return cases;
     }
 
     [Theory]
