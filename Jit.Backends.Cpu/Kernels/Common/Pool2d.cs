@@ -44,7 +44,21 @@ internal static unsafe class Pool2d
         public long Offset(long plane) => plane / C * SN + plane % C * SC;
     }
 
-    private static bool VectorRows(in Planes s) => s.SW == 1 && Avx2.IsSupported;
+    /// <summary>The output columns [a, b) a float32 row runs eight at a time: those whose windows lie inside a unit-stride row; (0, 0) where none do.</summary>
+    private static (long, long) RowColumns(in Planes s, in PoolGeometry g) => s.SW == 1 && Avx2.IsSupported ? InteriorColumns(g, s.W) : (0, 0);
+
+    private static bool HasRowColumns(in Planes s, in PoolGeometry g)
+    {
+        var (a, b) = RowColumns(s, g);
+        return b > a;
+    }
+
+    /// <summary>
+    /// Whether a float32 pool runs eight channels at a time (every output, window by window, a
+    /// gather where channels are not adjacent): where there are eight channels and the rows run no vectors.
+    /// </summary>
+    private static bool Channels(in Planes s, bool rows) =>
+        Avx2.IsSupported && s.C >= Lanes && s.SC <= int.MaxValue / Lanes && s.H * s.W <= int.MaxValue && !rows;
 
     // ---- max_pool2d ----
 
@@ -57,7 +71,12 @@ internal static unsafe class Pool2d
             if (x.DType == DType.Float32)
             {
                 fixed (float* xs = x.StorageSpan<float>(), ys = values.ContiguousSpan<float>())
-                    MaxPlanes(xs + x.StorageOffset, s, g, ys, ix);
+                {
+                    // The rows' vectors report no indices: with indices, channels are the vector path.
+                    if (!Channels(s, ix == null && HasRowColumns(s, g))) MaxPlanes(xs + x.StorageOffset, s, g, ys, ix);
+                    else if (s.SC == 1) MaxChannels<Contiguous>(xs + x.StorageOffset, s, g, ys, ix);
+                    else MaxChannels<Gathered>(xs + x.StorageOffset, s, g, ys, ix);
+                }
             }
             else
             {
@@ -71,8 +90,7 @@ internal static unsafe class Pool2d
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long area = g.OH * g.OW;
-        bool vector = typeof(T) == typeof(float) && ix == null && VectorRows(s);
-        var (a, b) = vector ? InteriorColumns(g, s.W) : (0, 0);
+        var (a, b) = typeof(T) == typeof(float) && ix == null ? RowColumns(s, g) : (0, 0);
         for (long p = 0; p < s.N * s.C; p++)
         {
             T* src = x + s.Offset(p);
@@ -168,7 +186,11 @@ internal static unsafe class Pool2d
         if (x.DType == DType.Float32)
         {
             fixed (float* xs = x.StorageSpan<float>(), ys = values.ContiguousSpan<float>())
-                AvgPlanes(xs + x.StorageOffset, s, g, includePad, divisor, ys);
+            {
+                if (!Channels(s, HasRowColumns(s, g))) AvgPlanes(xs + x.StorageOffset, s, g, includePad, divisor, ys);
+                else if (s.SC == 1) AvgChannels<Contiguous>(xs + x.StorageOffset, s, g, includePad, divisor, ys);
+                else AvgChannels<Gathered>(xs + x.StorageOffset, s, g, includePad, divisor, ys);
+            }
         }
         else
         {
@@ -182,7 +204,7 @@ internal static unsafe class Pool2d
     {
         long area = g.OH * g.OW;
         long? over = divisor != 0 ? divisor : null;
-        var (a, b) = typeof(T) == typeof(float) && VectorRows(s) ? InteriorColumns(g, s.W) : (0, 0);
+        var (a, b) = typeof(T) == typeof(float) ? RowColumns(s, g) : (0, 0);
         for (long p = 0; p < s.N * s.C; p++)
         {
             T* src = x + s.Offset(p);
@@ -268,7 +290,13 @@ internal static unsafe class Pool2d
             if (x.DType == DType.Float32)
             {
                 fixed (float* xs = x.StorageSpan<float>(), ys = values.ContiguousSpan<float>())
-                    AdaptivePlanes(xs + x.StorageOffset, s, oh, ow, max, ys, ix);
+                {
+                    // Windows at least a vector wide: the rows' sums; narrower ones eight channels at a time.
+                    bool wide = s.SW == 1 && s.W / Math.Max(ow, 1) >= Lanes;
+                    if (max || !Channels(s, wide)) AdaptivePlanes(xs + x.StorageOffset, s, oh, ow, max, ys, ix);
+                    else if (s.SC == 1) AdaptiveChannels<Contiguous>(xs + x.StorageOffset, s, oh, ow, ys);
+                    else AdaptiveChannels<Gathered>(xs + x.StorageOffset, s, oh, ow, ys);
+                }
             }
             else
             {
@@ -361,6 +389,140 @@ internal static unsafe class Pool2d
         float sum = Vector256.Sum((s0 + s1) + (s2 + s3));
         for (; i < n; i++) sum += p[i];
         return sum;
+    }
+
+    // ---- eight channels at a time ----
+
+    /// <summary>
+    /// Channel blocks [c, c + 8) of every batch (the last one overlapping the one before where C is
+    /// not a multiple of 8): <paramref name="body"/> gets the block's first input and output element.
+    /// </summary>
+    private static void ForChannelBlocks<TBody>(float* x, in Planes s, long area, float* y, long* ix, ref TBody body)
+        where TBody : struct, IChannelBody
+    {
+        for (long n = 0; n < s.N; n++)
+        {
+            for (long c = 0; ; c += Lanes)
+            {
+                if (c + Lanes > s.C)
+                {
+                    if (c == s.C) break;
+                    c = s.C - Lanes;
+                }
+                long o = (n * s.C + c) * area;
+                body.Run(x + n * s.SN + c * s.SC, y + o, ix == null ? null : ix + o);
+            }
+        }
+    }
+
+    private interface IChannelBody
+    {
+        void Run(float* src, float* dst, long* idx);
+    }
+
+    /// <summary>Writes lane l of <paramref name="v"/> to dst[l·area] (the same output position of eight planes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scatter(Vector256<float> v, float* dst, long area)
+    {
+        for (int l = 0; l < Lanes; l++) dst[l * area] = v.GetElement(l);
+    }
+
+    private static void MaxChannels<TLoad>(float* x, in Planes s, in PoolGeometry g, float* y, long* ix) where TLoad : IColumnLoad
+    {
+        var body = new MaxChannelBody<TLoad>(s, g, TLoad.Steps(s.SC));
+        ForChannelBlocks(x, s, g.OH * g.OW, y, ix, ref body);
+    }
+
+    private readonly struct MaxChannelBody<TLoad>(Planes s, PoolGeometry g, Vector256<int> step) : IChannelBody where TLoad : IColumnLoad
+    {
+        public void Run(float* src, float* dst, long* idx)
+        {
+            long area = g.OH * g.OW;
+            for (long oy = 0; oy < g.OH; oy++)
+            {
+                var (y0, y1) = MaxPoolWindow.Taps(oy, g.SH, g.PH, g.KH, g.DH, s.H);
+                for (long ox = 0; ox < g.OW; ox++)
+                {
+                    var (x0, x1) = MaxPoolWindow.Taps(ox, g.SW, g.PW, g.KW, g.DW, s.W);
+                    var m = Vector256.Create(float.NegativeInfinity);
+                    var best = Vector256.Create((int)(y0 * s.W + x0));
+                    for (long yy = y0; yy < y1; yy += g.DH)
+                    {
+                        float* row = src + yy * s.SH;
+                        for (long xx = x0; xx < x1; xx += g.DW)
+                        {
+                            var v = TLoad.Load(row + xx * s.SW, step);
+                            var take = Avx.CompareGreaterThan(v, m) | Avx.Compare(v, v, FloatComparisonMode.UnorderedNonSignaling);
+                            m = Avx.BlendVariable(m, v, take);
+                            if (idx != null) best = Avx2.BlendVariable(best, Vector256.Create((int)(yy * s.W + xx)), take.AsInt32());
+                        }
+                    }
+                    long o = oy * g.OW + ox;
+                    Scatter(m, dst + o, area);
+                    if (idx != null)
+                    {
+                        for (int l = 0; l < Lanes; l++) idx[o + l * area] = best.GetElement(l);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void AvgChannels<TLoad>(float* x, in Planes s, in PoolGeometry g, bool includePad, long divisor, float* y) where TLoad : IColumnLoad
+    {
+        var body = new AvgChannelBody<TLoad>(s, g, includePad, divisor != 0 ? divisor : null, TLoad.Steps(s.SC));
+        ForChannelBlocks(x, s, g.OH * g.OW, y, null, ref body);
+    }
+
+    private readonly struct AvgChannelBody<TLoad>(Planes s, PoolGeometry g, bool includePad, long? divisor, Vector256<int> step) : IChannelBody
+        where TLoad : IColumnLoad
+    {
+        public void Run(float* src, float* dst, long* idx)
+        {
+            long area = g.OH * g.OW;
+            for (long oy = 0; oy < g.OH; oy++)
+            {
+                for (long ox = 0; ox < g.OW; ox++)
+                {
+                    var win = AvgPoolWindow.At(oy, ox, g.SH, g.SW, g.PH, g.PW, g.KH, g.KW, s.H, s.W);
+                    var sum = Vector256<float>.Zero;
+                    for (long yy = win.Y0; yy < win.Y1; yy++)
+                    {
+                        float* row = src + yy * s.SH;
+                        for (long xx = win.X0; xx < win.X1; xx++) sum += TLoad.Load(row + xx * s.SW, step);
+                    }
+                    Scatter(win.IsEmpty ? sum : sum / Vector256.Create((float)win.Divisor(divisor, includePad)), dst + oy * g.OW + ox, area);
+                }
+            }
+        }
+    }
+
+    private static void AdaptiveChannels<TLoad>(float* x, in Planes s, long oh, long ow, float* y) where TLoad : IColumnLoad
+    {
+        var body = new AdaptiveChannelBody<TLoad>(s, oh, ow, TLoad.Steps(s.SC));
+        ForChannelBlocks(x, s, oh * ow, y, null, ref body);
+    }
+
+    private readonly struct AdaptiveChannelBody<TLoad>(Planes s, long oh, long ow, Vector256<int> step) : IChannelBody where TLoad : IColumnLoad
+    {
+        public void Run(float* src, float* dst, long* idx)
+        {
+            for (long oy = 0; oy < oh; oy++)
+            {
+                var (y0, y1) = AdaptiveSpan(oy, s.H, oh);
+                for (long ox = 0; ox < ow; ox++)
+                {
+                    var (x0, x1) = AdaptiveSpan(ox, s.W, ow);
+                    var sum = Vector256<float>.Zero;
+                    for (long yy = y0; yy < y1; yy++)
+                    {
+                        float* row = src + yy * s.SH;
+                        for (long xx = x0; xx < x1; xx++) sum += TLoad.Load(row + xx * s.SW, step);
+                    }
+                    Scatter(sum / Vector256.Create((float)((y1 - y0) * (x1 - x0))), dst + oy * ow + ox, oh * ow);
+                }
+            }
+        }
     }
 
     // ---- loading eight output columns' taps ----
