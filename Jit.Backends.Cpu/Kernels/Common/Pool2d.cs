@@ -44,21 +44,105 @@ internal static unsafe class Pool2d
         public long Offset(long plane) => plane / C * SN + plane % C * SC;
     }
 
-    /// <summary>The output columns [a, b) a float32 row runs eight at a time: those whose windows lie inside a unit-stride row; (0, 0) where none do.</summary>
-    private static (long, long) RowColumns(in Planes s, in PoolGeometry g) => s.SW == 1 && Avx2.IsSupported ? InteriorColumns(g, s.W) : (0, 0);
+    /// <summary>
+    /// Whether a float32 pool runs eight channels at a time (every output, window by window, a
+    /// gather where channels are not adjacent): where there are eight channels.
+    /// </summary>
+    private static bool Channels(in Planes s) =>
+        Avx2.IsSupported && s.C >= Lanes && s.SC <= int.MaxValue / Lanes && s.H * s.W <= int.MaxValue;
 
-    private static bool HasRowColumns(in Planes s, in PoolGeometry g)
+    // ---- float32 rows, eight output columns at a time ----
+
+    /// <summary>The most floats the staged rows of one pool take on the stack.</summary>
+    private const long StagedFloats = 16 * 1024;
+
+    /// <summary>
+    /// How a float32 pool over unit-stride rows stages them (see <see cref="StagedRows"/>): a
+    /// power of two of ring slots of <paramref name="width"/> floats, enough for every tap of eight lanes past the last
+    /// output column; false where that does not fit the stack or int offsets, or without AVX2.
+    /// </summary>
+    private static bool Stages(in Planes s, in PoolGeometry g, out long slots, out long width)
     {
-        var (a, b) = RowColumns(s, g);
-        return b > a;
+        slots = (long)BitOperations.RoundUpToPowerOf2((ulong)((g.KH - 1) * g.DH + 1)); // a window's rows fall in distinct slots
+        width = Math.Max(g.PW + s.W, (g.OW + Lanes) * g.SW + (g.KW - 1) * g.DW + 1);
+        return s.SW == 1 && Avx2.IsSupported && slots * width <= StagedFloats && g.KH * g.KW <= int.MaxValue;
     }
 
     /// <summary>
-    /// Whether a float32 pool runs eight channels at a time (every output, window by window, a
-    /// gather where channels are not adjacent): where there are eight channels and the rows run no vectors.
+    /// The input rows of one plane, each copied once into a ring slot between <c>fill</c> values (PW
+    /// of them on the left) for the blocks of output columns whose windows reach past the row: a
+    /// lane's taps in the padding or past the row read the fill, -inf for max (never replacing the
+    /// maximum, as if skipped) and 0 for sums (adding nothing). Blocks whose windows all lie
+    /// inside the row (<see cref="Inside"/>) read the input itself; of a wide row only the ends
+    /// the other blocks read are copied.
     /// </summary>
-    private static bool Channels(in Planes s, bool rows) =>
-        Avx2.IsSupported && s.C >= Lanes && s.SC <= int.MaxValue / Lanes && s.H * s.W <= int.MaxValue && !rows;
+    private readonly struct StagedRows
+    {
+        private readonly float* _ring;
+        private readonly long* _tags;
+        private readonly long _slots, _width, _left, _w, _leftEnd, _rightStart, _a, _b;
+
+        public StagedRows(float* ring, long* tags, long slots, long width, in PoolGeometry g, long w, float fill)
+        {
+            _ring = ring;
+            _tags = tags;
+            (_slots, _width, _left, _w) = (slots, width, g.PW, w);
+            // Output columns [a, b): windows inside the row.
+            _a = (g.PW + g.SW - 1) / g.SW;
+            long last = w - 1 - (g.KW - 1) * g.DW + g.PW;
+            _b = last < 0 ? 0 : Math.Min(last / g.SW + 1, g.OW);
+            // The row's columns blocks not inside read: [0, leftEnd) before the first block inside ends, [rightStart, w) after the last one starts.
+            _leftEnd = Math.Min(w, (_a + Lanes) * g.SW + (g.KW - 1) * g.DW + 1 - g.PW);
+            _rightStart = Math.Max(0, (_b - Lanes) * g.SW - g.PW);
+            if (_rightStart <= _leftEnd) (_leftEnd, _rightStart) = (w, w);
+            if (_a == 0 && _b == g.OW && g.OW >= Lanes) (_leftEnd, _rightStart) = (0, w); // every block inside: nothing to copy
+            new Span<float>(ring, (int)(slots * width)).Fill(fill);
+        }
+
+        /// <summary>Whether the windows of output columns [ox, ox + 8) all lie inside the row.</summary>
+        public bool Inside(long ox) => ox >= _a && ox + Lanes <= _b;
+
+        /// <summary>Forget the rows of the last plane.</summary>
+        public void Reset() => new Span<long>(_tags, (int)_slots).Fill(-1);
+
+        /// <summary>Row <paramref name="y"/> (starting at <paramref name="src"/>) staged: its column 0 is the slot's column PW.</summary>
+        public float* Row(float* src, long y)
+        {
+            long slot = y & (_slots - 1);
+            float* row = _ring + slot * _width;
+            if (_tags[slot] != y)
+            {
+                Copy(src, row + _left, _leftEnd);
+                Copy(src + _rightStart, row + _left + _rightStart, _w - _rightStart);
+                _tags[slot] = y;
+            }
+            return row;
+        }
+
+        private static void Copy(float* from, float* to, long n)
+        {
+            long i = 0;
+            for (; i + Lanes <= n; i += Lanes) Vector256.Store(Vector256.Load(from + i), to + i);
+            for (; i < n; i++) to[i] = from[i];
+        }
+
+        /// <summary>Row <paramref name="src"/> addressed as its staged copy is (column 0 at PW), for the blocks inside.</summary>
+        public float* Direct(float* src) => src - _left;
+    }
+
+    /// <summary>
+    /// Blocks of eight output columns covering [0, ow): the last one overlaps the one before where
+    /// ow is not a multiple of eight (the same values again), or is partial where ow &lt; 8.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long NextBlock(long ox, long ow) => ox + Lanes <= ow || ox == 0 ? ox : ow - Lanes;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBlock(Vector256<float> v, float* dst, long ox, long ow)
+    {
+        if (ox + Lanes <= ow) v.Store(dst + ox);
+        else Avx.MaskStore(dst + ox, Avx2.CompareGreaterThan(Vector256.Create((int)(ow - ox)), Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle(), v);
+    }
 
     // ---- max_pool2d ----
 
@@ -72,10 +156,20 @@ internal static unsafe class Pool2d
             {
                 fixed (float* xs = x.StorageSpan<float>(), ys = values.ContiguousSpan<float>())
                 {
-                    // The rows' vectors report no indices: with indices, channels are the vector path.
-                    if (!Channels(s, ix == null && HasRowColumns(s, g))) MaxPlanes(xs + x.StorageOffset, s, g, ys, ix);
-                    else if (s.SC == 1) MaxChannels<Contiguous>(xs + x.StorageOffset, s, g, ys, ix);
-                    else MaxChannels<Gathered>(xs + x.StorageOffset, s, g, ys, ix);
+                    float* src = xs + x.StorageOffset;
+                    // The rows report no indices: with indices, channels are the vector path.
+                    if (ix == null && Stages(s, g, out long slots, out long width))
+                    {
+                        float* ring = stackalloc float[(int)(slots * width)];
+                        long* tags = stackalloc long[(int)slots];
+                        var rows = new StagedRows(ring, tags, slots, width, g, s.W, float.NegativeInfinity);
+                        if (g.SW == 1) MaxRows<Contiguous>(src, s, g, rows, ys);
+                        else if (g.SW == 2) MaxRows<EveryOther>(src, s, g, rows, ys);
+                        else MaxRows<Gathered>(src, s, g, rows, ys);
+                    }
+                    else if (!Channels(s)) MaxPlanes(src, s, g, ys, ix);
+                    else if (s.SC == 1) MaxChannels<Contiguous>(src, s, g, ys, ix);
+                    else MaxChannels<Gathered>(src, s, g, ys, ix);
                 }
             }
             else
@@ -86,78 +180,84 @@ internal static unsafe class Pool2d
         }
     }
 
+    /// <summary>Every plane and output row, PyTorch's loop over each window.</summary>
     private static void MaxPlanes<T>(T* x, in Planes s, in PoolGeometry g, T* y, long* ix)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long area = g.OH * g.OW;
-        var (a, b) = typeof(T) == typeof(float) && ix == null ? RowColumns(s, g) : (0, 0);
         for (long p = 0; p < s.N * s.C; p++)
         {
             T* src = x + s.Offset(p);
             for (long oy = 0; oy < g.OH; oy++)
             {
                 var (y0, y1) = MaxPoolWindow.Taps(oy, g.SH, g.PH, g.KH, g.DH, s.H);
-                long o = p * area + oy * g.OW;
-                long* irow = ix == null ? null : ix + o;
-                MaxColumns(src, s, g, y0, y1, 0, a, y + o, irow);
-                if (b > a)
+                long o = (p * g.OH + oy) * g.OW;
+                for (long ox = 0; ox < g.OW; ox++)
                 {
-                    if (g.SW == 1) MaxVector<Contiguous>((float*)src, s.SH, g, y0, y1, a, b, (float*)(y + o));
-                    else if (g.SW == 2) MaxVector<EveryOther>((float*)src, s.SH, g, y0, y1, a, b, (float*)(y + o));
-                    else MaxVector<Gathered>((float*)src, s.SH, g, y0, y1, a, b, (float*)(y + o));
-                }
-                MaxColumns(src, s, g, y0, y1, b, g.OW, y + o, irow);
-            }
-        }
-    }
-
-    /// <summary>Output columns [from, to) of one row, one window at a time (PyTorch's loop).</summary>
-    private static void MaxColumns<T>(T* src, in Planes s, in PoolGeometry g, long y0, long y1, long from, long to, T* dst, long* idx)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (long ox = from; ox < to; ox++)
-        {
-            var (x0, x1) = MaxPoolWindow.Taps(ox, g.SW, g.PW, g.KW, g.DW, s.W);
-            T m = T.NegativeInfinity;
-            long best = y0 * s.W + x0;
-            for (long yy = y0; yy < y1; yy += g.DH)
-            {
-                T* row = src + yy * s.SH;
-                for (long xx = x0; xx < x1; xx += g.DW)
-                {
-                    T v = row[xx * s.SW];
-                    if (v > m || T.IsNaN(v))
+                    var (x0, x1) = MaxPoolWindow.Taps(ox, g.SW, g.PW, g.KW, g.DW, s.W);
+                    T m = T.NegativeInfinity;
+                    long best = y0 * s.W + x0;
+                    for (long yy = y0; yy < y1; yy += g.DH)
                     {
-                        m = v;
-                        best = yy * s.W + xx;
+                        T* row = src + yy * s.SH;
+                        for (long xx = x0; xx < x1; xx += g.DW)
+                        {
+                            T v = row[xx * s.SW];
+                            if (v > m || T.IsNaN(v))
+                            {
+                                m = v;
+                                best = yy * s.W + xx;
+                            }
+                        }
                     }
+                    y[o + ox] = m;
+                    if (ix != null) ix[o + ox] = best;
                 }
             }
-            dst[ox] = m;
-            if (idx != null) idx[ox] = best;
         }
     }
 
-    private static void MaxVector<TLoad>(float* src, long sh, in PoolGeometry g, long y0, long y1, long a, long b, float* dst)
+    /// <summary>Float32 rows staged with -inf around them, eight output columns at a time, each lane visiting its window in PyTorch's order.</summary>
+    private static void MaxRows<TLoad>(float* x, in Planes s, in PoolGeometry g, StagedRows rows, float* y)
         where TLoad : IColumnLoad
     {
         var step = TLoad.Steps(g.SW);
-        for (long ox = a; ; ox += Lanes)
+        float** staged = stackalloc float*[(int)g.KH];
+        float** direct = stackalloc float*[(int)g.KH];
+        for (long p = 0; p < s.N * s.C; p++)
         {
-            if (ox + Lanes > b)
+            float* src = x + s.Offset(p);
+            rows.Reset();
+            for (long oy = 0; oy < g.OH; oy++)
             {
-                if (ox == b) break;
-                ox = b - Lanes; // the last block overlaps the one before: the same values again
+                var (y0, y1) = MaxPoolWindow.Taps(oy, g.SH, g.PH, g.KH, g.DH, s.H);
+                int n = 0;
+                for (long yy = y0; yy < y1; yy += g.DH, n++)
+                {
+                    staged[n] = rows.Row(src + yy * s.SH, yy);
+                    direct[n] = rows.Direct(src + yy * s.SH);
+                }
+                float* dst = y + (p * g.OH + oy) * g.OW;
+                for (long ox = 0; ox < g.OW; ox += Lanes)
+                {
+                    ox = NextBlock(ox, g.OW);
+                    var m = MaxBlock<TLoad>(rows.Inside(ox) ? direct : staged, n, ox * g.SW, g.KW, g.DW, step);
+                    StoreBlock(TLoad.Finish(m), dst, ox, g.OW);
+                }
             }
-            float* col = src + ox * g.SW - g.PW;
-            var m = Vector256.Create(float.NegativeInfinity);
-            for (long yy = y0; yy < y1; yy += g.DH)
-            {
-                float* row = col + yy * sh;
-                for (long t = 0; t < g.KW; t++) m = NanMax(m, TLoad.Load(row + t * g.DW, step));
-            }
-            TLoad.Finish(m).Store(dst + ox);
         }
+    }
+
+    /// <summary>The maximum of eight lanes' windows: rows <paramref name="taps"/>[0..n) from column <paramref name="column"/> on, KW taps DW apart.</summary>
+    private static Vector256<float> MaxBlock<TLoad>(float** taps, int n, long column, long kw, long dw, Vector256<int> step)
+        where TLoad : IColumnLoad
+    {
+        var m = Vector256.Create(float.NegativeInfinity);
+        for (int r = 0; r < n; r++)
+        {
+            float* row = taps[r] + column;
+            for (long t = 0; t < kw; t++) m = NanMax(m, TLoad.Load(row + t * dw, step));
+        }
+        return m;
     }
 
     /// <summary>PyTorch's max update in every lane: <paramref name="v"/> replaces <paramref name="m"/> when greater or NaN.</summary>
@@ -165,113 +265,114 @@ internal static unsafe class Pool2d
     private static Vector256<float> NanMax(Vector256<float> m, Vector256<float> v) =>
         Avx.BlendVariable(m, v, Avx.CompareGreaterThan(v, m) | Avx.Compare(v, v, FloatComparisonMode.UnorderedNonSignaling));
 
-    /// <summary>
-    /// The output columns [a, b) whose windows lie inside the row (no padding taps), when there are
-    /// at least one vector's worth; (0, 0) otherwise. A lane's loads stay inside its window.
-    /// </summary>
-    private static (long, long) InteriorColumns(in PoolGeometry g, long w)
-    {
-        long a = (g.PW + g.SW - 1) / g.SW;
-        long last = w - 1 - (g.KW - 1) * g.DW + g.PW;
-        long b = last < 0 ? 0 : Math.Min(last / g.SW + 1, g.OW);
-        return b - a >= Lanes ? (a, b) : (0, 0);
-    }
-
     // ---- avg_pool2d ----
 
     /// <summary>avg_pool2d of <paramref name="x"/> into <paramref name="values"/>; <paramref name="divisor"/> 0 means none.</summary>
     public static void Avg(Tensor x, in PoolGeometry g, bool includePad, long divisor, Tensor values)
     {
         var s = new Planes(x);
+        long? over = divisor != 0 ? divisor : null;
         if (x.DType == DType.Float32)
         {
             fixed (float* xs = x.StorageSpan<float>(), ys = values.ContiguousSpan<float>())
             {
-                if (!Channels(s, HasRowColumns(s, g))) AvgPlanes(xs + x.StorageOffset, s, g, includePad, divisor, ys);
-                else if (s.SC == 1) AvgChannels<Contiguous>(xs + x.StorageOffset, s, g, includePad, divisor, ys);
-                else AvgChannels<Gathered>(xs + x.StorageOffset, s, g, includePad, divisor, ys);
+                float* src = xs + x.StorageOffset;
+                if (Stages(s, g, out long slots, out long width))
+                {
+                    float* ring = stackalloc float[(int)(slots * width)];
+                    long* tags = stackalloc long[(int)slots];
+                    var rows = new StagedRows(ring, tags, slots, width, g, s.W, 0f);
+                    if (g.SW == 1) AvgRows<Contiguous>(src, s, g, includePad, over, rows, ys);
+                    else if (g.SW == 2) AvgRows<EveryOther>(src, s, g, includePad, over, rows, ys);
+                    else AvgRows<Gathered>(src, s, g, includePad, over, rows, ys);
+                }
+                else if (!Channels(s)) AvgPlanes(src, s, g, includePad, over, ys);
+                else if (s.SC == 1) AvgChannels<Contiguous>(src, s, g, includePad, over, ys);
+                else AvgChannels<Gathered>(src, s, g, includePad, over, ys);
             }
         }
         else
         {
             fixed (double* xs = x.StorageSpan<double>(), ys = values.ContiguousSpan<double>())
-                AvgPlanes(xs + x.StorageOffset, s, g, includePad, divisor, ys);
+                AvgPlanes(xs + x.StorageOffset, s, g, includePad, over, ys);
         }
     }
 
-    private static void AvgPlanes<T>(T* x, in Planes s, in PoolGeometry g, bool includePad, long divisor, T* y)
+    private static void AvgPlanes<T>(T* x, in Planes s, in PoolGeometry g, bool includePad, long? divisor, T* y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long area = g.OH * g.OW;
-        long? over = divisor != 0 ? divisor : null;
-        var (a, b) = typeof(T) == typeof(float) ? RowColumns(s, g) : (0, 0);
         for (long p = 0; p < s.N * s.C; p++)
         {
             T* src = x + s.Offset(p);
             for (long oy = 0; oy < g.OH; oy++)
             {
-                T* dst = y + p * area + oy * g.OW;
-                long from = 0;
-                if (b > a)
+                T* dst = y + (p * g.OH + oy) * g.OW;
+                for (long ox = 0; ox < g.OW; ox++)
                 {
-                    // Inside the row every window has the same rows, KW columns and divisor.
-                    var win = AvgPoolWindow.At(oy, a, g.SH, g.SW, g.PH, g.PW, g.KH, g.KW, s.H, s.W);
-                    if (!win.IsEmpty)
+                    var win = AvgPoolWindow.At(oy, ox, g.SH, g.SW, g.PH, g.PW, g.KH, g.KW, s.H, s.W);
+                    if (win.IsEmpty)
                     {
-                        AvgColumns(src, s, g, oy, includePad, over, 0, a, dst);
-                        float div = win.Divisor(over, includePad);
-                        if (g.SW == 1) AvgVector<Contiguous>((float*)src, s.SH, g, win, div, a, b, (float*)dst);
-                        else if (g.SW == 2) AvgVector<EveryOther>((float*)src, s.SH, g, win, div, a, b, (float*)dst);
-                        else AvgVector<Gathered>((float*)src, s.SH, g, win, div, a, b, (float*)dst);
-                        from = b;
+                        dst[ox] = T.Zero;
+                        continue;
                     }
+                    T sum = T.Zero;
+                    for (long yy = win.Y0; yy < win.Y1; yy++)
+                    {
+                        T* row = src + yy * s.SH;
+                        for (long xx = win.X0; xx < win.X1; xx++) sum += row[xx * s.SW];
+                    }
+                    dst[ox] = sum / T.CreateChecked(win.Divisor(divisor, includePad));
                 }
-                AvgColumns(src, s, g, oy, includePad, over, from, g.OW, dst);
             }
         }
     }
 
-    private static void AvgColumns<T>(T* src, in Planes s, in PoolGeometry g, long oy, bool includePad, long? divisor, long from, long to, T* dst)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (long ox = from; ox < to; ox++)
-        {
-            var win = AvgPoolWindow.At(oy, ox, g.SH, g.SW, g.PH, g.PW, g.KH, g.KW, s.H, s.W);
-            if (win.IsEmpty)
-            {
-                dst[ox] = T.Zero;
-                continue;
-            }
-            T sum = T.Zero;
-            for (long yy = win.Y0; yy < win.Y1; yy++)
-            {
-                T* row = src + yy * s.SH;
-                for (long xx = win.X0; xx < win.X1; xx++) sum += row[xx * s.SW];
-            }
-            dst[ox] = sum / T.CreateChecked(win.Divisor(divisor, includePad));
-        }
-    }
-
-    private static void AvgVector<TLoad>(float* src, long sh, in PoolGeometry g, AvgPoolWindow win, float div, long a, long b, float* dst)
+    /// <summary>
+    /// Float32 rows staged with zeros around them, eight output columns at a time: each lane sums
+    /// its window's elements in PyTorch's order (the zeros add nothing to a sum that starts at +0)
+    /// and divides by its divisor, the product of its row and column factors (<see cref="PoolAxis.Count"/>),
+    /// the columns' computed once.
+    /// </summary>
+    private static void AvgRows<TLoad>(float* x, in Planes s, in PoolGeometry g, bool includePad, long? divisor, StagedRows rows, float* y)
         where TLoad : IColumnLoad
     {
         var step = TLoad.Steps(g.SW);
-        var divisor = Vector256.Create(div);
-        for (long ox = a; ; ox += Lanes)
+        float** staged = stackalloc float*[(int)g.KH];
+        float** direct = stackalloc float*[(int)g.KH];
+        int* columns = stackalloc int[(int)g.OW + Lanes];
+        for (long ox = 0; ox < g.OW + Lanes; ox++) columns[ox] = (int)PoolAxis.Of(ox, g.SW, g.PW, g.KW, s.W).Count(includePad);
+        var over = Vector256.Create((float)divisor.GetValueOrDefault());
+        for (long p = 0; p < s.N * s.C; p++)
         {
-            if (ox + Lanes > b)
+            float* src = x + s.Offset(p);
+            rows.Reset();
+            for (long oy = 0; oy < g.OH; oy++)
             {
-                if (ox == b) break;
-                ox = b - Lanes;
+                var rowAxis = PoolAxis.Of(oy, g.SH, g.PH, g.KH, s.H);
+                int n = 0;
+                for (long yy = rowAxis.From; yy < rowAxis.To; yy++, n++)
+                {
+                    staged[n] = rows.Row(src + yy * s.SH, yy);
+                    direct[n] = rows.Direct(src + yy * s.SH);
+                }
+                var rowCount = Vector256.Create((int)rowAxis.Count(includePad));
+                float* dst = y + (p * g.OH + oy) * g.OW;
+                for (long ox = 0; ox < g.OW; ox += Lanes)
+                {
+                    ox = NextBlock(ox, g.OW);
+                    float** taps = rows.Inside(ox) ? direct : staged;
+                    var sum = Vector256<float>.Zero;
+                    for (int r = 0; r < n; r++)
+                    {
+                        float* row = taps[r] + ox * g.SW;
+                        for (long t = 0; t < g.KW; t++) sum += TLoad.Load(row + t, step);
+                    }
+                    // An empty window (none with PyTorch's padding limit) sums to 0: any divisor but 0 gives its 0.
+                    var div = divisor.HasValue ? over
+                        : Avx.ConvertToVector256Single(Avx2.Max(Avx2.MultiplyLow(Vector256.Load(columns + ox), rowCount), Vector256<int>.One));
+                    StoreBlock(TLoad.Finish(sum) / div, dst, ox, g.OW);
+                }
             }
-            float* col = src + ox * g.SW - g.PW;
-            var sum = Vector256<float>.Zero;
-            for (long yy = win.Y0; yy < win.Y1; yy++)
-            {
-                float* row = col + yy * sh;
-                for (long t = 0; t < g.KW; t++) sum += TLoad.Load(row + t, step);
-            }
-            (TLoad.Finish(sum) / divisor).Store(dst + ox);
         }
     }
 
@@ -293,7 +394,7 @@ internal static unsafe class Pool2d
                 {
                     // Windows at least a vector wide: the rows' sums; narrower ones eight channels at a time.
                     bool wide = s.SW == 1 && s.W / Math.Max(ow, 1) >= Lanes;
-                    if (max || !Channels(s, wide)) AdaptivePlanes(xs + x.StorageOffset, s, oh, ow, max, ys, ix);
+                    if (max || wide || !Channels(s)) AdaptivePlanes(xs + x.StorageOffset, s, oh, ow, max, ys, ix);
                     else if (s.SC == 1) AdaptiveChannels<Contiguous>(xs + x.StorageOffset, s, oh, ow, ys);
                     else AdaptiveChannels<Gathered>(xs + x.StorageOffset, s, oh, ow, ys);
                 }
@@ -468,9 +569,9 @@ internal static unsafe class Pool2d
         }
     }
 
-    private static void AvgChannels<TLoad>(float* x, in Planes s, in PoolGeometry g, bool includePad, long divisor, float* y) where TLoad : IColumnLoad
+    private static void AvgChannels<TLoad>(float* x, in Planes s, in PoolGeometry g, bool includePad, long? divisor, float* y) where TLoad : IColumnLoad
     {
-        var body = new AvgChannelBody<TLoad>(s, g, includePad, divisor != 0 ? divisor : null, TLoad.Steps(s.SC));
+        var body = new AvgChannelBody<TLoad>(s, g, includePad, divisor, TLoad.Steps(s.SC));
         ForChannelBlocks(x, s, g.OH * g.OW, y, null, ref body);
     }
 
