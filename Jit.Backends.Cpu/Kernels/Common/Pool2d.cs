@@ -407,40 +407,46 @@ internal static unsafe class Pool2d
         }
     }
 
+    /// <summary>Window by window, every plane's at once (the spans' divisions once per window, not per plane).</summary>
     private static void AdaptivePlanes<T>(T* x, in Planes s, long oh, long ow, bool max, T* y, long* ix)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (long p = 0; p < s.N * s.C; p++)
+        long area = oh * ow;
+        for (long oy = 0; oy < oh; oy++)
         {
-            T* src = x + s.Offset(p);
-            for (long oy = 0; oy < oh; oy++)
+            var (y0, y1) = AdaptiveSpan(oy, s.H, oh);
+            for (long ox = 0; ox < ow; ox++)
             {
-                var (y0, y1) = AdaptiveSpan(oy, s.H, oh);
-                for (long ox = 0; ox < ow; ox++)
+                var (x0, x1) = AdaptiveSpan(ox, s.W, ow);
+                var count = T.CreateChecked((y1 - y0) * (x1 - x0));
+                for (long n = 0; n < s.N; n++)
                 {
-                    var (x0, x1) = AdaptiveSpan(ox, s.W, ow);
-                    long o = (p * oh + oy) * ow + ox;
-                    if (!max)
+                    for (long c = 0; c < s.C; c++)
                     {
-                        y[o] = Sum(src, s, y0, y1, x0, x1) / T.CreateChecked((y1 - y0) * (x1 - x0));
-                        continue;
-                    }
-                    T m = T.NegativeInfinity;
-                    long best = y0 * s.W + x0;
-                    for (long yy = y0; yy < y1; yy++)
-                    {
-                        for (long xx = x0; xx < x1; xx++)
+                        T* src = x + n * s.SN + c * s.SC;
+                        long o = (n * s.C + c) * area + oy * ow + ox;
+                        if (!max)
                         {
-                            T v = src[yy * s.SH + xx * s.SW];
-                            if (v > m || T.IsNaN(v))
+                            y[o] = Sum(src, s, y0, y1, x0, x1) / count;
+                            continue;
+                        }
+                        T m = T.NegativeInfinity;
+                        long best = y0 * s.W + x0;
+                        for (long yy = y0; yy < y1; yy++)
+                        {
+                            for (long xx = x0; xx < x1; xx++)
                             {
-                                m = v;
-                                best = yy * s.W + xx;
+                                T v = src[yy * s.SH + xx * s.SW];
+                                if (v > m || T.IsNaN(v))
+                                {
+                                    m = v;
+                                    best = yy * s.W + xx;
+                                }
                             }
                         }
+                        y[o] = m;
+                        if (ix != null) ix[o] = best;
                     }
-                    y[o] = m;
-                    if (ix != null) ix[o] = best;
                 }
             }
         }
