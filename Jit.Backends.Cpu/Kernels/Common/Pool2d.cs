@@ -12,11 +12,12 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// implementation the ordinary kernels and the static runtime's out-variants both run, so they
 /// give the same bits and nothing here allocates.
 /// <para>
-/// Float32 planes whose rows are contiguous run eight output columns at a time (AVX2) over the
-/// columns whose windows lie inside the row, each lane visiting its window in the scalar order;
-/// the columns at the edges, indices, float64 and other layouts take the scalar loops. Max pooling
-/// keeps PyTorch's rule in every lane: a value replaces the maximum when greater or NaN, so NaN
-/// propagates (the last one wins, as its index), and among equal values the first stays.
+/// Float32 max and avg pools over unit-stride rows run eight output columns at a time (AVX2), each
+/// lane visiting its window in the scalar loop's order, the row edges through rows staged between
+/// fill values (<see cref="StagedRows"/>); other float32 layouts with eight channels or more (and
+/// max_pool2d's indices) run eight channels at a time; float64 and the rest take the scalar loops.
+/// Max pooling keeps PyTorch's rule in every lane: a value replaces the maximum when greater or
+/// NaN, so NaN propagates (the last one wins, as its index), and among equal values the first stays.
 /// </para>
 /// </summary>
 internal static unsafe class Pool2d
@@ -57,9 +58,9 @@ internal static unsafe class Pool2d
     private const long StagedFloats = 16 * 1024;
 
     /// <summary>
-    /// How a float32 pool over unit-stride rows stages them (see <see cref="StagedRows"/>): a
-    /// power of two of ring slots of <paramref name="width"/> floats, enough for every tap of eight lanes past the last
-    /// output column; false where that does not fit the stack or int offsets, or without AVX2.
+    /// How a float32 pool over unit-stride rows stages them (see <see cref="StagedRows"/>): a power
+    /// of two of ring slots of <paramref name="width"/> floats, enough for every tap of eight lanes
+    /// past the last output column; false where that does not fit the stack, or without AVX2.
     /// </summary>
     private static bool Stages(in Planes s, in PoolGeometry g, out long slots, out long width)
     {
