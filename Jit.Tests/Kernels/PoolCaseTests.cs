@@ -8,7 +8,8 @@ namespace Jit.Tests.Kernels;
 /// <summary>
 /// The float32 max pool (eight columns at a time where the windows lie inside the row)
 /// picks exactly the element the scalar loop of the float64 kernel picks: NaN wins, the last NaN's
-/// index is reported, and of equal values (+0 and -0) the first stays, as PyTorch.
+/// index is reported, and of equal values (+0 and -0) the first stays, as PyTorch; and every
+/// layout gives the same bits.
 /// </summary>
 public sealed class PoolCaseTests
 {
@@ -82,6 +83,31 @@ public sealed class PoolCaseTests
         Assert.True(CpuKernels.TryGet("aten::max_pool2d", out var plain));
         plain(args, o);
         Assert.True(Bits(o[0].AsTensor).SequenceEqual(Bits(values)), $"{name}: max_pool2d differs from the scalar loop");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void RowsAndOtherLayoutsGiveTheSameBits(string name, string op, IValue[] args)
+    {
+        // Avg and max windows are visited in one order on every path, so unit-stride rows (eight
+        // columns at a time, staged edges) and every other column stride (channel vectors, scalar
+        // loops) agree to the bit. Adaptive avg sums wide rows in vector order: not compared.
+        if (op == "aten::adaptive_avg_pool2d") return;
+        Assert.True(CpuKernels.TryGet(op, out var kernel));
+        var o = new IValue[1];
+        kernel(args, o);
+        var rows = o[0].AsTensor;
+        kernel([Spread(args[0].AsTensor), .. args[1..]], o);
+        Assert.True(Bits(o[0].AsTensor).SequenceEqual(Bits(rows)), $"{name}: the layouts differ");
+    }
+
+    /// <summary>The same values with every column two floats apart.</summary>
+    private static Tensor Spread(Tensor x)
+    {
+        var wide = Tensor.Empty(DType.Float32, [.. x.Sizes, 2]);
+        var view = wide.AsStrided(x.Sizes, wide.Strides[..^1], 0);
+        for (long i = 0; i < x.NumElements; i++) view.SetDouble(i, x.GetDouble(i));
+        return view;
     }
 
     /// <summary>Uniform values with +0, -0 and NaN sprinkled in (ties and NaN in many windows).</summary>
