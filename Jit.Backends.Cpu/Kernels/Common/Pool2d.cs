@@ -264,7 +264,8 @@ internal static unsafe class Pool2d
     /// <summary>PyTorch's max update in every lane: <paramref name="v"/> replaces <paramref name="m"/> when greater or NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> NanMax(Vector256<float> m, Vector256<float> v) =>
-        Avx.BlendVariable(m, v, Avx.CompareGreaterThan(v, m) | Avx.Compare(v, v, FloatComparisonMode.UnorderedNonSignaling));
+        // vmaxps v, m is v > m ? v : m (m when either is NaN or both are zeros); then a NaN v wins.
+        Avx.BlendVariable(Avx.Max(v, m), v, Avx.Compare(v, v, FloatComparisonMode.UnorderedNonSignaling));
 
     // ---- avg_pool2d ----
 
