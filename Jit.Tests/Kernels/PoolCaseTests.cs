@@ -44,6 +44,7 @@ public sealed class PoolCaseTests
         ("max 3x3/2 dilated, 9x11 planes", "aten::max_pool2d", Max(Spiky(22, 1, 9, 9, 11), 3, 3, 2, 2, 1, 1, 2, 1, true)),
         ("avg 3x3/1 pad 1 ceil, 7x7 planes", "aten::avg_pool2d", Avg(Random(DType.Float32, 23, 2, 10, 7, 7), 3, 1, 1, true, false, null)),
         ("avg 2x2/2 divisor 3, 9x9 planes", "aten::avg_pool2d", Avg(Random(DType.Float32, 24, 1, 9, 9, 9), 2, 2, 1, true, true, 3)),
+        ("adaptive avg 7x7 planes to 1x1", "aten::adaptive_avg_pool2d", [Random(DType.Float32, 26, 2, 12, 7, 7), Ints(1, 1)]),
         ("adaptive avg 14x14 to 7x7", "aten::adaptive_avg_pool2d", [Random(DType.Float32, 25, 1, 12, 14, 14), Ints(7, 7)]),
         ("avg 3x3/2 pad 1 ceil", "aten::avg_pool2d", Avg(Random(DType.Float32, 11, 2, 3, 11, 37), 3, 2, 1, true, false, null)),
         ("avg 3x3/2 pad 1 ceil, pad counted", "aten::avg_pool2d", Avg(Random(DType.Float32, 12, 2, 3, 11, 37), 3, 2, 1, true, true, null)),

@@ -394,8 +394,9 @@ internal static unsafe class Pool2d
             {
                 fixed (float* xs = x.StorageSpan<float>(), ys = values.ContiguousSpan<float>())
                 {
-                    // Windows at least a vector wide: the rows' sums; narrower ones eight channels at a time.
-                    bool wide = s.SW == 1 && s.W / Math.Max(ow, 1) >= Lanes;
+                    // Windows with rows at least a vector wide, or whole planes (1x1) of a vector or more: the
+                    // rows' sums; other windows eight channels at a time.
+                    bool wide = s.SW == 1 && (s.W / Math.Max(ow, 1) >= Lanes || (oh == 1 && ow == 1 && s.SH == s.W && s.H * s.W >= Lanes));
                     if (max || wide || !Channels(s)) AdaptivePlanes(xs + x.StorageOffset, s, oh, ow, max, ys, ix);
                     else if (s.SC == 1) AdaptiveChannels<Contiguous>(xs + x.StorageOffset, s, oh, ow, ys);
                     else AdaptiveChannels<Gathered>(xs + x.StorageOffset, s, oh, ow, ys);
@@ -456,13 +457,13 @@ internal static unsafe class Pool2d
 
     /// <summary>
     /// The sum of rows [y0, y1) × columns [x0, x1): float32 rows with unit stride eight lanes at a
-    /// time (one run when the rows are back to back, as for a whole plane), the rest in order.
+    /// time (one run when the rows are back to back, as for a whole plane, of any row width), the rest in order.
     /// </summary>
     private static T Sum<T>(T* src, in Planes s, long y0, long y1, long x0, long x1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long cols = x1 - x0;
-        if (typeof(T) == typeof(float) && s.SW == 1 && cols >= Lanes && Vector256.IsHardwareAccelerated)
+        if (typeof(T) == typeof(float) && s.SW == 1 && Vector256.IsHardwareAccelerated && (cols >= Lanes || (s.SH == cols && (y1 - y0) * cols >= Lanes)))
         {
             float* start = (float*)src + y0 * s.SH + x0;
             if (s.SH == cols) return T.CreateTruncating(SumRun(start, (y1 - y0) * cols));
