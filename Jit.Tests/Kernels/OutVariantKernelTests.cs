@@ -36,7 +36,7 @@ public sealed class OutVariantKernelTests
         var nhwc = Random(DType.Float32, 19, 2, 12, 3, 5).AsStrided([2, 3, 5, 12], [180, 5, 1, 15]);
         var unfoldable = Random(DType.Float32, 20, 3, 4, 12).AsStrided([4, 3, 12], [12, 48, 1]);
         var scale = Random(DType.Float32, 21, 12, 1, 1);
-        return new TheoryData<string, string, IValue[]>
+        var cases = new TheoryData<string, string, IValue[]>
         {
             { "gt float by 0", "aten::gt.Scalar", [f, 0.0] },
             { "gt int by 5", "aten::gt.Scalar", [l, 5L] },
@@ -84,6 +84,8 @@ public sealed class OutVariantKernelTests
             { "layer_scale times a permuted input", "aten::mul.Tensor", [scale, nhwc.AsStrided([2, 12, 3, 5], [180, 1, 60, 12])] },
             { "gelu of a permuted input", "aten::gelu", [nhwc, "none"] },
         };
+        foreach (var (name, op, args) in PoolCaseTests.All) cases.Add(name, op, args);
+        return cases;
     }
 
     [Theory]
