@@ -37,6 +37,31 @@ public sealed class ShapeAnalysisTests
     }
 
     [Fact]
+    public void ACatOfAListGrownByAppendsIsNotSizedFromTheListsConstruction()
+    {
+        // DenseNet's blocks: features = [x]; each layer cats the features and appends its result.
+        // Each cat reads the list as the appends have grown it, not as prim::ListConstruct made it.
+        var g = Graph.Parse("""
+            graph(%x : Float(1, 2, 4)):
+              %one : int = prim::Constant[value=1]()
+              %l : Tensor[] = prim::ListConstruct(%x)
+              %a : Tensor = aten::cat(%l, %one)
+              %n : Tensor = aten::neg(%a)
+              %r : Tensor[] = aten::append(%l, %n)
+              %b : Tensor = aten::cat(%l, %one)
+              return (%a, %b)
+            """);
+        ShapeAnalysis.PropagateSymbolic(g);
+        foreach (var name in new[] { "a", "b" })
+        {
+            var sizes = ((TensorType)g.AllNodes().Single(n => n.Output().DebugName == name).Output().Type).Sizes!;
+            Assert.Equal(ShapeSymbol.Static(1), sizes[0]);
+            Assert.False(sizes[1]!.Value.IsStatic, $"%{name}: {g}");
+            Assert.Equal(ShapeSymbol.Static(4), sizes[2]);
+        }
+    }
+
+    [Fact]
     public void IfJoinKeepsEqualDimsAndMakesSymbolsOfOthers()
     {
         var g = Graph.Parse("""

@@ -166,10 +166,10 @@ public sealed partial class ShapeAnalysis
             case "aten::dim" when n.Inputs[0].Type is TensorType { Rank: { } r }:
                 _known[o] = AbstractValue.OfConstant(IValue.FromInt(r));
                 return true;
-            case "aten::len" when Known(n.Inputs[0]).Items is { } items && !IsMutated(n.Inputs[0]):
+            case "aten::len" when Known(n.Inputs[0]).Items is { } items:
                 _known[o] = AbstractValue.OfConstant(IValue.FromInt(items.Count));
                 return true;
-            case "aten::__getitem__" when Known(n.Inputs[0]).Items is { } items && !IsMutated(n.Inputs[0])
+            case "aten::__getitem__" when Known(n.Inputs[0]).Items is { } items
                                           && Known(n.Inputs[1]).Constant is { IsInt: true } i:
             {
                 long k = i.AsInt < 0 ? i.AsInt + items.Count : i.AsInt;

@@ -130,7 +130,7 @@ public sealed partial class ShapeAnalysis
         if (v.Type is ListType { Element: TensorType } && n.Inputs.Count > 0 && n.Inputs.All(i => i.Type is TensorType))
             v.Type = new ListType(n.Inputs.Select(i => (TensorType)i.Type).Aggregate(Unify));
         // A list written to later has no fixed items.
-        if (IsMutated(v)) return;
+        if (AbstractValue.IsMutatedList(v)) return;
         var items = n.Inputs.Select(Known).ToArray();
         IValue? constant = null;
         if (items.All(i => i.Constant is not null))
@@ -252,11 +252,6 @@ public sealed partial class ShapeAnalysis
         }
         if (v.Type is TensorType && inferred is TensorType) v.Type = inferred;
     }
-
-    private static bool IsMutated(Value list) =>
-        list.Uses.Any(u => u.User.Kind is "aten::append" or "aten::insert" or "aten::extend" or "aten::pop" or "aten::clear"
-            or "aten::_set_item" or "aten::remove" or "aten::reverse" or "aten::sort" or "aten::add_" or "prim::Loop" or "prim::If"
-            or "prim::Return");
 
     internal static IEnumerable<Value> AllValues(Graph g)
     {
