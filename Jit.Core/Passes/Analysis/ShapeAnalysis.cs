@@ -104,6 +104,14 @@ public sealed partial class ShapeAnalysis
             case "prim::unchecked_cast" or "prim::unchecked_unwrap_optional":
                 Refine(n.Output(), n.Inputs[0].Type);
                 return;
+            case "prim::dtype" when n.Inputs[0].Type is TensorType { DType: { } dt }:
+                _known[n.Output()] = AbstractValue.OfConstant(IValue.FromInt((long)dt));
+                return;
+            case "aten::add" when n.Inputs.Count == 2 && n.Inputs[0].Type is ListType { Element: TensorType a }
+                                  && n.Inputs[1].Type is ListType { Element: TensorType b } && n.Output().Type is ListType:
+                // List concatenation: its items are those of both lists.
+                n.Output().Type = new ListType(Unify(a, b));
+                return;
             case "aten::append":
                 if (n.Inputs[0].Type is ListType { Element: TensorType } lt && n.Inputs[1].Type is TensorType et)
                     n.Inputs[0].Type = new ListType(lt.Element is TensorType { IsUnrefined: true } ? et : Unify((TensorType)lt.Element, et));
