@@ -103,11 +103,12 @@ public sealed partial class BytecodeToGraph
     /// other branch's value on a path that never reads it (TorchScript's early-return and
     /// break/continue transforms make it), so it takes that value's type, as it has in the IR;
     /// left Any, it would make the if's result Any and a later TupleUnpack of it could not say
-    /// how many values it yields (MultiheadAttention's early returns).
+    /// how many values it yields (MultiheadAttention's early returns). The result of an operator
+    /// the registry lacks (prim::UnsupportedOp, Any) is never produced either: running it throws.
     /// </summary>
     private static void AdoptType(Value placeholder, Value other)
     {
-        if (placeholder.Node.Kind == "prim::Uninitialized" && placeholder.Type is AnyType) placeholder.Type = other.Type;
+        if (placeholder.Node.Kind is "prim::Uninitialized" or "prim::UnsupportedOp" && placeholder.Type is AnyType) placeholder.Type = other.Type;
     }
 
     internal static JitType UnifyTypes(JitType a, JitType b)
