@@ -69,6 +69,13 @@ public sealed class AbstractValue
             or "aten::_set_item" or "aten::remove" or "aten::reverse" or "aten::sort" or "aten::add_" or "prim::Loop" or "prim::If"
             or "prim::Return");
 
+    /// <summary>Ops that read a list argument while they run and return nothing that aliases it.</summary>
+    public static readonly IReadOnlySet<string> ListReaders = new HashSet<string> { "aten::stack", "aten::cat", "aten::concat", "aten::len" };
+
+    /// <summary>Whether a use of a list only reads it (<see cref="ListReaders"/>) or appends to it, the append's result unused.</summary>
+    public static bool IsReadOrAppend(Use use) =>
+        ListReaders.Contains(use.User.Kind) || (use.User.Kind == "aten::append" && use.Offset == 0 && !use.User.Output().HasUses);
+
     private static bool TryConstant(Node n, JitType type, out IValue value)
     {
         value = IValue.None;

@@ -20,6 +20,8 @@ public sealed partial class ShapeAnalysis
     private readonly Dictionary<Value, AbstractValue> _known = [];
     // Symbols made by generalizing loop-carried dims: a later iteration keeps them.
     private readonly HashSet<ShapeSymbol> _loopSymbols = [];
+    // Lists whose items are followed through their appends (see ProcessListConstruct).
+    private readonly HashSet<Value> _grownLists = [];
     private long _nextSymbol;
 
     private readonly Graph _graph;
@@ -115,6 +117,8 @@ public sealed partial class ShapeAnalysis
             case "aten::append":
                 if (n.Inputs[0].Type is ListType { Element: TensorType } lt && n.Inputs[1].Type is TensorType et)
                     n.Inputs[0].Type = new ListType(lt.Element is TensorType { IsUnrefined: true } ? et : Unify((TensorType)lt.Element, et));
+                if (_grownLists.Contains(n.Inputs[0]) && _known.TryGetValue(n.Inputs[0], out var grown) && grown.Items is { } before)
+                    _known[n.Inputs[0]] = ListFact(n.Inputs[0], [.. before, Known(n.Inputs[1])]);
                 return;
         }
         if (n.Kind.StartsWith("prim::", StringComparison.Ordinal)) return;
@@ -137,13 +141,23 @@ public sealed partial class ShapeAnalysis
         var v = n.Output();
         if (v.Type is ListType { Element: TensorType } && n.Inputs.Count > 0 && n.Inputs.All(i => i.Type is TensorType))
             v.Type = new ListType(n.Inputs.Select(i => (TensorType)i.Type).Aggregate(Unify));
-        // A list written to later has no fixed items.
-        if (AbstractValue.IsMutatedList(v)) return;
-        var items = n.Inputs.Select(Known).ToArray();
+        // A list written to later has no fixed items; but one only appended to, in its own block,
+        // and only read by ops that keep nothing of it, has at each reader the items appended
+        // before it (nodes are visited in order): DenseNet's features, one more for each cat.
+        if (AbstractValue.IsMutatedList(v))
+        {
+            if (!v.Uses.All(u => AbstractValue.IsReadOrAppend(u) && (u.User.Kind != "aten::append" || u.User.Owner == n.Owner))) return;
+            _grownLists.Add(v);
+        }
+        _known[v] = ListFact(v, n.Inputs.Select(Known).ToArray());
+    }
+
+    private static AbstractValue ListFact(Value list, AbstractValue[] items)
+    {
         IValue? constant = null;
         if (items.All(i => i.Constant is not null))
-            constant = IValue.FromList(new IValueList(v.Type is ListType l ? l.Element : AnyType.Instance, items.Select(i => i.Constant!.Value).ToList()));
-        _known[v] = new AbstractValue(v.Type, constant, items);
+            constant = IValue.FromList(new IValueList(list.Type is ListType l ? l.Element : AnyType.Instance, items.Select(i => i.Constant!.Value).ToList()));
+        return new AbstractValue(list.Type, constant, items);
     }
 
     private void ProcessListUnpack(Node n)
