@@ -37,6 +37,9 @@ public sealed class AbstractValue
     private static AbstractValue Of(Value v, int depth)
     {
         var n = v.Node;
+        // A list written to after it is built holds other items than its construction (or
+        // constant) names, by the time any reader sees it: only its type is known.
+        if (v.Type is ListType && IsMutatedList(v)) return new AbstractValue(v.Type);
         if (n.Kind == "prim::Constant" && TryConstant(n, v.Type, out var c)) return new AbstractValue(v.Type, c, ItemsOf(c));
         if (depth < 4 && n.Kind == "prim::ListConstruct")
         {
@@ -56,6 +59,22 @@ public sealed class AbstractValue
         }
         return new AbstractValue(v.Type);
     }
+
+    /// <summary>
+    /// Whether a list may be changed in place after it is made: an in-place list op takes it, or it
+    /// is handed to a loop, an if or the graph's return, where something this graph does not see may.
+    /// </summary>
+    public static bool IsMutatedList(Value list) =>
+        list.Uses.Any(u => u.User.Kind is "aten::append" or "aten::insert" or "aten::extend" or "aten::pop" or "aten::clear"
+            or "aten::_set_item" or "aten::remove" or "aten::reverse" or "aten::sort" or "aten::add_" or "prim::Loop" or "prim::If"
+            or "prim::Return");
+
+    /// <summary>Ops that read a list argument while they run and return nothing that aliases it.</summary>
+    public static readonly IReadOnlySet<string> ListReaders = new HashSet<string> { "aten::stack", "aten::cat", "aten::concat", "aten::len" };
+
+    /// <summary>Whether a use of a list only reads it (<see cref="ListReaders"/>) or appends to it, the append's result unused.</summary>
+    public static bool IsReadOrAppend(Use use) =>
+        ListReaders.Contains(use.User.Kind) || (use.User.Kind == "aten::append" && use.Offset == 0 && !use.User.Output().HasUses);
 
     private static bool TryConstant(Node n, JitType type, out IValue value)
     {

@@ -157,7 +157,16 @@ public static partial class Shapes
     public static ShapeFunction Cat(int list, int dim) => (a, _) =>
     {
         var items = a[list].Items;
-        if (items is null || a.Int(dim) is not { } d) return null;
+        if (a.Int(dim) is not { } d) return null;
+        if (items is null)
+        {
+            // Items unknown (a list grown by appends): every item has the list's element type, so
+            // the result has its rank and sizes, but for the concatenated dim.
+            if (a[list].Type is not ListType { Element: TensorType { Sizes: { Count: > 0 } es } }) return null;
+            var r0 = es.ToArray();
+            r0[a.WrapDim(d, r0.Length, null)] = null;
+            return r0;
+        }
         var shapes = items.Select(i => i.Tensor?.Sizes?.ToArray()).ToList();
         if (shapes.Count == 0) throw Error(a, "expected a non-empty list of tensors");
         if (shapes.Any(x => x is null)) return null;

@@ -98,6 +98,8 @@ public sealed partial class Interpreter
                 return true;
             case "prim::RaiseException":
                 throw new JitScriptException(node.Inputs.Count > 0 ? env[node.Input(0)].ToString() : "Exception raised by the model");
+            case "prim::UnsupportedOp":
+                throw new JitSchemaException(node.StringAttr("message"));
             case "prim::Uninitialized":
                 env[node.Output()] = IValue.None;
                 return true;

@@ -49,13 +49,14 @@ internal static class MalformedModuleFiles
     }
 
     /// <summary>A module whose forward(self, x: Tensor) is <paramref name="code"/>.</summary>
+    /// <summary>forward(self, x: Tensor) -> Tensor with this code; constant 0 is the int 1, then <paramref name="bools"/>.</summary>
     public static byte[] ModuleWithCode(IReadOnlyList<PtmfInstruction> code, IReadOnlyList<PtmfOperator>? ops = null,
-        int registers = 2, IReadOnlyList<string>? types = null)
+        int registers = 2, IReadOnlyList<string>? types = null, IReadOnlyList<bool>? bools = null)
     {
         var w = new PtmfWriter();
         w.AddObjectType("__torch__.M", PtmfTypeType.ClassWithField, []);
-        uint one = (uint)w.AddInt(1);
-        uint forward = (uint)w.AddFunction(new PtmfFunctionInfo("__torch__.M.forward", code, ops ?? [], [one], types ?? [], registers,
+        uint[] constants = [(uint)w.AddInt(1), .. (bools ?? []).Select(b => (uint)w.AddBool(b))];
+        uint forward = (uint)w.AddFunction(new PtmfFunctionInfo("__torch__.M.forward", code, ops ?? [], constants, types ?? [], registers,
             [new PtmfArg("self", "__torch__.M"), new PtmfArg("x", "Tensor")], [new PtmfArg("", "Tensor")], null, 0));
         uint root = (uint)w.AddObject(0, 0, [], 0);
         return w.Finish(9, [forward], root, [], 0, 0);

@@ -36,6 +36,59 @@ public sealed class ShapeAnalysisTests
             .Check("%v : Float(SS(-1), 8)").Run(g);
     }
 
+    /// <summary>
+    /// DenseNet's blocks: features = [x]; each layer cats the features and appends its result, so
+    /// each cat reads one more item than the last (also run by StaticLoopAndListTests).
+    /// </summary>
+    internal const string CatsOfAGrowingList = """
+        graph(%x : Float(1, 2, 3)):
+          %one : int = prim::Constant[value=1]()
+          %l : Tensor[] = prim::ListConstruct(%x)
+          %a : Tensor = aten::cat(%l, %one)
+          %n : Tensor = aten::neg(%a)
+          %r : Tensor[] = aten::append(%l, %n)
+          %b : Tensor = aten::cat(%l, %one)
+          %m : Tensor = aten::relu(%b)
+          %r2 : Tensor[] = aten::append(%l, %m)
+          %c : Tensor = aten::cat(%l, %one)
+          return (%a, %b, %c)
+        """;
+
+    [Fact]
+    public void ACatOfAListGrownByAppendsIsNotSizedFromTheListsConstruction()
+    {
+        // Each cat reads the list as the appends have grown it, not as prim::ListConstruct made it.
+        var g = Graph.Parse(CatsOfAGrowingList);
+        ShapeAnalysis.PropagateSymbolic(g);
+        new FileCheck().Check("%a : Float(1, 2, 3) = aten::cat").Check("%b : Float(1, 4, 3) = aten::cat")
+            .Check("%c : Float(1, 8, 3) = aten::cat").Run(g);
+    }
+
+    [Fact]
+    public void ACatOfAListAppendedToInABranchHasOnlyTheListTypesRankAndOtherDims()
+    {
+        // Which appends ran before the cat is not known here: its dim 1 is a symbol, not x's 2.
+        var g = Graph.Parse("""
+            graph(%x : Float(1, 2, 3), %c : bool):
+              %one : int = prim::Constant[value=1]()
+              %l : Tensor[] = prim::ListConstruct(%x)
+              %n : Tensor = aten::neg(%x)
+               = prim::If(%c)
+                block0():
+                  %r : Tensor[] = aten::append(%l, %n)
+                  -> ()
+                block1():
+                  -> ()
+              %a : Tensor = aten::cat(%l, %one)
+              return (%a)
+            """);
+        ShapeAnalysis.PropagateSymbolic(g);
+        var sizes = ((TensorType)g.AllNodes().Single(n => n.Outputs.Count == 1 && n.Output().DebugName == "a").Output().Type).Sizes!;
+        Assert.Equal(ShapeSymbol.Static(1), sizes[0]);
+        Assert.False(sizes[1]!.Value.IsStatic, g.ToString());
+        Assert.Equal(ShapeSymbol.Static(3), sizes[2]);
+    }
+
     [Fact]
     public void IfJoinKeepsEqualDimsAndMakesSymbolsOfOthers()
     {

@@ -45,6 +45,26 @@ public sealed class HostKernelTests
         Assert.Contains("ZeroDivisionError", e.Message);
     }
 
+    // Expected values from PyTorch 1.13's torch._nested_tensor_from_mask_left_aligned.
+    [Theory]
+    [InlineData("TTF,TFF", true)]
+    [InlineData("TFT,TFF", false)]
+    [InlineData("FFF,TTT", true)]
+    [InlineData("FTT,TTT", false)]
+    public void NestedTensorFromMaskLeftAlignedTellsWhetherEachRowsTokensComeFirst(string rows, bool expected)
+    {
+        var bits = rows.Split(',');
+        var mask = Jit.Tensors.Tensor.FromArray(bits.SelectMany(r => r.Select(c => c == 'T')).ToArray(), bits.Length, bits[0].Length);
+        var t = Jit.Tensors.Tensor.Zeros(Jit.Tensors.DType.Float32, bits.Length, bits[0].Length, 4);
+        HostKernels.Table.TryGet("aten::_nested_tensor_from_mask_left_aligned", out var kernel);
+        var o = new IValue[1];
+        kernel([IValue.FromTensor(t), IValue.FromTensor(mask)], o);
+        Assert.Equal(expected, o[0].AsBool);
+        var wide = Jit.Tensors.Tensor.Zeros(Jit.Tensors.DType.Float32, bits.Length, bits[0].Length + 1, 4);
+        var e = Assert.Throws<JitRuntimeException>(() => kernel([IValue.FromTensor(wide), IValue.FromTensor(mask)], o));
+        Assert.Contains("Mask size should match input size", e.Message);
+    }
+
     [Fact]
     public void ListIndexOutOfRangeNamesTheIndexAndLength()
     {

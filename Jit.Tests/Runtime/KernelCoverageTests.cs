@@ -18,7 +18,7 @@ public sealed class KernelCoverageTests
         "prim::unchecked_unwrap_optional", "prim::data", "prim::dtype", "prim::device", "prim::layout",
         "prim::requires_grad", "prim::is_cuda", "prim::is_cpu", "aten::__is__", "aten::__isnot__",
         "aten::is_grad_enabled", "aten::is_autocast_enabled", "prim::is_nested", "aten::warn", "prim::Print",
-        "prim::CreateObject", "prim::isinstance",
+        "prim::CreateObject", "prim::isinstance", "prim::UnsupportedOp",
         // Calls: the interpreter reports them (the inliner removes them before a graph runs).
         "prim::CallMethod", "prim::CallFunction",
     ];

@@ -86,4 +86,22 @@ public sealed class StaticLoopAndListTests
         ValueAssert.Close(expected, compiled.Run(x)[0], 0, 0, "second run");
         Assert.Single(compiled.PlanFor([x]).ReusedLists);
     }
+
+    [Fact]
+    public void CatsOfAListGrownByAppendsGetTheirRunTimeSizes()
+    {
+        // Each cat sees one more item than the last; the plan must not size the cats' buffers from
+        // the list's construction (it once gave every cat x's shape).
+        var graph = Graph.Parse(Passes.ShapeAnalysisTests.CatsOfAGrowingList);
+        using var cpu = new CpuBackend(Device.Cpu);
+        var x = Tensor.FromArray(new[] { 1f, -2f, 0.5f, 3f, -1f, 2f }, 1, 2, 3);
+        var expected = new Interpreter(graph, cpu).Run([x]);
+        Assert.Equal([1L, 8, 3], expected[2].AsTensor.SizesArray());
+        using var compiled = CompiledModule.Create(graph, cpu);
+        foreach (var run in new[] { "first run", "second run" })
+        {
+            var actual = compiled.Run(x);
+            for (int i = 0; i < expected.Length; i++) ValueAssert.Close(expected[i], actual[i], 0, 0, $"{run}, output {i}");
+        }
+    }
 }

@@ -93,7 +93,22 @@ public sealed partial class BytecodeToGraph
         var (thenB, thenV, elseV) = ifNode.Blocks[0] == liveBlock ? (liveBlock, liveValue, otherValue) : (otherBlock, otherValue, liveValue);
         thenB.RegisterOutput(thenV);
         ifNode.Blocks[1].RegisterOutput(elseV);
+        AdoptType(thenV, elseV);
+        AdoptType(elseV, thenV);
         return ifNode.AddOutput(UnifyTypes(thenV.Type, elseV.Type));
+    }
+
+    /// <summary>
+    /// UN_INITIALIZED carries no type in bytecode, so its value is made as Any. It stands for the
+    /// other branch's value on a path that never reads it (TorchScript's early-return and
+    /// break/continue transforms make it), so it takes that value's type, as it has in the IR;
+    /// left Any, it would make the if's result Any and a later TupleUnpack of it could not say
+    /// how many values it yields (MultiheadAttention's early returns). The result of an operator
+    /// the registry lacks (prim::UnsupportedOp, Any) is never produced either: running it throws.
+    /// </summary>
+    private static void AdoptType(Value placeholder, Value other)
+    {
+        if (placeholder.Node.Kind is "prim::Uninitialized" or "prim::UnsupportedOp" && placeholder.Type is AnyType) placeholder.Type = other.Type;
     }
 
     internal static JitType UnifyTypes(JitType a, JitType b)

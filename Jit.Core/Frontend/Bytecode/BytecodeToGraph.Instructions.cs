@@ -201,8 +201,12 @@ public sealed partial class BytecodeToGraph
     {
         if ((uint)ins.X >= (uint)_schemas.Length)
             throw Error(pc, $"operator index {ins.X} is out of range (the function has {_schemas.Length} operators)");
-        var schema = _schemas[ins.X];
         var op = _fn.Operators[ins.X];
+        if (_schemas[ins.X] is not { } schema)
+        {
+            EmitUnsupported(block, pc, ins, op, s, what);
+            return;
+        }
         int pushed = ins.Op == BytecodeOpCode.OPN ? ins.N : op.NumArgs < 0 ? schema.Arguments.Count : op.NumArgs;
         var args = s.PopN(pushed, what).ToList();
         // Arguments the caller left out take their schema defaults, as the mobile loader fills them.
@@ -213,7 +217,32 @@ public sealed partial class BytecodeToGraph
                 throw Error(pc, $"{schema.QualifiedOverloadName} is called without argument '{arg.Name}', which has no default");
             args.Add(DefaultConstant(dv, arg.Type));
         }
-        var node = Emit(block, schema.Name, args, schema.IsVarret ? VarretTypes(schema, args, pc) : SchemaTypes.ReturnTypes(schema, args));
+        var types = schema.IsVarret ? VarretTypes(schema, args, pc) : SchemaTypes.ReturnTypes(schema, args);
+        // prim::unchecked_cast called as an operator narrows as the UNCHECKED_CAST opcode does:
+        // "t x -> t" would keep the Optional, and no overload takes a Tensor? where a Tensor is due.
+        if (schema.Name == "prim::unchecked_cast" && types is [OptionalType cast]) types = [cast.Element];
+        var node = Emit(block, schema.Name, args, types);
+        foreach (var o in node.Outputs) s.Push(o);
+    }
+
+    /// <summary>
+    /// A call of an operator the registry lacks becomes <c>prim::UnsupportedOp</c>, which throws
+    /// the JitSchemaException loading used to when it runs: a module whose unknown op sits on a
+    /// path not taken (nn.TransformerEncoder's mask branch) loads and runs. Its arguments are the
+    /// values the caller pushed (OPN's N, else the table's num_args). The table says nothing of its
+    /// results, so their count comes from the code after the call, as PyTorch's emitter writes it:
+    /// STOREN n stores n results, STORE or DROP one; otherwise the single result of an op emitted
+    /// inline at its use. Their type is Any.
+    /// </summary>
+    private void EmitUnsupported(Block block, int pc, Instruction ins, BytecodeOperator op, FrameState s, string what)
+    {
+        if (ins.Op != BytecodeOpCode.OPN && op.NumArgs < 0)
+            throw Error(pc, $"{Unsupported(op, ins.X)}, and its operator table entry does not say how many arguments it takes");
+        var args = s.PopN(ins.Op == BytecodeOpCode.OPN ? ins.N : op.NumArgs, what);
+        var next = pc + 1 < _fn.Instructions.Count ? _fn.Instructions[pc + 1] : default;
+        int results = next.Op == BytecodeOpCode.STOREN ? next.N : 1;
+        var node = Emit(block, "prim::UnsupportedOp", args, Enumerable.Repeat((JitType)AnyType.Instance, results).ToArray());
+        node.SetAttribute("message", Ir.Attribute.Of($"{Unsupported(op, ins.X)}; in {_fn.QualifiedName}"));
         foreach (var o in node.Outputs) s.Push(o);
     }
 

@@ -19,7 +19,8 @@ public sealed partial class BytecodeToGraph
     private readonly TypeAnnotationParser _types;
     private readonly Graph _graph = new();
     private readonly Dictionary<int, Value> _constants = [];
-    private readonly FunctionSchema[] _schemas;
+    // Null where the registry lacks the operator (see EmitUnsupported).
+    private readonly FunctionSchema?[] _schemas;
 
     // Limits that keep a hostile function from costing more than its size suggests: nesting
     // (recursion depth), register and stack slots copied at ifs and loops (time), and graph
@@ -97,15 +98,18 @@ public sealed partial class BytecodeToGraph
     private static string? SafeName(string name) =>
         name.Length == 0 || name.All(char.IsAsciiDigit) ? null : name;
 
-    private FunctionSchema ResolveOperator(BytecodeOperator op, int index)
+    private FunctionSchema? ResolveOperator(BytecodeOperator op, int index)
     {
-        var schema = OpRegistry.Default.FindOverload(op.QualifiedName)
-            ?? throw new JitSchemaException($"operator {op.QualifiedName} (operator table entry {index}) is not supported");
+        var schema = OpRegistry.Default.FindOverload(op.QualifiedName);
+        if (schema is null) return null;
         int declared = schema.Arguments.Count;
         if (op.NumArgs > declared && !schema.IsVararg)
             throw new JitFormatException($"operator {op.QualifiedName} is called with {op.NumArgs} arguments but its schema takes {declared}: {schema}");
         return schema;
     }
+
+    private static string Unsupported(BytecodeOperator op, int index) =>
+        $"operator {op.QualifiedName} (operator table entry {index}) is not supported";
 
     private JitFormatException Error(int pc, string what) =>
         new($"bytecode of {_fn.QualifiedName}, instruction {pc}: {what}");

@@ -77,6 +77,8 @@ public static partial class OpTable
         Op("prim::max.bool_list(bool[] l, bool[] r) -> bool[]", OpKind.Host),
         Op("prim::max.self_bool(bool[] self) -> bool", OpKind.Host),
         Op("aten::is_floating_point(Tensor self) -> bool", OpKind.Host),
+        // nn.TransformerEncoder's fast-path test on a padding mask (the inverted mask: True = a token).
+        Op("aten::_nested_tensor_from_mask_left_aligned(Tensor t, Tensor mask) -> bool", OpKind.Host),
         Op("aten::dim(Tensor self) -> int", OpKind.Host),
         Op("aten::warn(str message, int stacklevel=2) -> ()", OpKind.Host, OpFlags.SideEffects),
         Op("aten::list(str t) -> str[]", OpKind.Host),

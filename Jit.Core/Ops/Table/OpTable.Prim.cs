@@ -41,6 +41,9 @@ public static partial class OpTable
         Op("prim::dtype(Tensor a) -> int", OpKind.Prim),
         Op("prim::unchecked_cast(t x) -> t", OpKind.Prim),
         Op("prim::RaiseException(str msg, str? cls=None) -> ()", OpKind.Prim, OpFlags.SideEffects),
+        // An operator the registry lacks, loaded in place of the call: running it throws a
+        // JitSchemaException with its "message" attribute (a module loads; only a run that reaches it fails).
+        Op("prim::UnsupportedOp(...) -> ...", OpKind.Prim, OpFlags.SideEffects),
         Op("prim::Constant(...) -> ...", OpKind.Prim),
         Op("prim::If(...) -> ...", OpKind.Prim),
         Op("prim::Loop(...) -> ...", OpKind.Prim),

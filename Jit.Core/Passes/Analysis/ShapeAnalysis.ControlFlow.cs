@@ -22,7 +22,9 @@ public sealed partial class ShapeAnalysis
         {
             var a = n.Blocks[0].Outputs[i];
             var b = n.Blocks[1].Outputs[i];
-            Value? only = cond == true || raises1 ? a : cond == false || raises0 ? b : null;
+            // A prim::Uninitialized output (an early return's placeholder) is never read: the other decides.
+            Value? only = cond == true || raises1 ? a : cond == false || raises0 ? b
+                : b.Node.Kind == "prim::Uninitialized" ? a : a.Node.Kind == "prim::Uninitialized" ? b : null;
             if (only is not null)
             {
                 Refine(n.Outputs[i], only.Type);
@@ -34,6 +36,9 @@ public sealed partial class ShapeAnalysis
             if (_known.TryGetValue(a, out var ka) && _known.TryGetValue(b, out var kb) && ka.Constant is { } ca && kb.Constant is { } cb
                 && ca.IsScalar && cb.IsScalar && ca.Tag == cb.Tag && ca.AsDouble == cb.AsDouble)
                 _known[n.Outputs[i]] = ka;
+            // An optional that is None on both paths (MultiheadAttention's masks when none is given).
+            else if (IsNone(a) == true && IsNone(b) == true)
+                _known[n.Outputs[i]] = AbstractValue.OfConstant(IValue.None);
         }
     }
 
@@ -136,7 +141,8 @@ public sealed partial class ShapeAnalysis
 
     /// <summary>
     /// Int and int-list ops evaluated from known sizes: <c>size</c>, <c>dim</c>, <c>len</c>,
-    /// <c>__getitem__</c>, and <c>add/sub/mul/floordiv</c> on known ints; and <c>is</c> /
+    /// <c>__getitem__</c>, <c>add/sub/mul/floordiv</c> and comparisons on known ints, <c>not</c>
+    /// of a known bool; and <c>is</c> /
     /// <c>is not</c> against None where the answer is known (an optional input given as None, a
     /// tensor that cannot be None), so <c>if mask is not None</c> picks its branch. Returns whether
     /// it handled the node.
@@ -166,10 +172,10 @@ public sealed partial class ShapeAnalysis
             case "aten::dim" when n.Inputs[0].Type is TensorType { Rank: { } r }:
                 _known[o] = AbstractValue.OfConstant(IValue.FromInt(r));
                 return true;
-            case "aten::len" when Known(n.Inputs[0]).Items is { } items && !IsMutated(n.Inputs[0]):
+            case "aten::len" when Known(n.Inputs[0]).Items is { } items:
                 _known[o] = AbstractValue.OfConstant(IValue.FromInt(items.Count));
                 return true;
-            case "aten::__getitem__" when Known(n.Inputs[0]).Items is { } items && !IsMutated(n.Inputs[0])
+            case "aten::__getitem__" when Known(n.Inputs[0]).Items is { } items
                                           && Known(n.Inputs[1]).Constant is { IsInt: true } i:
             {
                 long k = i.AsInt < 0 ? i.AsInt + items.Count : i.AsInt;
@@ -193,6 +199,26 @@ public sealed partial class ShapeAnalysis
                 if (r is { } v) _known[o] = AbstractValue.OfConstant(IValue.FromInt(v));
                 return true;
             }
+            // Comparisons of known ints, and not of a known bool: MultiheadAttention's rank checks
+            // (is_batched = query.dim() == 3) then pick their branch.
+            case "aten::eq" or "aten::ne" or "aten::lt" or "aten::le" or "aten::gt" or "aten::ge" when o.Type is BoolType && n.Inputs.Count == 2
+                && Known(n.Inputs[0]).Constant is { IsInt: true } x && Known(n.Inputs[1]).Constant is { IsInt: true } y:
+            {
+                bool r = n.Kind switch
+                {
+                    "aten::eq" => x.AsInt == y.AsInt,
+                    "aten::ne" => x.AsInt != y.AsInt,
+                    "aten::lt" => x.AsInt < y.AsInt,
+                    "aten::le" => x.AsInt <= y.AsInt,
+                    "aten::gt" => x.AsInt > y.AsInt,
+                    _ => x.AsInt >= y.AsInt,
+                };
+                _known[o] = AbstractValue.OfConstant(IValue.FromBool(r));
+                return true;
+            }
+            case "aten::__not__" when Known(n.Inputs[0]).Constant is { IsBool: true } b:
+                _known[o] = AbstractValue.OfConstant(IValue.FromBool(!b.AsBool));
+                return true;
             case "aten::__is__" or "aten::__isnot__" when n.Inputs.Count == 2 && BothNone(n.Inputs[0], n.Inputs[1]) is { } same:
                 _known[o] = AbstractValue.OfConstant(IValue.FromBool(n.Kind == "aten::__is__" ? same : !same));
                 return true;

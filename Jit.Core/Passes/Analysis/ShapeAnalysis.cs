@@ -20,6 +20,8 @@ public sealed partial class ShapeAnalysis
     private readonly Dictionary<Value, AbstractValue> _known = [];
     // Symbols made by generalizing loop-carried dims: a later iteration keeps them.
     private readonly HashSet<ShapeSymbol> _loopSymbols = [];
+    // Lists whose items are followed through their appends (see ProcessListConstruct).
+    private readonly HashSet<Value> _grownLists = [];
     private long _nextSymbol;
 
     private readonly Graph _graph;
@@ -104,9 +106,19 @@ public sealed partial class ShapeAnalysis
             case "prim::unchecked_cast" or "prim::unchecked_unwrap_optional":
                 Refine(n.Output(), n.Inputs[0].Type);
                 return;
+            case "prim::dtype" when n.Inputs[0].Type is TensorType { DType: { } dt }:
+                _known[n.Output()] = AbstractValue.OfConstant(IValue.FromInt((long)dt));
+                return;
+            case "aten::add" when n.Inputs.Count == 2 && n.Inputs[0].Type is ListType { Element: TensorType a }
+                                  && n.Inputs[1].Type is ListType { Element: TensorType b } && n.Output().Type is ListType:
+                // List concatenation: its items are those of both lists.
+                n.Output().Type = new ListType(Unify(a, b));
+                return;
             case "aten::append":
                 if (n.Inputs[0].Type is ListType { Element: TensorType } lt && n.Inputs[1].Type is TensorType et)
                     n.Inputs[0].Type = new ListType(lt.Element is TensorType { IsUnrefined: true } ? et : Unify((TensorType)lt.Element, et));
+                if (_grownLists.Contains(n.Inputs[0]) && _known.TryGetValue(n.Inputs[0], out var grown) && grown.Items is { } before)
+                    _known[n.Inputs[0]] = ListFact(n.Inputs[0], [.. before, Known(n.Inputs[1])]);
                 return;
         }
         if (n.Kind.StartsWith("prim::", StringComparison.Ordinal)) return;
@@ -129,13 +141,23 @@ public sealed partial class ShapeAnalysis
         var v = n.Output();
         if (v.Type is ListType { Element: TensorType } && n.Inputs.Count > 0 && n.Inputs.All(i => i.Type is TensorType))
             v.Type = new ListType(n.Inputs.Select(i => (TensorType)i.Type).Aggregate(Unify));
-        // A list written to later has no fixed items.
-        if (IsMutated(v)) return;
-        var items = n.Inputs.Select(Known).ToArray();
+        // A list written to later has no fixed items; but one only appended to, in its own block,
+        // and only read by ops that keep nothing of it, has at each reader the items appended
+        // before it (nodes are visited in order): DenseNet's features, one more for each cat.
+        if (AbstractValue.IsMutatedList(v))
+        {
+            if (!v.Uses.All(u => AbstractValue.IsReadOrAppend(u) && (u.User.Kind != "aten::append" || u.User.Owner == n.Owner))) return;
+            _grownLists.Add(v);
+        }
+        _known[v] = ListFact(v, n.Inputs.Select(Known).ToArray());
+    }
+
+    private static AbstractValue ListFact(Value list, AbstractValue[] items)
+    {
         IValue? constant = null;
         if (items.All(i => i.Constant is not null))
-            constant = IValue.FromList(new IValueList(v.Type is ListType l ? l.Element : AnyType.Instance, items.Select(i => i.Constant!.Value).ToList()));
-        _known[v] = new AbstractValue(v.Type, constant, items);
+            constant = IValue.FromList(new IValueList(list.Type is ListType l ? l.Element : AnyType.Instance, items.Select(i => i.Constant!.Value).ToList()));
+        return new AbstractValue(list.Type, constant, items);
     }
 
     private void ProcessListUnpack(Node n)
@@ -252,11 +274,6 @@ public sealed partial class ShapeAnalysis
         }
         if (v.Type is TensorType && inferred is TensorType) v.Type = inferred;
     }
-
-    private static bool IsMutated(Value list) =>
-        list.Uses.Any(u => u.User.Kind is "aten::append" or "aten::insert" or "aten::extend" or "aten::pop" or "aten::clear"
-            or "aten::_set_item" or "aten::remove" or "aten::reverse" or "aten::sort" or "aten::add_" or "prim::Loop" or "prim::If"
-            or "prim::Return");
 
     internal static IEnumerable<Value> AllValues(Graph g)
     {

@@ -28,6 +28,7 @@ internal static class ConversionKernels
         t.Add("prim::NumToTensor.Scalar", (i, o) => o[0] = NumberToTensor(i[0]));
         t.Add("prim::NumToTensor.bool", (i, o) => o[0] = Tensor.Scalar(i[0].AsBool));
         t.Add("aten::is_floating_point", (i, o) => o[0] = i[0].AsTensor.DType.IsFloatingPoint());
+        t.Add("aten::_nested_tensor_from_mask_left_aligned", (i, o) => o[0] = MaskIsLeftAligned(i[0].AsTensor, i[1].AsTensor));
         t.Add("aten::device", (i, o) => o[0] = IValue.FromDevice(Device.Parse(i[0].AsString)));
     }
 
@@ -55,6 +56,32 @@ internal static class ConversionKernels
     {
         var one = OneElement(t, "int");
         return t.DType.IsFloatingPoint() ? PythonMath.ToInt(one.GetDouble(0)) : one.GetLong(0);
+    }
+
+    /// <summary>
+    /// Whether every row of the [N, L] bool <paramref name="mask"/> of the [N, L, D] input
+    /// <paramref name="t"/> is left-aligned: all its True values come before any False (as
+    /// PyTorch's NestedTensor_nested_tensor_from_mask_left_aligned, with its checks and messages).
+    /// </summary>
+    internal static bool MaskIsLeftAligned(Tensor t, Tensor mask)
+    {
+        if (mask.DType != DType.Bool)
+            throw new JitRuntimeException($"Expected mask to be of ScalarType Bool, but got {mask.DType.IrName()} instead.");
+        if (mask.Rank != 2) throw new JitRuntimeException("Padding mask should be 2D");
+        if (t.Rank != 3) throw new JitRuntimeException("Input should be a 3D tensor, N * L * D");
+        if (mask.Sizes[0] != t.Sizes[0] || mask.Sizes[1] != t.Sizes[1]) throw new JitRuntimeException("Mask size should match input size");
+        long rows = mask.Sizes[0], cols = mask.Sizes[1];
+        for (long r = 0; r < rows; r++)
+        {
+            bool padding = false;
+            for (long c = 0; c < cols; c++)
+            {
+                bool token = mask.GetLong(r * cols + c) != 0;
+                if (token && padding) return false;
+                padding |= !token;
+            }
+        }
+        return true;
     }
 
     private static Tensor OneElement(Tensor t, string target)

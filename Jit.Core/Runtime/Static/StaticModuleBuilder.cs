@@ -374,7 +374,10 @@ internal sealed partial class StaticModuleBuilder
     /// </summary>
     private static bool ReadsMetadataOnly(Node n)
     {
-        if (n.Kind == Interpreter.TensorExprGroupKind || !TryOverloadName(n, out _) || n.Schema.IsMutable) return false;
+        if (n.Kind == Interpreter.TensorExprGroupKind || !TryOverloadName(n, out _)) return false;
+        // A list op that writes only its list (append, insert): on the frame's own list, not a
+        // host copy of it that the op would grow while the plan's list stays as it was.
+        if (n.Schema.IsMutable) return n.Schema.Arguments.All(a => a.Alias is not { IsWrite: true } || a.Type is ListType);
         if (n.Outputs.All(o => !ContainsTensor(o.Type))) return true;
         var ret = n.Schema.Returns;
         return ret.Count == n.Outputs.Count && ret.All(r => (r.Alias ?? r.ElementAlias) is { IsWrite: false });

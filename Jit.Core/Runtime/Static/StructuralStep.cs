@@ -25,6 +25,7 @@ internal sealed class StructuralStep : StaticStep
         _outputs = outputs;
         _type = node.Outputs.Count == 1 ? node.Output().Type : NoneType.Instance;
         if (node.Kind is "prim::GetAttr" or "prim::SetAttr") _name = node.StringAttr("name");
+        if (node.Kind == "prim::UnsupportedOp") _name = node.StringAttr("message");
         if (node.Kind == "prim::TupleSlice") (_beg, _end) = (node.IntAttr("beg"), node.IntAttr("end"));
         if (node.Kind == "prim::isinstance") _types = node.GetAttribute("types")?.Value as JitType[] ?? [];
     }
@@ -32,7 +33,7 @@ internal sealed class StructuralStep : StaticStep
     /// <summary>The node kinds this step runs (everything else is a kernel, a constant or control flow).</summary>
     public static bool Handles(string kind) => kind is "prim::ListConstruct" or "prim::ListUnpack" or "prim::TupleConstruct"
         or "prim::TupleUnpack" or "prim::TupleIndex" or "prim::TupleSlice" or "prim::DictConstruct" or "prim::DictIndex"
-        or "prim::CreateObject" or "prim::isinstance" or "prim::GetAttr" or "prim::SetAttr" or "prim::RaiseException"
+        or "prim::CreateObject" or "prim::isinstance" or "prim::GetAttr" or "prim::SetAttr" or "prim::RaiseException" or "prim::UnsupportedOp"
         or "prim::Uninitialized" or "prim::unchecked_cast" or "prim::unchecked_unwrap_optional" or "prim::data"
         or "prim::dtype" or "prim::device" or "prim::layout" or "prim::requires_grad" or "prim::is_cuda" or "prim::is_cpu"
         or "aten::__is__" or "aten::__isnot__" or "aten::is_grad_enabled" or "aten::is_autocast_enabled"
@@ -125,6 +126,7 @@ internal sealed class StructuralStep : StaticStep
             case "prim::SetAttr": In(rt, 0).AsObject.SetAttr(_name!, In(rt, 1)); break;
             case "prim::RaiseException":
                 throw new JitScriptException(_inputs.Length > 0 ? In(rt, 0).ToString() : "Exception raised by the model");
+            case "prim::UnsupportedOp": throw new JitSchemaException(_name!);
             case "prim::Uninitialized": Set(rt, IValue.None); break;
             case "prim::unchecked_cast" or "prim::unchecked_unwrap_optional" or "prim::data": Set(rt, In(rt, 0)); break;
             case "prim::dtype": Set(rt, (long)(sbyte)In(rt, 0).AsTensor.DType); break;
