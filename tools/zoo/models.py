@@ -36,8 +36,12 @@ class TextClassifier(nn.Module):
 
 def small_vit():
     # ViT-Tiny's width (192, 3 heads) at half its depth: a small VisionTransformer at 224x224.
-    return tvm.VisionTransformer(image_size=224, patch_size=16, num_layers=6, num_heads=3,
-                                 hidden_dim=192, mlp_dim=768, num_classes=1000)
+    vit = tvm.VisionTransformer(image_size=224, patch_size=16, num_layers=6, num_heads=3,
+                                hidden_dim=192, mlp_dim=768, num_classes=1000)
+    # torchvision zero-initializes the head, which would make every output 0 and its check empty.
+    nn.init.normal_(vit.heads.head.weight, std=0.02)
+    nn.init.normal_(vit.heads.head.bias, std=0.02)
+    return vit
 
 
 class GoogLeNetLogits(nn.Module):
