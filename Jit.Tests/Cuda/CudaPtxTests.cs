@@ -21,7 +21,6 @@ public sealed class CudaPtxTests
     /// <summary>Fixtures a GPU plan builds no kernel for, with the reason.</summary>
     private static readonly Dictionary<string, string> WithoutKernels = new()
     {
-        ["transformer"] = "its one tensor op, aten::_transformer_encoder_layer_fwd, has no lowering or GPU template (a host step)",
     };
 
     [Theory]

@@ -77,6 +77,8 @@ public sealed class OutVariantKernelTests
             { "contiguous of a transpose", "aten::contiguous", [strided, 0L] },
             { "stack along dim 1", "aten::stack", [TensorList(strided, Random(DType.Float32, 17, 4, 7)), 1L] },
             { "stack ints", "aten::stack", [TensorList(l, Random(DType.Int64, 18, 4, 7)), 0L] },
+            { "mm by a transposed matrix", "aten::mm", [Random(DType.Float32, 22, 5, 4), strided] },
+            { "bmm by transposed matrices", "aten::bmm", [Random(DType.Float32, 23, 3, 5, 4), Random(DType.Float32, 24, 3, 6, 4).AsStrided([3, 4, 6], [24, 1, 4])] },
             { "linear of a permuted input", "aten::linear", [nhwc, Random(DType.Float32, 22, 20, 12), Random(DType.Float32, 23, 20)] },
             { "linear of unfoldable rows", "aten::linear", [unfoldable, Random(DType.Float32, 24, 17, 12), IValue.None] },
             { "layer_norm of a permuted input", "aten::layer_norm", [nhwc, Ints(12), Random(DType.Float32, 25, 12), Random(DType.Float32, 26, 12), 1e-6, true] },

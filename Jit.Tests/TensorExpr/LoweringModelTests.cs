@@ -48,7 +48,9 @@ public sealed class LoweringModelTests(ITestOutputHelper log)
             checkedGroups++;
         }
         log.WriteLine($"{name}: {groups.Count} groups lowered, {checkedGroups} run and checked");
-        Assert.Equal(groups.Count, checkedGroups);
+        // A group this input does not reach lies on a branch it did not take (transformer's slow
+        // path behind the encoder layer's fast path): lowered above, not run. Top-level ones all run.
+        Assert.All(groups.Where(g => !g.Outputs.All(seen.ContainsKey)), g => Assert.NotSame(graph.Block, g.Owner));
     }
 
     [Fact]

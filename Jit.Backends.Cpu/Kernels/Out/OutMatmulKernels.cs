@@ -18,8 +18,9 @@ internal static class OutMatmulKernels
     public static void Register(KernelTable t)
     {
         Add(t, "aten::linear", (i, o) => Linear(i[0].AsTensor, i[1].AsTensor, i[2].AsTensorOrNull, o));
-        Add(t, "aten::mm", (i, o) => Mm(i[0].AsTensor, i[1].AsTensor, null, o));
-        Add(t, "aten::matmul", (i, o) => i[0].AsTensor.Rank == 2 && i[1].AsTensor.Rank == 2 && Mm(i[0].AsTensor, i[1].AsTensor, null, o));
+        Add(t, "aten::mm", (i, o) => Product(i[0].AsTensor, i[1].AsTensor, o));
+        Add(t, "aten::matmul", (i, o) => i[0].AsTensor.Rank == 2 && i[1].AsTensor.Rank == 2 && Product(i[0].AsTensor, i[1].AsTensor, o));
+        Add(t, "aten::bmm", (i, o) => Product(i[0].AsTensor, i[1].AsTensor, o));
         Add(t, "aten::addmm", (i, o) => IsOne(i[3]) && IsOne(i[4]) && Mm(i[1].AsTensor, i[2].AsTensor, i[0].AsTensor, o));
     }
 
@@ -33,7 +34,42 @@ internal static class OutMatmulKernels
         return true;
     }
 
-    /// <summary>c [M, N] = a [M, K] · b [K, N] (+ bias broadcast over rows, for addmm).</summary>
+    /// <summary>
+    /// c [M, N] = a [M, K] · b [K, N], or per batch for 3-D operands (bmm): the packed GEMM of the
+    /// ordinary kernels (ShapeGemm.MatmulInto) on each matrix, read in place at any strides, written
+    /// into c's rows; no tensor is made per batch, so nothing is allocated.
+    /// </summary>
+    private static bool Product(Tensor a, Tensor b, Tensor c)
+    {
+        if (a.DType != DType.Float32 || b.DType != DType.Float32 || c.DType != DType.Float32 || !a.IsHost || !b.IsHost || !c.IsHost
+            || a.Rank != b.Rank || a.Rank != c.Rank || a.Rank is not (2 or 3)) return false;
+        int batchDims = a.Rank - 2;
+        long m = a.Sizes[^2], k = a.Sizes[^1], n = b.Sizes[^1];
+        if (b.Sizes[^2] != k || c.Sizes[^2] != m || c.Sizes[^1] != n || c.Strides[^1] != 1) return false;
+        long batch = batchDims == 0 ? 1 : a.Sizes[0];
+        if (batchDims == 1 && (b.Sizes[0] != batch || c.Sizes[0] != batch)) return false;
+        if (c.NumElements == 0) return true;
+        var A = MemoryMarshal.Cast<byte, float>(a.Storage.Bytes.Span);
+        var B = MemoryMarshal.Cast<byte, float>(b.Storage.Bytes.Span);
+        var C = MemoryMarshal.Cast<byte, float>(c.Storage.Bytes.Span);
+        for (long i = 0; i < batch; i++)
+        {
+            long ai = batchDims == 0 ? 0 : i * a.Strides[0], bi = batchDims == 0 ? 0 : i * b.Strides[0], ci = batchDims == 0 ? 0 : i * c.Strides[0];
+            PackedGemm.Run(new GemmArgs<float>
+            {
+                M = checked((int)m), K = checked((int)k), N = checked((int)n),
+                A = A, ALayout = new GemmLayout(a.StorageOffset + ai, a.Strides[^2], a.Strides[^1]),
+                B = B, BLayout = new GemmLayout(b.StorageOffset + bi, b.Strides[^2], b.Strides[^1]),
+                C = C, COffset = c.StorageOffset + ci,
+                // A one-row C may carry any row stride; the GEMM only needs ldc >= N (as GemmTensors.Args).
+                Ldc = m == 1 ? n : c.Strides[^2],
+                Alpha = 1f, Beta = 0f,
+            }, CpuThreads.Count);
+        }
+        return true;
+    }
+
+    /// <summary>c [M, N] = a [M, K] · b [K, N] + bias broadcast over rows, for addmm.</summary>
     private static bool Mm(Tensor a, Tensor b, Tensor? bias, Tensor c)
     {
         if (!IsF32(a) || !IsF32(b) || !IsF32(c) || a.Rank != 2 || b.Rank != 2) return false;
