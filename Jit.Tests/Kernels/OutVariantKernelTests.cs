@@ -78,6 +78,8 @@ public sealed class OutVariantKernelTests
             { "stack along dim 1", "aten::stack", [TensorList(strided, Random(DType.Float32, 17, 4, 7)), 1L] },
             { "stack ints", "aten::stack", [TensorList(l, Random(DType.Int64, 18, 4, 7)), 0L] },
             { "mm by a transposed matrix", "aten::mm", [Random(DType.Float32, 22, 5, 4), strided] },
+            { "embedding of int64 ids", "aten::embedding", [Random(DType.Float32, 25, 9, 6), Ids(DType.Int64, [2, 3], 8, 0, 5, 3, 3, 1), -1L, false, false] },
+            { "embedding of int32 ids", "aten::embedding", [Random(DType.Int64, 26, 4, 3), Ids(DType.Int32, [5], 3, 0, 2, 1, 3), -1L, false, false] },
             { "bmm by transposed matrices", "aten::bmm", [Random(DType.Float32, 23, 3, 5, 4), Random(DType.Float32, 24, 3, 6, 4).AsStrided([3, 4, 6], [24, 1, 4])] },
             { "linear of a permuted input", "aten::linear", [nhwc, Random(DType.Float32, 22, 20, 12), Random(DType.Float32, 23, 20)] },
             { "linear of unfoldable rows", "aten::linear", [unfoldable, Random(DType.Float32, 24, 17, 12), IValue.None] },
@@ -120,5 +122,12 @@ public sealed class OutVariantKernelTests
         Assert.True(CpuKernels.TryGetOut("aten::remainder.Scalar", out var outKernel));
         var e = Assert.Throws<Errors.JitRuntimeException>(() => outKernel([Random(DType.Int64, 1, 3), 0L], [Tensor.Empty(DType.Int64, 3)]));
         Assert.Contains("ZeroDivisionError", e.Message);
+    }
+
+    private static Tensor Ids(DType dtype, long[] sizes, params long[] values)
+    {
+        var t = Tensor.Empty(dtype, sizes);
+        for (int k = 0; k < values.Length; k++) t.SetLong(k, values[k]);
+        return t;
     }
 }

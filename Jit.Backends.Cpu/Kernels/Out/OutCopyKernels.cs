@@ -9,7 +9,8 @@ namespace Jit.Backends.Cpu.Kernels.Out;
 /// Out-variants that move data: cat of contiguous same-dtype tensors (raw byte blocks, any dtype),
 /// stack of same-dtype tensors of any layout (each copied into its slice of the output), and
 /// contiguous/clone (a strided copy into the planned buffer; the ordinary contiguous kernel
-/// returns its input when it is already contiguous, which the planner treats as an alias).
+/// returns its input when it is already contiguous, which the planner treats as an alias), and
+/// embedding (rows of a contiguous weight copied by index).
 /// </summary>
 internal static class OutCopyKernels
 {
@@ -19,7 +20,30 @@ internal static class OutCopyKernels
         Add(t, "aten::stack", (i, o) => i[0].IsList && Stack(i[0].AsList, i[1].AsInt, o));
         Add(t, "aten::contiguous", (i, o) => Copy(i[0].AsTensor, o));
         Add(t, "aten::clone", (i, o) => Copy(i[0].AsTensor, o));
+        Add(t, "aten::embedding", (i, o) => Embedding(i[0].AsTensor, i[1].AsTensor, o));
     }
+
+    // y[..., :] = weight[indices[...], :]; an index out of range leaves it to the kernel, which names it.
+    private static bool Embedding(Tensor weight, Tensor indices, Tensor y)
+    {
+        if (weight.Rank != 2 || !weight.IsContiguous || !y.IsContiguous || y.DType != weight.DType || !indices.IsContiguous
+            || indices.DType is not (DType.Int64 or DType.Int32) || y.Rank != indices.Rank + 1 || y.Sizes[^1] != weight.Sizes[1]) return false;
+        for (int d = 0; d < indices.Rank; d++)
+            if (y.Sizes[d] != indices.Sizes[d]) return false;
+        long rows = weight.Sizes[0];
+        int rowBytes = checked((int)weight.Sizes[1] * weight.DType.ElementSize());
+        var src = weight.Storage.Bytes.Span.Slice((int)(weight.StorageOffset * weight.DType.ElementSize()));
+        var dst = y.Storage.Bytes.Span.Slice((int)(y.StorageOffset * y.DType.ElementSize()));
+        long count = indices.NumElements;
+        for (long k = 0; k < count; k++)
+            if ((ulong)Index(indices, k) >= (ulong)rows) return false;
+        for (long k = 0; k < count; k++)
+            src.Slice((int)(Index(indices, k) * rowBytes), rowBytes).CopyTo(dst.Slice((int)(k * rowBytes), rowBytes));
+        return true;
+    }
+
+    private static long Index(Tensor indices, long k) =>
+        indices.DType == DType.Int64 ? indices.ContiguousSpan<long>()[(int)k] : indices.ContiguousSpan<int>()[(int)k];
 
     private static bool Copy(Tensor x, Tensor y)
     {
