@@ -78,6 +78,7 @@ public sealed class OutVariantKernelTests
             { "stack along dim 1", "aten::stack", [TensorList(strided, Random(DType.Float32, 17, 4, 7)), 1L] },
             { "stack ints", "aten::stack", [TensorList(l, Random(DType.Int64, 18, 4, 7)), 0L] },
             { "mm by a transposed matrix", "aten::mm", [Random(DType.Float32, 22, 5, 4), strided] },
+            { "cat of an expanded row and a transposed matrix", "aten::cat", [TensorList(Random(DType.Float32, 27, 1, 7).AsStrided([2, 7], [0, 1]), strided), 0L] },
             { "embedding of int64 ids", "aten::embedding", [Random(DType.Float32, 25, 9, 6), Ids(DType.Int64, [2, 3], 8, 0, 5, 3, 3, 1), -1L, false, false] },
             { "embedding of int32 ids", "aten::embedding", [Random(DType.Int64, 26, 4, 3), Ids(DType.Int32, [5], 3, 0, 2, 1, 3), -1L, false, false] },
             { "bmm by transposed matrices", "aten::bmm", [Random(DType.Float32, 23, 3, 5, 4), Random(DType.Float32, 24, 3, 6, 4).AsStrided([3, 4, 6], [24, 1, 4])] },

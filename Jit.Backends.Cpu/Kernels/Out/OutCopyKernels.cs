@@ -6,7 +6,7 @@ using static Jit.Backends.Cpu.Kernels.Out.OutSupport;
 namespace Jit.Backends.Cpu.Kernels.Out;
 
 /// <summary>
-/// Out-variants that move data: cat of contiguous same-dtype tensors (raw byte blocks, any dtype),
+/// Out-variants that move data: cat of same-dtype tensors (raw byte blocks where contiguous, any dtype),
 /// stack of same-dtype tensors of any layout (each copied into its slice of the output), and
 /// contiguous/clone (a strided copy into the planned buffer; the ordinary contiguous kernel
 /// returns its input when it is already contiguous, which the planner treats as an alias), and
@@ -86,7 +86,7 @@ internal static class OutCopyKernels
         {
             var t = item.AsTensor;
             // PyTorch skips legacy empty 1-D tensors in cat; the kernel handles them.
-            if (t.DType != y.DType || !t.IsContiguous || t.Rank != rank) return false;
+            if (t.DType != y.DType || t.Rank != rank) return false;
             for (int d = 0; d < rank; d++)
                 if (d != dim && t.Sizes[d] != y.Sizes[d]) return false;
             offset += t.NumElements / Math.Max(1, outer) * es;
@@ -94,14 +94,21 @@ internal static class OutCopyKernels
         if (offset != rowBytes) return false;
         var dst = y.Storage.Bytes.Span.Slice((int)(y.StorageOffset * es));
         offset = 0;
+        long along = 0;
         foreach (var item in tensors.Items)
         {
             var t = item.AsTensor;
             long chunk = t.NumElements / Math.Max(1, outer) * es;
-            var src = t.Storage.Bytes.Span.Slice((int)(t.StorageOffset * es));
-            for (long o = 0; o < outer; o++)
-                src.Slice((int)(o * chunk), (int)chunk).CopyTo(dst.Slice((int)(o * rowBytes + offset), (int)chunk));
+            if (t.IsContiguous)
+            {
+                var src = t.Storage.Bytes.Span.Slice((int)(t.StorageOffset * es));
+                for (long o = 0; o < outer; o++)
+                    src.Slice((int)(o * chunk), (int)chunk).CopyTo(dst.Slice((int)(o * rowBytes + offset), (int)chunk));
+            }
+            else // a view (an expanded class token, a permuted patch grid): strided into its slice of y
+                ShapeCopy.CopyGeometry(t, t.StorageOffset, t.Strides, y, y.StorageOffset + along * y.Strides[dim], y.Strides, t.Sizes);
             offset += chunk;
+            along += t.Sizes[dim];
         }
         return true;
     }
