@@ -119,5 +119,18 @@ public sealed class ConvKernelTests
         conv([x, wt, z, 1L, b, Ints(1, 1), Ints(1, 1), Ints(1, 1), 1L], o);
         var tol = 1e-5 * (32 * 9 + 4);
         ValueAssert.TensorClose(AsFloat32(expected), o[0].AsTensor, tol, tol);
+        // Split across threads (transforms by channel, GEMMs by output): the same bits.
+        int saved = Jit.Backends.Cpu.Kernels.CpuThreads.Count;
+        try
+        {
+            Jit.Backends.Cpu.Kernels.CpuThreads.Count = 2;
+            var o2 = new IValue[1];
+            conv([x, wt, z, 1L, b, Ints(1, 1), Ints(1, 1), Ints(1, 1), 1L], o2);
+            Assert.Equal(o[0].AsTensor.ToDoubleArray(), o2[0].AsTensor.ToDoubleArray());
+        }
+        finally
+        {
+            Jit.Backends.Cpu.Kernels.CpuThreads.Count = saved;
+        }
     }
 }

@@ -42,19 +42,10 @@ internal static class ConvWinograd
         var plane = new PhasePlane(2 * th + 2, 2, twp + 1);
         var v = ConvWorkspace<float>.Transformed(16L * s.C * tiles);
         var m = ConvWorkspace<float>.Products(16L * s.OC * tiles);
-        var work = ConvWorkspace<float>.Plane(plane.Size);
-        var xs = x.ContiguousSpan<float>();
-        var ys = y.ContiguousSpan<float>();
-        var bs = bias is null ? default : bias.ContiguousSpan<float>();
-        var zs = addend is null ? default : addend.ContiguousSpan<float>();
-        int inPlane = s.H * s.W, outPlane = s.Plane;
         for (int n = 0; n < s.N; n++)
         {
-            for (int c = 0; c < s.C; c++)
-            {
-                plane.Fill(xs.Slice((n * s.C + c) * inPlane, inPlane), s.H, s.W, s.PadTop, s.PadLeft, work);
-                InputTransform(plane, work, th, twp, v, c * tiles, s.C * tiles);
-            }
+            if (threads > 1) InputsParallel(s, x, n, plane, th, twp, threads);
+            else Inputs(s, x, n, plane, th, twp, v, 0, s.C);
             for (int k = 0; k < 16; k++)
             {
                 PackedGemm.RunAny(new GemmArgs<float>
@@ -66,14 +57,56 @@ internal static class ConvWinograd
                     Alpha = 1f, Beta = 0f,
                 }, threads);
             }
-            long first = (long)n * s.OC * outPlane;
-            for (int oc = 0; oc < s.OC; oc++)
-            {
-                var dst = ys.Slice((int)(first + (long)oc * outPlane), outPlane);
-                var add = zs.IsEmpty ? default : zs.Slice((int)(first + (long)oc * outPlane), outPlane);
-                OutputTransform(s, m, oc * tiles, s.OC * tiles, th, tw, twp, bs.IsEmpty ? 0f : bs[oc], add, relu, dst);
-            }
+            if (threads > 1) OutputsParallel(s, n, m.Length, bias, addend, y, relu, threads);
+            else Outputs(s, n, m, bias, addend, y, relu, 0, s.OC);
         }
+    }
+
+    // Channels [from, to) of sample n into V (this thread's plane workspace).
+    private static void Inputs(in Conv2dShape s, Tensor x, int n, in PhasePlane plane, int th, int twp, Span<float> v, int from, int to)
+    {
+        var work = ConvWorkspace<float>.Plane(plane.Size);
+        var xs = x.ContiguousSpan<float>();
+        int inPlane = s.H * s.W, tiles = th * twp;
+        for (int c = from; c < to; c++)
+        {
+            plane.Fill(xs.Slice((n * s.C + c) * inPlane, inPlane), s.H, s.W, s.PadTop, s.PadLeft, work);
+            InputTransform(plane, work, th, twp, v, c * tiles, s.C * tiles);
+        }
+    }
+
+    // Output channels [from, to) of sample n from M.
+    private static void Outputs(in Conv2dShape s, int n, Span<float> m, Tensor? bias, Tensor? addend, Tensor y, bool relu, int from, int to)
+    {
+        int th = (s.OH + 1) / 2, tw = (s.OW + 1) / 2, twp = (tw + Lanes - 1) / Lanes * Lanes, tiles = th * twp, outPlane = s.Plane;
+        var ys = y.ContiguousSpan<float>();
+        var bs = bias is null ? default : bias.ContiguousSpan<float>();
+        var zs = addend is null ? default : addend.ContiguousSpan<float>();
+        long first = (long)n * s.OC * outPlane;
+        for (int oc = from; oc < to; oc++)
+        {
+            var dst = ys.Slice((int)(first + (long)oc * outPlane), outPlane);
+            var add = zs.IsEmpty ? default : zs.Slice((int)(first + (long)oc * outPlane), outPlane);
+            OutputTransform(s, m, oc * tiles, s.OC * tiles, th, tw, twp, bs.IsEmpty ? 0f : bs[oc], add, relu, dst);
+        }
+    }
+
+    // The transforms split by channel across threads (apart, so their closures exist only then);
+    // V and M are the calling thread's workspaces, each worker writes its own channels' rows.
+    private static void InputsParallel(Conv2dShape s, Tensor x, int n, PhasePlane plane, int th, int twp, int threads)
+    {
+        var v = ConvWorkspace<float>.TransformedArray();
+        int parts = Math.Min(s.C, threads * 4);
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            p => Inputs(s, x, n, plane, th, twp, v, s.C * p / parts, s.C * (p + 1) / parts));
+    }
+
+    private static void OutputsParallel(Conv2dShape s, int n, int length, Tensor? bias, Tensor? addend, Tensor y, bool relu, int threads)
+    {
+        var m = ConvWorkspace<float>.ProductsArray();
+        int parts = Math.Min(s.OC, threads * 4);
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            p => Outputs(s, n, m.AsSpan(0, length), bias, addend, y, relu, s.OC * p / parts, s.OC * (p + 1) / parts));
     }
 
     // U = G g Gᵀ for every (oc, c), stored as 16 matrices [OC][C], one per element of the 4x4 result.

@@ -20,6 +20,12 @@ internal static class ConvWorkspace<T> where T : unmanaged
     /// <summary>Winograd-domain products, before the output transform.</summary>
     public static Span<T> Products(long size) => Grow(ref _products, size);
 
+    /// <summary>The array behind the last <see cref="Transformed"/> span, for workers of the thread that asked for it.</summary>
+    public static T[] TransformedArray() => _transformed!;
+
+    /// <summary>The array behind the last <see cref="Products"/> span, for workers of the thread that asked for it.</summary>
+    public static T[] ProductsArray() => _products!;
+
     private static Span<T> Grow(ref T[]? buffer, long size)
     {
         if (buffer is null || buffer.Length < size) buffer = GC.AllocateUninitializedArray<T>(checked((int)Math.Max(size, 1024)));
