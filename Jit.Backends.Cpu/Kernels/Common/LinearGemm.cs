@@ -34,8 +34,50 @@ internal static class LinearGemm
     /// <summary>y = x · wᵀ + bias (see <see cref="Applies"/>).</summary>
     public static void Into(Tensor x, Tensor w, Tensor? bias, Tensor y)
     {
-        if (x.DType == DType.Float32) Run<float>(x, w, bias, y);
+        if (x.DType == DType.Float32 && IsSmall(x, w, bias)) Dots(x, w, bias, y);
+        else if (x.DType == DType.Float32) Run<float>(x, w, bias, y);
         else Run<double>(x, w, bias, y);
+    }
+
+    /// <summary>
+    /// Below this many multiply-adds, with every operand contiguous, one vector dot product per
+    /// output beats packing panels for the GEMM (an MLP's [3, 12] x 12->12 took 0.3 µs that way,
+    /// 0.55 µs packed).
+    /// </summary>
+    private const long SmallProduct = 1 << 14;
+
+    private static bool IsSmall(Tensor x, Tensor w, Tensor? bias) =>
+        x.IsContiguous && w.IsContiguous && (bias is null || bias.IsContiguous) && x.NumElements * w.Sizes[0] <= SmallProduct;
+
+    private static void Dots(Tensor x, Tensor w, Tensor? bias, Tensor y)
+    {
+        int n = (int)w.Sizes[0], k = (int)w.Sizes[1];
+        var xs = x.ContiguousSpan<float>();
+        var ws = w.ContiguousSpan<float>();
+        var ys = y.ContiguousSpan<float>();
+        var bs = bias is null ? default : bias.ContiguousSpan<float>();
+        int m = k == 0 ? (int)Rows(x) : xs.Length / k;
+        for (int r = 0; r < m; r++)
+        {
+            var xr = xs.Slice(r * k, k);
+            for (int j = 0; j < n; j++)
+            {
+                float sum = Dot(xr, ws.Slice(j * k, k));
+                ys[r * n + j] = bias is null ? sum : sum + bs[j];
+            }
+        }
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int lanes = Vector<float>.Count, i = 0;
+        var acc = Vector<float>.Zero;
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        ref float br = ref MemoryMarshal.GetReference(b);
+        for (; i <= a.Length - lanes; i += lanes) acc += Vector.LoadUnsafe(ref ar, (nuint)i) * Vector.LoadUnsafe(ref br, (nuint)i);
+        float sum = Vector.Sum(acc);
+        for (; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
     }
 
     private static long Rows(Tensor x)
