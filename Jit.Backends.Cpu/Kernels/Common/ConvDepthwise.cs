@@ -45,7 +45,7 @@ internal static class ConvDepthwise
     {
         int ch = plane % s.C;
         var layout = Layout(s);
-        var work = ConvWorkspace<T>.Plane(layout.Size);
+        var work = ThreadScratch<T, PhasePlane>.Take(layout.Size);
         layout.Fill(x.ContiguousSpan<T>().Slice(plane * s.H * s.W, s.H * s.W), s.H, s.W, s.PadTop, s.PadLeft, work);
         var ws = w.ContiguousSpan<T>().Slice(ch * s.KH * s.KW, s.KH * s.KW);
         var os = y.ContiguousSpan<T>().Slice(plane * s.Plane, s.Plane);

@@ -13,7 +13,8 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// on the packed GEMM. The transforms' coefficients are 0, ±1 and ±1/2: the sums are those of the
 /// direct conv in another order, within a few ulps of it. The filter transform is computed once
 /// per weight (<see cref="DerivedWeights{T, TKey}"/>); inputs are transformed eight tiles at a time
-/// from a phase-split copy of each plane (<see cref="PhasePlane"/>); the output transform adds the
+/// from a phase-split copy of each plane (<see cref="PhasePlane"/>), into per-thread scratch
+/// (<see cref="ThreadScratch{T, TUse}"/>); the output transform adds the
 /// bias, then the addend, then applies relu, as the GEMM epilogue does.
 /// </summary>
 internal static class ConvWinograd
@@ -33,6 +34,10 @@ internal static class ConvWinograd
 
     private readonly record struct Transform(int OC, int C);
 
+    // Uses of ThreadScratch: the transformed inputs (V) and the products (M).
+    private readonly struct Transformed;
+    private readonly struct Products;
+
     /// <summary>Tensors contiguous, <see cref="Handles{T}"/> true; see <see cref="ConvGemm.Run{T}"/>.</summary>
     public static void Run(in Conv2dShape s, Tensor x, Tensor w, Tensor? bias, Tensor? addend, Tensor y, bool relu, int threads)
     {
@@ -40,11 +45,12 @@ internal static class ConvWinograd
         int tiles = th * twp;
         var u = DerivedWeights<float, Transform>.Get(w, new Transform(s.OC, s.C), static (t, g) => FilterTransform(g, t.OC, t.C));
         var plane = new PhasePlane(2 * th + 2, 2, twp + 1);
-        var v = ConvWorkspace<float>.Transformed(16L * s.C * tiles);
-        var m = ConvWorkspace<float>.Products(16L * s.OC * tiles);
+        // Both are this thread's; the transforms' helper threads write into them while it waits.
+        var v = ThreadScratch<float, Transformed>.TakeArray(16L * s.C * tiles);
+        var m = ThreadScratch<float, Products>.TakeArray(16L * s.OC * tiles);
         for (int n = 0; n < s.N; n++)
         {
-            if (threads > 1) InputsParallel(s, x, n, plane, th, twp, threads);
+            if (threads > 1) InputsParallel(s, x, n, plane, th, twp, v, threads);
             else Inputs(s, x, n, plane, th, twp, v, 0, s.C);
             for (int k = 0; k < 16; k++)
             {
@@ -57,7 +63,7 @@ internal static class ConvWinograd
                     Alpha = 1f, Beta = 0f,
                 }, threads);
             }
-            if (threads > 1) OutputsParallel(s, n, m.Length, bias, addend, y, relu, threads);
+            if (threads > 1) OutputsParallel(s, n, m, bias, addend, y, relu, threads);
             else Outputs(s, n, m, bias, addend, y, relu, 0, s.OC);
         }
     }
@@ -65,7 +71,7 @@ internal static class ConvWinograd
     // Channels [from, to) of sample n into V (this thread's plane workspace).
     private static void Inputs(in Conv2dShape s, Tensor x, int n, in PhasePlane plane, int th, int twp, Span<float> v, int from, int to)
     {
-        var work = ConvWorkspace<float>.Plane(plane.Size);
+        var work = ThreadScratch<float, PhasePlane>.Take(plane.Size);
         var xs = x.ContiguousSpan<float>();
         int inPlane = s.H * s.W, tiles = th * twp;
         for (int c = from; c < to; c++)
@@ -93,20 +99,18 @@ internal static class ConvWinograd
 
     // The transforms split by channel across threads (apart, so their closures exist only then);
     // V and M are the calling thread's workspaces, each worker writes its own channels' rows.
-    private static void InputsParallel(Conv2dShape s, Tensor x, int n, PhasePlane plane, int th, int twp, int threads)
+    private static void InputsParallel(Conv2dShape s, Tensor x, int n, PhasePlane plane, int th, int twp, float[] v, int threads)
     {
-        var v = ConvWorkspace<float>.TransformedArray();
         int parts = Math.Min(s.C, threads * 4);
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads },
             p => Inputs(s, x, n, plane, th, twp, v, s.C * p / parts, s.C * (p + 1) / parts));
     }
 
-    private static void OutputsParallel(Conv2dShape s, int n, int length, Tensor? bias, Tensor? addend, Tensor y, bool relu, int threads)
+    private static void OutputsParallel(Conv2dShape s, int n, float[] m, Tensor? bias, Tensor? addend, Tensor y, bool relu, int threads)
     {
-        var m = ConvWorkspace<float>.ProductsArray();
         int parts = Math.Min(s.OC, threads * 4);
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            p => Outputs(s, n, m.AsSpan(0, length), bias, addend, y, relu, s.OC * p / parts, s.OC * (p + 1) / parts));
+            p => Outputs(s, n, m, bias, addend, y, relu, s.OC * p / parts, s.OC * (p + 1) / parts));
     }
 
     // U = G g Gᵀ for every (oc, c), stored as 16 matrices [OC][C], one per element of the 4x4 result.

@@ -227,13 +227,9 @@ internal static class NormRows
         }
     }
 
-    [ThreadStatic] private static float[]? _row;
+    private readonly struct GatheredRow;
 
-    private static Span<float> RowBuffer(int n)
-    {
-        if (_row is null || _row.Length < n) _row = new float[n];
-        return _row.AsSpan(0, n);
-    }
+    private static Span<float> RowBuffer(int n) => ThreadScratch<float, GatheredRow>.Take(n);
 
     /// <summary>The elements of one strided block (sizes, strides from <paramref name="offset"/>) in row-major order into <paramref name="dst"/>.</summary>
     private static void Gather(ReadOnlySpan<float> src, long offset, ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, Span<float> dst)
