@@ -37,7 +37,8 @@ internal static class OutMatmulKernels
     /// <summary>
     /// c [M, N] = a [M, K] · b [K, N], or per batch for 3-D operands (bmm): the packed GEMM of the
     /// ordinary kernels (ShapeGemm.MatmulInto) on each matrix, read in place at any strides, written
-    /// into c's rows; no tensor is made per batch, so nothing is allocated.
+    /// into c's rows; no tensor is made per batch (GemmTensors.Args takes the batch index), so
+    /// nothing is allocated.
     /// </summary>
     private static bool Product(Tensor a, Tensor b, Tensor c)
     {
@@ -49,23 +50,8 @@ internal static class OutMatmulKernels
         long batch = batchDims == 0 ? 1 : a.Sizes[0];
         if (batchDims == 1 && (b.Sizes[0] != batch || c.Sizes[0] != batch)) return false;
         if (c.NumElements == 0) return true;
-        var A = MemoryMarshal.Cast<byte, float>(a.Storage.Bytes.Span);
-        var B = MemoryMarshal.Cast<byte, float>(b.Storage.Bytes.Span);
-        var C = MemoryMarshal.Cast<byte, float>(c.Storage.Bytes.Span);
         for (long i = 0; i < batch; i++)
-        {
-            long ai = batchDims == 0 ? 0 : i * a.Strides[0], bi = batchDims == 0 ? 0 : i * b.Strides[0], ci = batchDims == 0 ? 0 : i * c.Strides[0];
-            PackedGemm.Run(new GemmArgs<float>
-            {
-                M = checked((int)m), K = checked((int)k), N = checked((int)n),
-                A = A, ALayout = new GemmLayout(a.StorageOffset + ai, a.Strides[^2], a.Strides[^1]),
-                B = B, BLayout = new GemmLayout(b.StorageOffset + bi, b.Strides[^2], b.Strides[^1]),
-                C = C, COffset = c.StorageOffset + ci,
-                // A one-row C may carry any row stride; the GEMM only needs ldc >= N (as GemmTensors.Args).
-                Ldc = m == 1 ? n : c.Strides[^2],
-                Alpha = 1f, Beta = 0f,
-            }, CpuThreads.Count);
-        }
+            PackedGemm.Run(GemmTensors.Args(a, b, c, 1f, 0f, batch: i), CpuThreads.Count);
         return true;
     }
 
