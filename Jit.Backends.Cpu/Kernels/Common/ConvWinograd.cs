@@ -30,9 +30,18 @@ internal static class ConvWinograd
         typeof(T) == typeof(float) && Vector<float>.Count == Lanes
         && s.KH == 3 && s.KW == 3 && s.SH == 1 && s.SW == 1 && s.DH == 1 && s.DW == 1 && s.Groups == 1
         && s.C >= 16 && s.OC >= 16 && (long)s.OC * s.C * 9 <= 1 << 18
-        && (long)((s.OH + 1) / 2) * ((s.OW + 1) / 2) >= 64;
+        && (long)Grid.Of(s).TH * Grid.Of(s).TW >= 64;
 
     private readonly record struct Transform(int OC, int C);
+
+    /// <summary>The output's 2x2 tiles: TH rows of TW, each row padded to whole vectors (TWp) in V and M.</summary>
+    private readonly record struct Grid(int TH, int TW)
+    {
+        public int TWp => (TW + Lanes - 1) / Lanes * Lanes;
+        public int Tiles => TH * TWp;
+
+        public static Grid Of(in Conv2dShape s) => new((s.OH + 1) / 2, (s.OW + 1) / 2);
+    }
 
     // Uses of ThreadScratch: the transformed inputs (V) and the products (M).
     private readonly struct Transformed;
@@ -41,17 +50,17 @@ internal static class ConvWinograd
     /// <summary>Tensors contiguous, <see cref="Handles{T}"/> true; see <see cref="ConvGemm.Run{T}"/>.</summary>
     public static void Run(in Conv2dShape s, Tensor x, Tensor w, Tensor? bias, Tensor? addend, Tensor y, bool relu, int threads)
     {
-        int th = (s.OH + 1) / 2, tw = (s.OW + 1) / 2, twp = (tw + Lanes - 1) / Lanes * Lanes;
-        int tiles = th * twp;
+        var grid = Grid.Of(s);
+        int tiles = grid.Tiles;
         var u = DerivedWeights<float, Transform>.Get(w, new Transform(s.OC, s.C), static (t, g) => FilterTransform(g, t.OC, t.C));
-        var plane = new PhasePlane(2 * th + 2, 2, twp + 1);
+        var plane = new PhasePlane(2 * grid.TH + 2, 2, grid.TWp + 1);
         // Both are this thread's; the transforms' helper threads write into them while it waits.
         var v = ThreadScratch<float, Transformed>.TakeArray(16L * s.C * tiles);
         var m = ThreadScratch<float, Products>.TakeArray(16L * s.OC * tiles);
         for (int n = 0; n < s.N; n++)
         {
-            if (threads > 1) InputsParallel(s, x, n, plane, th, twp, v, threads);
-            else Inputs(s, x, n, plane, th, twp, v, 0, s.C);
+            if (threads > 1) InputsParallel(s, x, n, plane, grid, v, threads);
+            else Inputs(s, x, n, plane, grid, v, 0, s.C);
             for (int k = 0; k < 16; k++)
             {
                 PackedGemm.RunAny(new GemmArgs<float>
@@ -69,22 +78,23 @@ internal static class ConvWinograd
     }
 
     // Channels [from, to) of sample n into V (this thread's plane workspace).
-    private static void Inputs(in Conv2dShape s, Tensor x, int n, in PhasePlane plane, int th, int twp, Span<float> v, int from, int to)
+    private static void Inputs(in Conv2dShape s, Tensor x, int n, in PhasePlane plane, Grid grid, Span<float> v, int from, int to)
     {
         var work = ThreadScratch<float, PhasePlane>.Take(plane.Size);
         var xs = x.ContiguousSpan<float>();
-        int inPlane = s.H * s.W, tiles = th * twp;
+        int inPlane = s.H * s.W, tiles = grid.Tiles;
         for (int c = from; c < to; c++)
         {
             plane.Fill(xs.Slice((n * s.C + c) * inPlane, inPlane), s.H, s.W, s.PadTop, s.PadLeft, work);
-            InputTransform(plane, work, th, twp, v, c * tiles, s.C * tiles);
+            InputTransform(plane, work, grid, v, c * tiles, s.C * tiles);
         }
     }
 
     // Output channels [from, to) of sample n from M.
     private static void Outputs(in Conv2dShape s, int n, Span<float> m, Tensor? bias, Tensor? addend, Tensor y, bool relu, int from, int to)
     {
-        int th = (s.OH + 1) / 2, tw = (s.OW + 1) / 2, twp = (tw + Lanes - 1) / Lanes * Lanes, tiles = th * twp, outPlane = s.Plane;
+        var grid = Grid.Of(s);
+        int tiles = grid.Tiles, outPlane = s.Plane;
         var ys = y.ContiguousSpan<float>();
         var bs = bias is null ? default : bias.ContiguousSpan<float>();
         var zs = addend is null ? default : addend.ContiguousSpan<float>();
@@ -93,17 +103,17 @@ internal static class ConvWinograd
         {
             var dst = ys.Slice((int)(first + (long)oc * outPlane), outPlane);
             var add = zs.IsEmpty ? default : zs.Slice((int)(first + (long)oc * outPlane), outPlane);
-            OutputTransform(s, m, oc * tiles, s.OC * tiles, th, tw, twp, bs.IsEmpty ? 0f : bs[oc], add, relu, dst);
+            OutputTransform(s, m, oc * tiles, s.OC * tiles, grid, bs.IsEmpty ? 0f : bs[oc], add, relu, dst);
         }
     }
 
     // The transforms split by channel across threads (apart, so their closures exist only then);
     // V and M are the calling thread's workspaces, each worker writes its own channels' rows.
-    private static void InputsParallel(Conv2dShape s, Tensor x, int n, PhasePlane plane, int th, int twp, float[] v, int threads)
+    private static void InputsParallel(Conv2dShape s, Tensor x, int n, PhasePlane plane, Grid grid, float[] v, int threads)
     {
         int parts = Math.Min(s.C, threads * 4);
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            p => Inputs(s, x, n, plane, th, twp, v, s.C * p / parts, s.C * (p + 1) / parts));
+            p => Inputs(s, x, n, plane, grid, v, s.C * p / parts, s.C * (p + 1) / parts));
     }
 
     private static void OutputsParallel(Conv2dShape s, int n, float[] m, Tensor? bias, Tensor? addend, Tensor y, bool relu, int threads)
@@ -149,12 +159,13 @@ internal static class ConvWinograd
 
     // V = Bᵀ d B for eight adjacent tiles at once; V[k] rows are channels, columns tiles.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void InputTransform(in PhasePlane p, Span<float> work, int th, int twp, Span<float> v, int at, int kStride)
+    private static void InputTransform(in PhasePlane p, Span<float> work, Grid grid, Span<float> v, int at, int kStride)
     {
         ref float src = ref MemoryMarshal.GetReference(work);
         ref float dst = ref MemoryMarshal.GetReference(v);
         // Patch column j of tile t is padded column 2t + j: phase j % 2, at t + j / 2.
         int c0 = p.Column(0), c1 = p.Column(1), c2 = p.Column(2), c3 = p.Column(3), rs = p.RowStride;
+        int th = grid.TH, twp = grid.TWp;
         for (int ty = 0; ty < th; ty++)
         {
             for (int tx = 0; tx < twp; tx += Lanes)
@@ -198,13 +209,13 @@ internal static class ConvWinograd
 
     // Y = Aᵀ M A for eight tiles at once, then + bias, + addend, relu, written where the tile lies in the output.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void OutputTransform(in Conv2dShape s, Span<float> m, int at, int kStride, int th, int tw, int twp,
+    private static void OutputTransform(in Conv2dShape s, Span<float> m, int at, int kStride, Grid grid,
         float bias, ReadOnlySpan<float> addend, bool relu, Span<float> dst)
     {
         ref float src = ref MemoryMarshal.GetReference(m);
         Span<float> y = stackalloc float[4 * Lanes];
         var b = new Vector<float>(bias);
-        int ow = s.OW;
+        int ow = s.OW, th = grid.TH, tw = grid.TW, twp = grid.TWp;
         for (int ty = 0; ty < th; ty++)
         {
             for (int tx = 0; tx < tw; tx += Lanes)
