@@ -55,26 +55,6 @@ internal static class MathInPlaceKernels
         ("aten::masked_fill_.Scalar", "aten::masked_fill.Scalar"), ("aten::masked_fill_.Tensor", "aten::masked_fill.Tensor"),
     ];
 
-    private static ZipOp? Zip(string inPlace) => inPlace switch
-    {
-        "aten::add_.Tensor" or "aten::add_.Scalar" => ZipOp.Add,
-        "aten::sub_.Tensor" or "aten::sub_.Scalar" => ZipOp.Sub,
-        "aten::mul_.Tensor" or "aten::mul_.Scalar" => ZipOp.Mul,
-        "aten::div_.Tensor" or "aten::div_.Scalar" => ZipOp.Div,
-        _ => null,
-    };
-
-    // add_/sub_ take alpha ±1 only (exact in float32); the sign folds into the op.
-    private static bool Alpha(ZipOp op, ReadOnlySpan<IValue> i, out ZipOp resolved)
-    {
-        resolved = op;
-        if (op is not (ZipOp.Add or ZipOp.Sub)) return true;
-        var alpha = i[2];
-        if (!(alpha.IsInt || alpha.IsDouble) || Math.Abs(alpha.AsDouble) != 1) return false;
-        if (alpha.AsDouble < 0) resolved = op == ZipOp.Add ? ZipOp.Sub : ZipOp.Add;
-        return true;
-    }
-
     /// <summary>
     /// Functional overloads whose out-variant fast path computes each output element from the
     /// operands' elements at the same position (or from one value read before any write), so it
@@ -99,13 +79,12 @@ internal static class MathInPlaceKernels
             if (!t.TryGet(functional, out var f))
                 throw new JitException($"in-place kernel '{inPlace}' needs '{functional}', which is not registered");
             string op = inPlace["aten::".Length..];
-            var zip = Zip(inPlace);
+            // The out-variant's fast path (for add/sub/mul/div of float32 any layout, the strided
+            // vector loop of StridedMathZip) with self as the destination: no result tensor.
             Out.OutFastPath? fast = WritesSelfInPlace.Contains(functional) && Out.OutSupport.TryGetFastPath(functional, out var path) ? path : null;
             t.Add(inPlace, (i, o) =>
             {
-                // float32 self: written in place by the strided vector loop (it declines overlapping operands), no result tensor.
-                if ((zip is { } z && i[0].AsTensor.DType == DType.Float32 && Alpha(z, i, out var zz) && StridedMathZip.TryRun(zz, i[0], i[1], i[0].AsTensor))
-                    || (fast is not null && i[0].IsTensor && NoPartialOverlap(i) && fast(i, i[0].AsTensor)))
+                if (fast is not null && i[0].IsTensor && NoPartialOverlap(i) && fast(i, i[0].AsTensor))
                 {
                     o[0] = i[0];
                     return;
