@@ -36,8 +36,12 @@ internal static class ActivationKernels
             double alpha = i[1].AsDouble, scale = i[2].AsDouble, inputScale = i[3].AsDouble;
             o[0] = FloatOnly("elu", i[0].AsTensor, x => x > 0 ? x * scale : alpha * scale * Expm1(x * inputScale));
         });
-        t.Add("aten::hardswish", (i, o) => o[0] = FloatOnly("hardswish", i[0].AsTensor, x => x * Math.Min(Math.Max(x + 3, 0), 6) / 6));
-        t.Add("aten::hardsigmoid", (i, o) => o[0] = FloatOnly("hardsigmoid", i[0].AsTensor, x => Math.Min(Math.Max(x + 3, 0), 6) / 6));
+        t.Add("aten::hardswish", (i, o) => o[0] = FloatVectorMaps.Applies(i[0].AsTensor)
+            ? FloatVectorMaps.Apply(FloatVectorMaps.Op.Hardswish, i[0].AsTensor)
+            : FloatOnly("hardswish", i[0].AsTensor, x => x * Math.Min(Math.Max(x + 3, 0), 6) / 6));
+        t.Add("aten::hardsigmoid", (i, o) => o[0] = FloatVectorMaps.Applies(i[0].AsTensor)
+            ? FloatVectorMaps.Apply(FloatVectorMaps.Op.Hardsigmoid, i[0].AsTensor)
+            : FloatOnly("hardsigmoid", i[0].AsTensor, x => Math.Min(Math.Max(x + 3, 0), 6) / 6));
         t.Add("aten::hardtanh", (i, o) =>
         {
             var x = i[0].AsTensor;
@@ -45,9 +49,18 @@ internal static class ActivationKernels
             double lo = i[1].AsDouble, hi = i[2].AsDouble;
             o[0] = StridedMathElementwise.Unary(x, x.DType, x.DType,
                 v => double.IsNaN(v) ? v : Math.Min(Math.Max(v, lo), hi),
-                v => (long)Math.Min(Math.Max(v, lo), hi));
+                v => (long)Math.Min(Math.Max(v, lo), hi),
+                double.IsNaN(lo) || double.IsNaN(hi) ? null : ClampFloat((float)lo, (float)hi));
         });
     }
+
+    // Exact for number bounds: no float lies strictly between a double bound and its float
+    // rounding. Lower bound first, so lo > hi gives hi; a NaN input stays NaN.
+    private static Func<Vector<float>, Vector<float>> ClampFloat(float lo, float hi) => v =>
+    {
+        v = Vector.ConditionalSelect(Vector.LessThan(v, new Vector<float>(lo)), new Vector<float>(lo), v);
+        return Vector.ConditionalSelect(Vector.GreaterThan(v, new Vector<float>(hi)), new Vector<float>(hi), v);
+    };
 
     internal static Tensor Relu(Tensor x)
     {

@@ -7,7 +7,7 @@ using Jit.Tensors;
 namespace Jit.Backends.Cpu.Kernels.Common;
 
 /// <summary>
-/// Transcendental activations on contiguous float32 with the vectorized math the compiled kernels
+/// Activations on contiguous float32 with the vectorized math the compiled kernels
 /// use (<see cref="VectorMath"/>: erf and tanh within 2 ulps, sigmoid 3, of the correctly rounded
 /// result), instead of a double computation per element (GELU took about 40 ns per element that
 /// way). The ordinary and the out-variant kernels both come here, so they agree bit for bit, and
@@ -17,7 +17,7 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// </summary>
 internal static class FloatVectorMaps
 {
-    public enum Op { Erf, Tanh, Sigmoid, Silu, GeluErf, GeluTanh }
+    public enum Op { Erf, Tanh, Sigmoid, Silu, GeluErf, GeluTanh, Hardswish, Hardsigmoid }
 
     /// <summary>
     /// Whether <paramref name="x"/> (float32, any layout) and <paramref name="y"/> (null: a new
@@ -60,6 +60,8 @@ internal static class FloatVectorMaps
             case Op.Sigmoid: Apply<SigmoidF>(x, y); break;
             case Op.Silu: Apply<SiluF>(x, y); break;
             case Op.GeluErf: Apply<GeluErfF>(x, y); break;
+            case Op.Hardswish: Apply<HardswishF>(x, y); break;
+            case Op.Hardsigmoid: Apply<HardsigmoidF>(x, y); break;
             default: Apply<GeluTanhF>(x, y); break;
         }
     }
@@ -98,5 +100,23 @@ internal static class FloatVectorMaps
     {
         public static Vector256<float> Eval(Vector256<float> v) =>
             Vector256.Create(0.5f) * v * (Vector256.Create(1f) + VectorMath.Tanh(Vector256.Create(0.79788456080286536f) * (v + Vector256.Create(0.044715f) * v * v * v)));
+    }
+
+    // PyTorch's CPU formulas in float, operation for operation: x·min(max(x + 3, 0), 6) / 6 and
+    // min(max(x + 3, 0), 6) / 6. The selects keep a NaN input NaN, as vec::maximum/minimum do.
+    private readonly struct HardswishF : IVectorFunction
+    {
+        public static Vector256<float> Eval(Vector256<float> v) => v * Relu6(v + Vector256.Create(3f)) / Vector256.Create(6f);
+    }
+
+    private readonly struct HardsigmoidF : IVectorFunction
+    {
+        public static Vector256<float> Eval(Vector256<float> v) => Relu6(v + Vector256.Create(3f)) / Vector256.Create(6f);
+    }
+
+    private static Vector256<float> Relu6(Vector256<float> t)
+    {
+        t = Vector256.ConditionalSelect(Vector256.LessThan(t, Vector256<float>.Zero), Vector256<float>.Zero, t);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(t, Vector256.Create(6f)), Vector256.Create(6f), t);
     }
 }

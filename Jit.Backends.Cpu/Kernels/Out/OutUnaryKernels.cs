@@ -43,11 +43,24 @@ internal static class OutUnaryKernels
         public Vector<float> Apply(Vector<float> x) => Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), Vector<float>.Zero, x);
     }
     // The ordinary kernels' formulas (ActivationKernels), in double.
-    private readonly struct Hardswish : IMap { public double Apply(double x) => x * Math.Min(Math.Max(x + 3, 0), 6) / 6; }
-    private readonly struct Hardsigmoid : IMap { public double Apply(double x) => Math.Min(Math.Max(x + 3, 0), 6) / 6; }
     private readonly struct SoftplusOp(double beta, double threshold) : IMap { public double Apply(double x) => Softplus(x, beta, threshold); }
     private readonly struct LeakyRelu(double slope) : IMap { public double Apply(double x) => x > 0 ? x : x * slope; }
     private readonly struct Pow(double e) : IMap { public double Apply(double x) => Math.Pow(x, e); }
+    // Clamp with number bounds; a NaN input stays NaN (the comparisons are false).
+    private readonly struct ClampExact(float lo, float hi) : IExactMap
+    {
+        public double Apply(double v)
+        {
+            v = v < lo ? lo : v;
+            return v > hi ? hi : v; // after the lower bound: lo > hi gives hi, as PyTorch
+        }
+
+        public Vector<float> Apply(Vector<float> v)
+        {
+            v = Vector.ConditionalSelect(Vector.LessThan(v, new Vector<float>(lo)), new Vector<float>(lo), v);
+            return Vector.ConditionalSelect(Vector.GreaterThan(v, new Vector<float>(hi)), new Vector<float>(hi), v);
+        }
+    }
     private readonly struct Clamp(double lo, double hi) : IMap
     {
         // Bounds already rounded to float32; NaN bounds win, a NaN input stays NaN (the kernel's rules).
@@ -80,14 +93,19 @@ internal static class OutUnaryKernels
             "tanh" => MapVector(i[0], o, FloatVectorMaps.Op.GeluTanh),
             _ => false, // the kernel reports the bad argument
         });
-        Add(t, "aten::hardswish", (i, o) => Map(i[0], o, new Hardswish()));
-        Add(t, "aten::hardsigmoid", (i, o) => Map(i[0], o, new Hardsigmoid()));
+        Add(t, "aten::hardswish", (i, o) => MapVector(i[0], o, FloatVectorMaps.Op.Hardswish));
+        Add(t, "aten::hardsigmoid", (i, o) => MapVector(i[0], o, FloatVectorMaps.Op.Hardsigmoid));
         Add(t, "aten::softplus", (i, o) => Map(i[0], o, new SoftplusOp(i[1].AsDouble, i[2].AsDouble)));
         Add(t, "aten::leaky_relu", (i, o) => Map(i[0], o, new LeakyRelu(i[1].AsDouble)));
         Add(t, "aten::pow.Tensor_Scalar", (i, o) => i[1].IsDouble || i[1].IsInt ? Map(i[0], o, new Pow(i[1].AsDouble)) : false);
-        Add(t, "aten::clamp", (i, o) => ClampBounds(i[1], i[2], round: true, out double lo, out double hi) && Map(i[0], o, new Clamp(lo, hi)));
-        Add(t, "aten::hardtanh", (i, o) => ClampBounds(i[1], i[2], round: false, out double lo, out double hi) && Map(i[0], o, new Clamp(lo, hi)));
+        Add(t, "aten::clamp", (i, o) => ClampBounds(i[1], i[2], round: true, out double lo, out double hi) && MapClamp(i[0], o, lo, hi));
+        Add(t, "aten::hardtanh", (i, o) => ClampBounds(i[1], i[2], round: false, out double lo, out double hi) && MapClamp(i[0], o, lo, hi));
     }
+
+    // Bounds that are numbers clamp float32 exactly in float32: no float lies strictly between a
+    // double bound and its float rounding, so comparing with the rounded bound picks the same side.
+    private static bool MapClamp(IValue input, Tensor output, double lo, double hi) =>
+        double.IsNaN(lo) || double.IsNaN(hi) ? Map(input, output, new Clamp(lo, hi)) : MapExact(input, output, new ClampExact((float)lo, (float)hi));
 
     // clamp casts its bounds to the tensor's dtype first (type promotion); hardtanh compares in double.
     private static bool ClampBounds(IValue min, IValue max, bool round, out double lo, out double hi)

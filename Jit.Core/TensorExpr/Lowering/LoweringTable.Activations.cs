@@ -17,8 +17,9 @@ public static partial class LoweringTable
         Add(t, UnaryWith((x, p) => Expr.Select(Expr.Gt(x, 0.0), x, x * p[0])), "aten::leaky_relu");
         // x > 0 ? x * scale : alpha * scale * expm1(x * input_scale)
         Add(t, UnaryWith((x, p) => Expr.Select(Expr.Gt(x, 0.0), x * p[1], p[0] * p[1] * Expr.Call(Intrinsic.Expm1, x * p[2]))), "aten::elu");
-        Add(t, SharedUnary(x => x * HardSigmoid(x)), "aten::hardswish");
-        Add(t, Unary(HardSigmoid), "aten::hardsigmoid");
+        // x·min(max(x + 3, 0), 6) / 6, rounding in PyTorch's order (not x times hardsigmoid).
+        Add(t, SharedUnary(x => x * Relu6Of(x + 3.0) / 6.0), "aten::hardswish");
+        Add(t, Unary(x => Relu6Of(x + 3.0) / 6.0), "aten::hardsigmoid");
     }
 
     private static LoweredValue Gelu(LoweringContext ctx, IReadOnlyList<LoweredValue> a)
@@ -40,6 +41,5 @@ public static partial class LoweringTable
     private static Expr SoftplusOf(Expr x, Expr beta, Expr threshold) =>
         Expr.Select(Expr.Gt(x * beta, threshold), x, Expr.Call(Intrinsic.Log1p, Expr.Call(Intrinsic.Exp, x * beta)) / beta);
 
-    private static Expr HardSigmoid(Expr x) =>
-        Expr.Min(Expr.Max(x + 3.0, Expr.Const(0, x.DType)), Expr.Const(6, x.DType)) / 6.0;
+    private static Expr Relu6Of(Expr x) => Expr.Min(Expr.Max(x, Expr.Const(0, x.DType)), Expr.Const(6, x.DType));
 }
