@@ -166,6 +166,24 @@ public sealed class TensorExprFuserTests
     }
 
     [Theory]
+    [InlineData("Float(1, 96, 112, 112)", "Float(1, 96, 1, 1)", false)] // 12544 sigmoids per channel if fused
+    [InlineData("Float(1, 96, 8, 8)", "Float(1, 96, 1, 1)", true)]      // small: recomputing costs less than an op
+    [InlineData("Float(1, 96, *, *)", "Float(1, 96, 1, 1)", true)]      // unknown sizes: fused as before
+    public void BroadcastProducersFuseOnlyWhereRecomputingThemIsCheap(string x, string s, bool fused)
+    {
+        var g = Fuse($$"""
+            graph(%x : {{x}}, %s : {{s}}):
+              %e : Tensor = aten::sigmoid(%s)
+              %y : Tensor = aten::mul(%e, %x)
+              return (%y)
+            """, Bare with { MinGroupSize = 1 });
+        // Unfused, the sigmoid is a group of its own (MinGroupSize 1) that the product's group reads.
+        var groups = TensorExprFuser.Groups(g);
+        Assert.Equal(fused ? 1 : 2, groups.Count);
+        Assert.Equal(fused, TensorExprFuser.Subgraph(groups[^1]).Block.Nodes.Any(n => n.Kind == "aten::sigmoid"));
+    }
+
+    [Theory]
     [InlineData("Float(64, 1024)", "Float(64, 1)", true)]   // 64K elements: a group of one
     [InlineData("Float(4, 4)", "Float(4, 1)", false)]       // 16: inlined back
     [InlineData("Float(*, 1024)", "Float(*, 1)", false)]    // unknown sizes never count as large
