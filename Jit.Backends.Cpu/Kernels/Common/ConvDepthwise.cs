@@ -36,7 +36,7 @@ internal static class ConvDepthwise
         Parallel.For(0, s.N * s.C, new ParallelOptions { MaxDegreeOfParallelism = threads }, p => Plane<T>(s, x, w, bias, y, p, relu));
 
     // Output ox reads padded column ox·SW + j·DW; a vector starting at the last output reads one vector past it, hence the margin.
-    private static PhasePlane Layout(in Conv2dShape s) => new(
+    internal static PhasePlane Layout(in Conv2dShape s) => new(
         (s.OH - 1) * s.SH + (s.KH - 1) * s.DH + 1, s.SW,
         (s.KW - 1) * s.DW / s.SW + (s.OW + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count + 1);
 
@@ -49,7 +49,11 @@ internal static class ConvDepthwise
         layout.Fill(x.ContiguousSpan<T>().Slice(plane * s.H * s.W, s.H * s.W), s.H, s.W, s.PadTop, s.PadLeft, work);
         var ws = w.ContiguousSpan<T>().Slice(ch * s.KH * s.KW, s.KH * s.KW);
         var os = y.ContiguousSpan<T>().Slice(plane * s.Plane, s.Plane);
-        Compute(s, layout, work, ws, bias is null ? T.Zero : bias.ContiguousSpan<T>()[ch], os, relu);
+        var b = bias is null ? T.Zero : bias.ContiguousSpan<T>()[ch];
+        if (typeof(T) == typeof(float) && ConvDepthwise3x3.Applies(s))
+            ConvDepthwise3x3.Compute(s, layout, MemoryMarshal.Cast<T, float>(work), MemoryMarshal.Cast<T, float>(ws), float.CreateTruncating(b), MemoryMarshal.Cast<T, float>(os), relu);
+        else
+            Compute(s, layout, work, ws, b, os, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -65,15 +69,12 @@ internal static class ConvDepthwise
         ref T dst = ref MemoryMarshal.GetReference(os);
         Span<T> tail = stackalloc T[vw];
         var bv = new Vector<T>(b);
-        bool taps3x3 = kh == 3 && kw == 3;
         for (int oy = 0; oy < s.OH; oy++)
         {
             int rowBase = oy * s.SH * l.RowStride;
             for (int ox = 0; ox < ow; ox += vw)
             {
-                var acc = taps3x3
-                    ? Taps3x3(ref src, rowBase + ox, s.DH * l.RowStride, tapColumn, ws, bv)
-                    : Taps(ref src, rowBase + ox, s.DH * l.RowStride, tapColumn, ws, kh, bv);
+                var acc = Taps(ref src, rowBase + ox, s.DH * l.RowStride, tapColumn, ws, kh, bv);
                 // "v < 0 ? 0 : v", as the relu kernel and the GEMM epilogue: NaN and -0 stay.
                 if (relu) acc = Vector.ConditionalSelect(Vector.LessThan(acc, Vector<T>.Zero), Vector<T>.Zero, acc);
                 if (ox + vw <= ow) acc.StoreUnsafe(ref dst, (nuint)(oy * ow + ox));
@@ -94,21 +95,6 @@ internal static class ConvDepthwise
         for (int i = 0; i < kh; i++, at += rowStep)
             for (int j = 0; j < kw; j++)
                 acc += new Vector<T>(ws[i * kw + j]) * Vector.LoadUnsafe(ref src, (nuint)(at + tapColumn[j]));
-        return acc;
-    }
-
-    // The common 3x3 filter unrolled, the same operations in the same order as Taps.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Taps3x3<T>(ref T src, int at, int rowStep, ReadOnlySpan<int> tapColumn, ReadOnlySpan<T> ws, Vector<T> acc)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        nuint c0 = (nuint)(at + tapColumn[0]), c1 = (nuint)(at + tapColumn[1]), c2 = (nuint)(at + tapColumn[2]), step = (nuint)rowStep;
-        for (int i = 0; i < 3; i++, c0 += step, c1 += step, c2 += step)
-        {
-            acc += new Vector<T>(ws[3 * i]) * Vector.LoadUnsafe(ref src, c0);
-            acc += new Vector<T>(ws[3 * i + 1]) * Vector.LoadUnsafe(ref src, c1);
-            acc += new Vector<T>(ws[3 * i + 2]) * Vector.LoadUnsafe(ref src, c2);
-        }
         return acc;
     }
 }
