@@ -40,40 +40,32 @@ internal static class TeScalarOps
     // others fold lanes in order with NaN-propagating min/max, as the scalar combiner does.
     public static T Sum256<T>(Vector256<T> v) where T : INumber<T> => Vector256.Sum(v);
     public static T Sum512<T>(Vector512<T> v) where T : INumber<T> => Vector512.Sum(v);
-    public static T Prod256<T>(Vector256<T> v) where T : INumber<T> => Fold(v.AsSpan(), 0);
-    public static T Prod512<T>(Vector512<T> v) where T : INumber<T> => Fold(v.AsSpan(), 0);
-    public static T Max256<T>(Vector256<T> v) where T : INumber<T> => Fold(v.AsSpan(), 1);
-    public static T Max512<T>(Vector512<T> v) where T : INumber<T> => Fold(v.AsSpan(), 1);
-    public static T Min256<T>(Vector256<T> v) where T : INumber<T> => Fold(v.AsSpan(), 2);
-    public static T Min512<T>(Vector512<T> v) where T : INumber<T> => Fold(v.AsSpan(), 2);
+    public static T Prod256<T>(Vector256<T> v) where T : INumber<T> => Fold(v, 0);
+    public static T Prod512<T>(Vector512<T> v) where T : INumber<T> => Fold(v, 0);
+    public static T Max256<T>(Vector256<T> v) where T : INumber<T> => Fold(v, 1);
+    public static T Max512<T>(Vector512<T> v) where T : INumber<T> => Fold(v, 1);
+    public static T Min256<T>(Vector256<T> v) where T : INumber<T> => Fold(v, 2);
+    public static T Min512<T>(Vector512<T> v) where T : INumber<T> => Fold(v, 2);
 
-    private static T Fold<T>(ReadOnlySpan<T> lanes, int kind) where T : INumber<T>
+    // Lane by lane through GetElement: a reduction row calls these once each, so they must not allocate.
+    private static T Fold<T>(Vector256<T> v, int kind) where T : INumber<T>
     {
-        T acc = lanes[0];
-        for (int i = 1; i < lanes.Length; i++)
-        {
-            T x = lanes[i];
-            acc = kind switch
-            {
-                0 => acc * x,
-                1 => T.IsNaN(acc) || T.IsNaN(x) ? T.CreateTruncating(double.NaN) : T.Max(acc, x),
-                _ => T.IsNaN(acc) || T.IsNaN(x) ? T.CreateTruncating(double.NaN) : T.Min(acc, x),
-            };
-        }
+        T acc = v.GetElement(0);
+        for (int i = 1; i < Vector256<T>.Count; i++) acc = Combine(acc, v.GetElement(i), kind);
         return acc;
     }
 
-    private static ReadOnlySpan<T> AsSpan<T>(this Vector256<T> v) where T : INumber<T>
+    private static T Fold<T>(Vector512<T> v, int kind) where T : INumber<T>
     {
-        var a = new T[Vector256<T>.Count];
-        v.CopyTo(a);
-        return a;
+        T acc = v.GetElement(0);
+        for (int i = 1; i < Vector512<T>.Count; i++) acc = Combine(acc, v.GetElement(i), kind);
+        return acc;
     }
 
-    private static ReadOnlySpan<T> AsSpan<T>(this Vector512<T> v) where T : INumber<T>
+    private static T Combine<T>(T acc, T x, int kind) where T : INumber<T> => kind switch
     {
-        var a = new T[Vector512<T>.Count];
-        v.CopyTo(a);
-        return a;
-    }
+        0 => acc * x,
+        1 => T.IsNaN(acc) || T.IsNaN(x) ? T.CreateTruncating(double.NaN) : T.Max(acc, x),
+        _ => T.IsNaN(acc) || T.IsNaN(x) ? T.CreateTruncating(double.NaN) : T.Min(acc, x),
+    };
 }

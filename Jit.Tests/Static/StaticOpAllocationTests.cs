@@ -105,6 +105,15 @@ public sealed class StaticOpAllocationTests
               %y : Tensor = aten::cat(%l, %one)
               return (%y)
             """, [[1, 3, 8, 8]]),
+        // vit_small's attention softmax, large enough to compile alone: its row max folded a vector's
+        // lanes through a fresh array per row.
+        ["attention_softmax"] = ("""
+            graph(%x : Float(3, 197, 197)):
+              %last : int = prim::Constant[value=-1]()
+              %none : NoneType = prim::Constant()
+              %y : Tensor = aten::softmax(%x, %last, %none)
+              return (%y)
+            """, [[3, 197, 197]]),
         // squeezenet: the output is a view (flatten) of a pooled tensor, copied into the caller's output.
         ["flattened_output"] = ("""
             graph(%x : Float(1, 10, 3, 3)):
