@@ -45,13 +45,48 @@ internal static class ShapeCopy
         {
             if (s == 0) return;
         }
+        int rank = sizes.Length;
+        Span<long> merged = stackalloc long[3 * rank];
+        rank = Coalesce(sizes, srcStrides, dstStrides, merged);
+        ReadOnlySpan<long> n = merged[..rank], a = merged.Slice(rank, rank), b = merged.Slice(2 * rank, rank);
         switch (src.DType.ElementSize())
         {
-            case 1: CopyTyped<byte>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes); break;
-            case 2: CopyTyped<ushort>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes); break;
-            case 4: CopyTyped<uint>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes); break;
-            default: CopyTyped<ulong>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes); break;
+            case 1: CopyTyped<byte>(src, srcOffset, a, dst, dstOffset, b, n); break;
+            case 2: CopyTyped<ushort>(src, srcOffset, a, dst, dstOffset, b, n); break;
+            case 4: CopyTyped<uint>(src, srcOffset, a, dst, dstOffset, b, n); break;
+            default: CopyTyped<ulong>(src, srcOffset, a, dst, dstOffset, b, n); break;
         }
+    }
+
+    /// <summary>
+    /// The same copy over fewer dims: size-1 dims dropped, and each dim merged into the one before
+    /// where both sides step over it contiguously (stride = next stride · next size), so a
+    /// permuted view's untouched trailing block ([.., 28, 28] of a channel shuffle) is copied as
+    /// one run instead of row by row. Writes sizes, then source, then destination strides into
+    /// <paramref name="into"/> (3 · rank longs) and returns the new rank (at least 1).
+    /// </summary>
+    private static int Coalesce(ReadOnlySpan<long> sizes, ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> into)
+    {
+        int rank = sizes.Length, n = 0;
+        Span<long> size = stackalloc long[Math.Max(rank, 1)], sa = stackalloc long[Math.Max(rank, 1)], sb = stackalloc long[Math.Max(rank, 1)];
+        for (int d = 0; d < rank; d++)
+        {
+            if (sizes[d] == 1) continue;
+            if (n > 0 && sa[n - 1] == a[d] * sizes[d] && sb[n - 1] == b[d] * sizes[d])
+            {
+                size[n - 1] *= sizes[d];
+                sa[n - 1] = a[d];
+                sb[n - 1] = b[d];
+                continue;
+            }
+            (size[n], sa[n], sb[n]) = (sizes[d], a[d], b[d]);
+            n++;
+        }
+        if (n == 0 && rank > 0) (size[0], sa[0], sb[0], n) = (1, 1, 1, 1);
+        size[..n].CopyTo(into);
+        sa[..n].CopyTo(into[n..]);
+        sb[..n].CopyTo(into[(2 * n)..]);
+        return n;
     }
 
     /// <summary>Copies one element between storages of the same dtype (gather, index kernels).</summary>
