@@ -8,7 +8,7 @@ namespace Jit.Benchmarks;
 /// "name, median microseconds" lines for tools/compare_load.sh; <c>-- gemm [--threads T] N...</c>
 /// prints float32 GEMM GFLOP/s (see <see cref="GemmTimer"/>); <c>-- gpu-gemm [--runs R] N...</c> compares
 /// the tiled and untiled OpenCL matmul templates with the CPU kernel (see <see cref="GpuGemmTimer"/>); <c>-- conv</c> times the fixtures' convolutions (see <see cref="ConvTimer"/>); <c>-- fused</c> / <c>-- elementwise</c>
-/// time the compiled TE kernels (see <see cref="FusedTimer"/>); <c>-- opencl-launch</c> times a tiny
+/// time the compiled TE kernels (see <see cref="FusedTimer"/>); <c>-- math</c> prints the vector math functions' ns per element (see <see cref="MathTimer"/>); <c>-- opencl-launch</c> times a tiny
 /// OpenCL launch (see <see cref="OpenCLLaunchTimer"/>).
 /// </summary>
 public static class Program
@@ -36,6 +36,7 @@ public static class Program
         if (args.Length >= 1 && args[0] == "gpu-gemm") return GpuGemmTimer.Run(args[1..], Console.Out);
         if (args.Length >= 1 && args[0] == "conv") return ConvTimer.Run(args[1..], Console.Out);
         if (args.Length >= 1 && args[0] is "fused" or "elementwise") return FusedTimer.Run(args[0], args[1..], Console.Out);
+        if (args.Length >= 1 && args[0] == "math") return MathTimer.Run(args[1..], Console.Out);
         if (args.Length >= 1 && args[0] == "opencl-launch") return OpenCLLaunchTimer.Run(args[1..], Console.Out);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

@@ -26,7 +26,11 @@ internal static class VectorMathCore
         O.Xor(O.Eq(x, x), O.Splat(BitConverter.Int32BitsToSingle(-1)));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TV Exp<TV, O>(TV x) where TV : struct where O : IVecF<TV>
+    public static TV Exp<TV, O>(TV x) where TV : struct where O : IVecF<TV> => ExpInline<TV, O>(x);
+
+    // The functions built on exp inline it: a call passes and returns its vectors through memory.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpInline<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         // Clamp first so the exponent arithmetic stays in range; the selects below restore
         // overflow, underflow and NaN.
@@ -106,7 +110,7 @@ internal static class VectorMathCore
         p = O.Fma(p, s, O.Splat(-3.33332819422E-1f));
         var small = O.Fma(O.Mul(p, s), x, x);
         // 1 - 2 / (e^{2|x|} + 1), which saturates to 1 (e = inf) without a NaN.
-        var e = Exp<TV, O>(O.Add(ax, ax));
+        var e = ExpInline<TV, O>(O.Add(ax, ax));
         var large = O.Sub(O.Splat(1f), O.Div(O.Splat(2f), O.Add(e, O.Splat(1f))));
         large = O.Or(large, O.And(x, SignMask<TV, O>()));
         return O.Select(O.Lt(ax, O.Splat(0.625f)), small, large);
@@ -116,7 +120,7 @@ internal static class VectorMathCore
     public static TV Sigmoid<TV, O>(TV x) where TV : struct where O : IVecF<TV>
     {
         // e = exp(-|x|) never overflows: 1/(1+e) for x >= 0, e/(1+e) for x < 0.
-        var e = Exp<TV, O>(O.Xor(AbsOf<TV, O>(x), SignMask<TV, O>()));
+        var e = ExpInline<TV, O>(O.Xor(AbsOf<TV, O>(x), SignMask<TV, O>()));
         var r = O.Div(O.Splat(1f), O.Add(e, O.Splat(1f)));
         return O.Select(O.Lt(x, O.Splat(0f)), O.Mul(e, r), r);
     }
@@ -144,7 +148,7 @@ internal static class VectorMathCore
         q = O.Fma(q, tl, O.Splat(-6.34846687e-1f));
         q = O.Fma(q, tl, O.Splat(-1.28717512e-1f));
         q = O.Fma(q, tl, O.Sub(O.Splat(0f), tl));
-        var large = O.Sub(O.Splat(1f), Exp<TV, O>(q));
+        var large = O.Sub(O.Splat(1f), ExpInline<TV, O>(q));
         large = O.Or(large, O.And(a, SignMask<TV, O>()));
         return O.Select(O.Gt(t, O.Splat(0.927734375f)), large, small);
     }
