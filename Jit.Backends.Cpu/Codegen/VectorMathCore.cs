@@ -138,8 +138,10 @@ internal static class VectorMathCore
         r = O.Fma(r, s, O.Splat(-3.76125336e-1f));
         r = O.Fma(r, s, O.Splat(1.28379166e-1f));
         var small = O.Fma(r, a, a);
-        // Otherwise 1 - exp(Q(|a|)); |a| is capped at 10 where erf is 1 in float32 anyway.
-        var tl = O.MinFast(t, O.Splat(10f));
+        // Otherwise 1 - exp(Q(|a|)); |a| is capped at 5, where erf already rounds to 1 in float32
+        // (erfc(5) = 1.5e-12) and exp(Q) is still a normal number: at the old cap of 10 it was
+        // denormal, and every vector with a lane that far out took the slow denormal arithmetic.
+        var tl = O.MinFast(t, O.Splat(5f));
         var sl = O.Mul(tl, tl);
         var q = O.Fma(O.Splat(-1.72853470e-5f), tl, O.Splat(3.83197126e-4f));
         var u = O.Fma(O.Splat(-3.88396438e-3f), tl, O.Splat(2.42546219e-2f));
