@@ -73,6 +73,8 @@ public sealed class ConvKernelTests
     [InlineData("depthwise strided", 1, 16, 20, 20, 16, 3, 3, 2, 1, 16)]
     [InlineData("depthwise 5x5 strided", 2, 12, 23, 23, 12, 5, 5, 2, 2, 12)]
     [InlineData("depthwise strided wide rows", 1, 8, 9, 61, 8, 3, 3, 2, 0, 8)]
+    [InlineData("depthwise 7x7 row pairs", 1, 8, 13, 21, 8, 7, 7, 1, 3, 8)]
+    [InlineData("depthwise 5x5 row pairs", 2, 6, 12, 17, 6, 5, 5, 1, 2, 6)]
     [InlineData("depthwise 7x7 strided odd padding", 1, 8, 12, 45, 8, 7, 7, 2, 3, 8)]
     [InlineData("winograd", 1, 16, 17, 19, 24, 3, 3, 1, 1, 1)]
     [InlineData("winograd unpadded", 2, 20, 18, 18, 16, 3, 3, 1, 0, 1)]

@@ -50,8 +50,8 @@ internal static class ConvDepthwise
         var ws = w.ContiguousSpan<T>().Slice(ch * s.KH * s.KW, s.KH * s.KW);
         var os = y.ContiguousSpan<T>().Slice(plane * s.Plane, s.Plane);
         var b = bias is null ? T.Zero : bias.ContiguousSpan<T>()[ch];
-        if (typeof(T) == typeof(float) && ConvDepthwise3x3.Applies(s))
-            ConvDepthwise3x3.Compute(s, layout, MemoryMarshal.Cast<T, float>(work), MemoryMarshal.Cast<T, float>(ws), float.CreateTruncating(b), MemoryMarshal.Cast<T, float>(os), relu);
+        if (typeof(T) == typeof(float) && ConvDepthwiseFma.Applies(s))
+            ConvDepthwiseFma.Compute(s, layout, MemoryMarshal.Cast<T, float>(work), MemoryMarshal.Cast<T, float>(ws), float.CreateTruncating(b), MemoryMarshal.Cast<T, float>(os), relu);
         else
             Compute(s, layout, work, ws, b, os, relu);
     }

@@ -6,22 +6,89 @@ using System.Runtime.Intrinsics.X86;
 namespace Jit.Backends.Cpu.Kernels.Common;
 
 /// <summary>
-/// The common depthwise filter, 3x3 float32, over <see cref="ConvDepthwise"/>'s phase-split
-/// plane: the nine weights stay in registers, taps are fused multiply-adds, and at stride and
-/// dilation 1 two output rows go together, sharing the loads of their two common input rows
-/// (12 loads per 18 taps instead of 18). The generic path broadcast each weight and looped over
-/// filter rows per output vector, about 16 GFLOP/s. Each output is its bias, then the taps in
-/// row-major order, whether it is computed alone, in a pair or in the row's tail.
+/// Float32 depthwise filters over <see cref="ConvDepthwise"/>'s phase-split plane with fused
+/// multiply-adds (AVX2). 3x3, the common one, keeps its nine weights in registers; other sizes
+/// (5x5, 7x7) read theirs from a table of broadcast vectors. At stride and dilation 1 two output
+/// rows go together, sharing the loads of their common input rows ((KH + 1)·KW loads per 2·KH·KW
+/// taps). The generic path broadcast each weight per output vector with separate multiply and add,
+/// about 16 GFLOP/s. Each output is its bias, then the taps in row-major order, whether it is
+/// computed alone, in a pair or in the row's tail.
 /// </summary>
-internal static class ConvDepthwise3x3
+internal static class ConvDepthwiseFma
 {
     private const int W = 8; // Vector256<float> lanes; the plane's margin is sized for Vector<float>, the same on AVX2
 
+    /// <summary>The most taps the weight table holds on the stack (a 9x9 filter).</summary>
+    private const int MaxTaps = 81;
+
     public static bool Applies(in Conv2dShape s) =>
-        s.KH == 3 && s.KW == 3 && Fma.IsSupported && Vector256.IsHardwareAccelerated && System.Numerics.Vector<float>.Count == W;
+        s.KH * s.KW <= MaxTaps && Fma.IsSupported && Vector256.IsHardwareAccelerated && System.Numerics.Vector<float>.Count == W;
+
+    public static void Compute(in Conv2dShape s, in PhasePlane l, Span<float> work, ReadOnlySpan<float> ws, float bias, Span<float> os, bool relu)
+    {
+        if (s.KH == 3 && s.KW == 3) Compute3x3(s, l, work, ws, bias, os, relu);
+        else ComputeAny(s, l, work, ws, bias, os, relu);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Compute(in Conv2dShape s, in PhasePlane l, Span<float> work, ReadOnlySpan<float> ws, float bias, Span<float> os, bool relu)
+    private static void ComputeAny(in Conv2dShape s, in PhasePlane l, Span<float> work, ReadOnlySpan<float> ws, float bias, Span<float> os, bool relu)
+    {
+        int kh = s.KH, kw = s.KW;
+        Span<Vector256<float>> weights = stackalloc Vector256<float>[kh * kw];
+        for (int t = 0; t < weights.Length; t++) weights[t] = Vector256.Create(ws[t]);
+        Span<int> columns = stackalloc int[kw];
+        for (int j = 0; j < kw; j++) columns[j] = l.Column(j * s.DW);
+        var b = Vector256.Create(bias);
+        ref float src = ref MemoryMarshal.GetReference(work);
+        ref var w0 = ref MemoryMarshal.GetReference(weights);
+        ref int c0 = ref MemoryMarshal.GetReference(columns);
+        int rowStep = s.DH * l.RowStride, ow = s.OW, oy = 0;
+        if (s.SH == 1 && s.DH == 1)
+        {
+            for (; oy + 2 <= s.OH; oy += 2)
+            {
+                ref float r0 = ref Unsafe.Add(ref src, oy * l.RowStride);
+                var top = os.Slice(oy * ow, ow);
+                var bottom = os.Slice((oy + 1) * ow, ow);
+                for (int ox = 0; ox < ow; ox += W)
+                {
+                    Vector256<float> a = b, c = b;
+                    // Input row r feeds the top output row's filter row r and the bottom's r - 1.
+                    for (int r = 0; r <= kh; r++)
+                    {
+                        ref float row = ref Unsafe.Add(ref r0, r * rowStep + ox);
+                        for (int j = 0; j < kw; j++)
+                        {
+                            var x = Vector256.LoadUnsafe(ref row, (nuint)Unsafe.Add(ref c0, j));
+                            if (r < kh) a = Fma.MultiplyAdd(Unsafe.Add(ref w0, r * kw + j), x, a);
+                            if (r > 0) c = Fma.MultiplyAdd(Unsafe.Add(ref w0, (r - 1) * kw + j), x, c);
+                        }
+                    }
+                    Store(a, top, ox, relu);
+                    Store(c, bottom, ox, relu);
+                }
+            }
+        }
+        for (; oy < s.OH; oy++)
+        {
+            ref float r0 = ref Unsafe.Add(ref src, oy * s.SH * l.RowStride);
+            var dst = os.Slice(oy * ow, ow);
+            for (int ox = 0; ox < ow; ox += W)
+            {
+                var a = b;
+                for (int i = 0; i < kh; i++)
+                {
+                    ref float row = ref Unsafe.Add(ref r0, i * rowStep + ox);
+                    for (int j = 0; j < kw; j++)
+                        a = Fma.MultiplyAdd(Unsafe.Add(ref w0, i * kw + j), Vector256.LoadUnsafe(ref row, (nuint)Unsafe.Add(ref c0, j)), a);
+                }
+                Store(a, dst, ox, relu);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Compute3x3(in Conv2dShape s, in PhasePlane l, Span<float> work, ReadOnlySpan<float> ws, float bias, Span<float> os, bool relu)
     {
         var f = new Filter(ws, bias, l.Column(0), l.Column(s.DW), l.Column(2 * s.DW));
         ref float src = ref MemoryMarshal.GetReference(work);
