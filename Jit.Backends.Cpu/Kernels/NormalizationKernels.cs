@@ -49,6 +49,13 @@ internal static class NormalizationKernels
         var outType = OptDType(dtype, op) ?? x.DType;
         if (!outType.IsFloatingPoint()) throw NotImplemented(op, outType);
         int dim = WrapDim(dimArg, x.Rank, op);
+        if (x.DType == DType.Float32 && outType == DType.Float32 && x.Rank > 0)
+        {
+            // The out-variant's computation, so the interpreter and the static runtime agree.
+            var y = Tensor.Empty(DType.Float32, x.Sizes);
+            if (x.NumElements > 0) NormRows.SoftmaxLines(x, dim, log, y);
+            return y;
+        }
         var rows = new StridedMathRows(x, x.Rank == 0 ? [] : [dim]);
         var v = rows.GatherDouble();
         long n = rows.Inner;

@@ -26,6 +26,11 @@ internal static class NormRows
     public static void Softmax<T>(ReadOnlySpan<T> x, int xStart, int xStride, Span<T> y, int yStart, int yStride, int length, bool log)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && xStride == 1 && yStride == 1 && length > 0 && Vector256.IsHardwareAccelerated)
+        {
+            SoftmaxF32(MemoryMarshal.Cast<T, float>(x).Slice(xStart, length), MemoryMarshal.Cast<T, float>(y).Slice(yStart, length), log);
+            return;
+        }
         double max = double.NegativeInfinity;
         for (int j = 0; j < length; j++) max = Math.Max(max, double.CreateTruncating(x[xStart + j * xStride]));
         Span<double> kept = !log && length <= KeptExponentials ? stackalloc double[length] : [];
@@ -42,6 +47,93 @@ internal static class NormRows
             double v = double.CreateTruncating(x[xStart + j * xStride]);
             y[yStart + j * yStride] = T.CreateTruncating(log ? v - max - logSum : (kept.IsEmpty ? Math.Exp(v - max) : kept[j]) / sum);
         }
+    }
+
+    /// <summary>
+    /// A unit-stride float32 row as PyTorch's vectorized CPU kernel computes it, in float: the
+    /// maximum, e = exp(x - max) stored into y while summing, then y = e · (1 / sum), or for
+    /// log_softmax y = x - max - log(sum). One exponential per element with the compiled kernels'
+    /// vector exp (the double path took two of Math.Exp, about 10 ns per element). The row's last
+    /// partial vector is padded with -inf, whose exponential adds nothing, so every element goes
+    /// through the same vector arithmetic. A NaN anywhere makes the whole row NaN, as in PyTorch.
+    /// </summary>
+    private static void SoftmaxF32(ReadOnlySpan<float> x, Span<float> y, bool log)
+    {
+        const int w = 8;
+        int n = x.Length, full = n / w * w;
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        Span<float> lanes = stackalloc float[w];
+        lanes.Fill(float.NegativeInfinity);
+        x[full..].CopyTo(lanes);
+        var last = Vector256.Create<float>(lanes);
+        var maxv = last;
+        var nan = Vector256.Equals(last, last);
+        for (int j = 0; j < full; j += w)
+        {
+            var v = Vector256.LoadUnsafe(ref xs, (nuint)j);
+            maxv = Vector256.MaxNative(maxv, v);
+            nan &= Vector256.Equals(v, v);
+        }
+        float max = HorizontalMax(maxv);
+        if (nan.ExtractMostSignificantBits() != 0xFF) max = float.NaN; // some lane saw a NaN (x != x)
+        var m = Vector256.Create(max);
+        var sumv = Vector256<float>.Zero;
+        for (int j = 0; j < full; j += w)
+        {
+            var d = Vector256.LoadUnsafe(ref xs, (nuint)j) - m;
+            var e = Codegen.VectorMath.Exp(d);
+            sumv += e;
+            if (!log) e.StoreUnsafe(ref ys, (nuint)j);
+        }
+        var eLast = Codegen.VectorMath.Exp(last - m);
+        sumv += eLast;
+        float sum = Vector256.Sum(sumv);
+        if (log)
+        {
+            var shift = Vector256.Create(max + MathF.Log(sum));
+            for (int j = 0; j < full; j += w) (Vector256.LoadUnsafe(ref xs, (nuint)j) - shift).StoreUnsafe(ref ys, (nuint)j);
+            (last - shift).CopyTo(lanes);
+        }
+        else
+        {
+            var scale = Vector256.Create(1 / sum);
+            for (int j = 0; j < full; j += w) (Vector256.LoadUnsafe(ref ys, (nuint)j) * scale).StoreUnsafe(ref ys, (nuint)j);
+            (eLast * scale).CopyTo(lanes);
+        }
+        lanes[..(n - full)].CopyTo(y[full..]);
+    }
+
+    private static float HorizontalMax(Vector256<float> v)
+    {
+        float m = v.GetElement(0);
+        for (int i = 1; i < Vector256<float>.Count; i++) m = MathF.Max(m, v.GetElement(i));
+        return m;
+    }
+
+    /// <summary>
+    /// softmax (or log_softmax) along <paramref name="dim"/> of float32 <paramref name="x"/>, any
+    /// layout, into <paramref name="y"/> of the same sizes: each line along dim on its own.
+    /// </summary>
+    public static void SoftmaxLines(Tensor x, int dim, bool log, Tensor y)
+    {
+        int rank = x.Rank;
+        // Every position off dim, walked with the input's and the output's strides.
+        Span<long> lines = stackalloc long[rank - 1], xStrides = stackalloc long[rank - 1], yStrides = stackalloc long[rank - 1];
+        for (int d = 0, k = 0; d < rank; d++)
+        {
+            if (d == dim) continue;
+            (lines[k], xStrides[k], yStrides[k]) = (x.Sizes[d], x.Strides[d], y.Strides[d]);
+            k++;
+        }
+        var xData = x.StorageSpan<float>();
+        var yData = y.StorageSpan<float>();
+        var it = new ShapeIndexer(lines, xStrides, yStrides, stackalloc long[rank - 1]);
+        do
+        {
+            Softmax<float>(xData, (int)(x.StorageOffset + it.OffsetA), (int)x.Strides[dim],
+                yData, (int)(y.StorageOffset + it.OffsetB), (int)y.Strides[dim], (int)x.Sizes[dim], log);
+        } while (it.Next());
     }
 
     /// <summary>

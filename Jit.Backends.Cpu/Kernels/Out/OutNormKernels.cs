@@ -28,23 +28,8 @@ internal static class OutNormKernels
         if (x.DType != DType.Float32 || !IsF32(y) || x.Rank == 0 || !x.Sizes.SequenceEqual(y.Sizes)) return false;
         if (dimArg < -x.Rank || dimArg >= x.Rank) return false;
         if (x.NumElements == 0) return true;
-        int rank = x.Rank, dim = (int)(dimArg < 0 ? dimArg + rank : dimArg);
-        // Every position off dim, walked with the input's and the output's strides.
-        Span<long> lines = stackalloc long[rank - 1], xStrides = stackalloc long[rank - 1], yStrides = stackalloc long[rank - 1];
-        for (int d = 0, k = 0; d < rank; d++)
-        {
-            if (d == dim) continue;
-            (lines[k], xStrides[k], yStrides[k]) = (x.Sizes[d], x.Strides[d], y.Strides[d]);
-            k++;
-        }
-        var xData = x.StorageSpan<float>();
-        var yData = y.StorageSpan<float>();
-        var it = new ShapeIndexer(lines, xStrides, yStrides, stackalloc long[rank - 1]);
-        do
-        {
-            NormRows.Softmax<float>(xData, (int)(x.StorageOffset + it.OffsetA), (int)x.Strides[dim],
-                yData, (int)(y.StorageOffset + it.OffsetB), (int)y.Strides[dim], (int)x.Sizes[dim], log);
-        } while (it.Next());
+        int dim = (int)(dimArg < 0 ? dimArg + x.Rank : dimArg);
+        NormRows.SoftmaxLines(x, dim, log, y);
         return true;
     }
 
