@@ -189,10 +189,15 @@ public sealed partial class TensorExprFuser : IGraphPass
             for (int i = 0; i < n.Blocks.Count; i++)
                 if (!IsFallbackBlock(n, i)) InlineSmallGroups(n.Blocks[i]);
             if (IsGroup(n) && n.Owner is not null && BlockSize(Subgraph(n).Block) < _options.MinGroupSize
-                && !n.Outputs.Any(o => Elements(o) >= _options.MinGroupElements))
+                && !(n.Outputs.Any(o => Elements(o) >= _options.MinGroupElements) && OnlyElementwise(Subgraph(n).Block)))
                 Unmerge(n);
         }
     }
+
+    // A small group kept for its size must be all elementwise: a compiled reduction (softmax,
+    // layer_norm) recomputes what the row kernels keep, and measured slower than them alone.
+    private static bool OnlyElementwise(Block block) =>
+        block.Nodes.All(n => n.Kind is "prim::Constant" or "prim::ListConstruct" || AliasAnalysis.TryGetOp(n) is { Kind: Ops.OpKind.Elementwise });
 
     private static long Elements(Value v) =>
         v.Type is TensorType { ConcreteSizes: { } sizes } ? sizes.Aggregate(1L, (a, b) => a * b) : 0;

@@ -14,8 +14,9 @@ public sealed record TensorExprFuserOptions
 
     /// <summary>
     /// A group smaller than <see cref="MinGroupSize"/> is kept all the same when one of its outputs
-    /// has at least this many elements (known sizes only): there the compiled kernel's vector loop
-    /// over every layout and broadcast, not its per-call cost, decides. The default keeps none.
+    /// has at least this many elements (known sizes only) and it is all elementwise: there the
+    /// compiled kernel's vector loop over every layout and broadcast, not its per-call cost,
+    /// decides. The default keeps none.
     /// </summary>
     public long MinGroupElements { get; init; } = long.MaxValue;
 

@@ -165,6 +165,20 @@ public sealed class TensorExprFuserTests
         Assert.Equal(original.ToString(), g.ToString());
     }
 
+    [Fact]
+    public void LargeLoneReductionsStayOps()
+    {
+        // Its row kernel keeps the exponentials a compiled softmax computes twice.
+        var g = Fuse("""
+            graph(%x : Float(64, 1024)):
+              %last : int = prim::Constant[value=-1]()
+              %none : NoneType = prim::Constant()
+              %y : Tensor = aten::softmax(%x, %last, %none)
+              return (%y)
+            """, Bare with { MinGroupSize = 4, MinGroupElements = 1 << 16 });
+        Assert.Empty(TensorExprFuser.Groups(g));
+    }
+
     [Theory]
     [InlineData("Float(1, 96, 112, 112)", "Float(1, 96, 1, 1)", false)] // 12544 sigmoids per channel if fused
     [InlineData("Float(1, 96, 8, 8)", "Float(1, 96, 1, 1)", true)]      // small: recomputing costs less than an op
