@@ -20,6 +20,13 @@ internal sealed class CpuWorkerPool
     /// <summary>How long a thread spins for work (helpers) or for the last chunks (caller) before it blocks.</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
 
+    /// <summary>
+    /// Pause instructions between looks while spinning. Spinning never yields: on a busy machine
+    /// a thread that yields waits out other processes' time slices (milliseconds), while one that
+    /// blocks and is woken is scheduled promptly.
+    /// </summary>
+    private const int SpinIterations = 20;
+
     /// <summary>The pool the kernels share.</summary>
     public static CpuWorkerPool Shared { get; } = new();
 
@@ -107,12 +114,11 @@ internal sealed class CpuWorkerPool
     private void WaitForAll(int chunks)
     {
         long start = Stopwatch.GetTimestamp();
-        var spin = new SpinWait();
         while (Volatile.Read(ref _done) < chunks)
         {
             if (Stopwatch.GetTimestamp() - start < SpinTicks)
             {
-                spin.SpinOnce(sleep1Threshold: -1);
+                Thread.SpinWait(SpinIterations);
                 continue;
             }
             // Set the flag, then look again: the finishing thread adds to _done, then reads the flag.
@@ -162,20 +168,17 @@ internal sealed class CpuWorkerPool
         private void Loop()
         {
             long idleSince = Stopwatch.GetTimestamp();
-            var spin = new SpinWait();
             while (true)
             {
                 if (_pool.HasWorkFor(_index))
                 {
                     _pool.TakeChunks();
                     idleSince = Stopwatch.GetTimestamp();
-                    spin.Reset();
                     continue;
                 }
                 if (Stopwatch.GetTimestamp() - idleSince < SpinTicks)
                 {
-                    // Spins, then yields: a helper sharing a core with the caller must not hold it up.
-                    spin.SpinOnce(sleep1Threshold: -1);
+                    Thread.SpinWait(SpinIterations);
                     continue;
                 }
                 Interlocked.Exchange(ref _sleeping, 1);
@@ -183,7 +186,6 @@ internal sealed class CpuWorkerPool
                 Interlocked.Exchange(ref _sleeping, 0);
                 _wake.Reset();
                 idleSince = Stopwatch.GetTimestamp();
-                spin.Reset();
             }
         }
     }
