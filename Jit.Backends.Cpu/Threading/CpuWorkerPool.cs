@@ -22,7 +22,7 @@ internal sealed class CpuWorkerPool
 
     /// <summary>
     /// Pause instructions between looks while spinning. Spinning never yields: on a busy machine
-    /// a thread that yields waits out other processes' time slices (milliseconds), while one that
+    /// a thread that yields can wait out other processes' time slices (milliseconds), while one that
     /// blocks and is woken is scheduled promptly.
     /// </summary>
     private const int SpinIterations = 20;
@@ -30,7 +30,6 @@ internal sealed class CpuWorkerPool
     /// <summary>The pool the kernels share.</summary>
     public static CpuWorkerPool Shared { get; } = new();
 
-    private readonly object _growLock = new();
     private Worker[] _workers = [];
 
     // 1 while a caller holds the pool.
@@ -134,14 +133,11 @@ internal sealed class CpuWorkerPool
     {
         var workers = _workers;
         if (workers.Length >= count) return workers;
-        lock (_growLock)
-        {
-            var grown = new Worker[count];
-            Array.Copy(workers, grown, workers.Length);
-            for (int i = workers.Length; i < count; i++) grown[i] = new Worker(this, i);
-            Volatile.Write(ref _workers, grown);
-            return grown;
-        }
+        var grown = new Worker[count];
+        Array.Copy(workers, grown, workers.Length);
+        for (int i = workers.Length; i < count; i++) grown[i] = new Worker(this, i);
+        Volatile.Write(ref _workers, grown);
+        return grown;
     }
 
     /// <summary>One helper thread: takes chunks while a call wants it, spins a while after, then sleeps.</summary>
