@@ -1,4 +1,5 @@
 using Jit.Backends.Cpu.Kernels;
+using Jit.Backends.Cpu.Threading;
 
 namespace Jit.Backends.Cpu.Codegen;
 
@@ -28,17 +29,18 @@ internal sealed class TeRunContext(TeRegionEntry[] regions, bool parallel, bool 
             fn(buffers, parameters, this, start, stop);
             return;
         }
-        Split(fn, (nint)buffers, (nint)parameters, start, n, threads);
+        int chunks = (int)Math.Min(n, threads * 4L);
+        CpuParallel.For(chunks, threads, new RegionChunks(fn, this, (nint)buffers, (nint)parameters, start, n, chunks));
     }
 
-    // Apart from RunParallel so that the closure, which captures these, is allocated only when threads are used.
-    private unsafe void Split(TeRegionEntry fn, nint b, nint p, long start, long n, int threads)
+    /// <summary>Chunk c of a region's <c>[start, start + n)</c>: the c-th of <c>chunks</c> contiguous, near-equal ranges.</summary>
+    private readonly unsafe struct RegionChunks(TeRegionEntry fn, TeRunContext context, nint buffers, nint parameters, long start, long n, int chunks)
+        : IChunkBody
     {
-        long chunks = Math.Min(n, threads * 4L);
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        public void Run(int chunk)
         {
-            long lo = start + n * c / chunks, hi = start + n * (c + 1) / chunks;
-            fn((byte**)b, (long*)p, this, lo, hi);
-        });
+            long lo = start + n * chunk / chunks, hi = start + n * (chunk + 1) / chunks;
+            fn((byte**)buffers, (long*)parameters, context, lo, hi);
+        }
     }
 }

@@ -1,10 +1,13 @@
 namespace Jit.Backends.Cpu.Kernels;
 
 /// <summary>
-/// The number of threads the CPU extern kernels (packed GEMM, convolution) may use. The default
-/// is 1: a caller that wants parallel kernels says so (<c>CpuThreads.Count = 2</c>), so a
-/// runtime that already runs requests on several threads is not oversubscribed by surprise.
-/// Results do not depend on the count: the GEMM splits only the output, never a reduction.
+/// The number of threads the CPU kernels (packed GEMM, convolution, compiled elementwise
+/// groups) may use. The default is 1: a caller that wants parallel kernels says so
+/// (<c>CpuThreads.Count = 2</c>), so a runtime that already runs requests on several threads is
+/// not oversubscribed by surprise. Results do not depend on the count: the GEMM splits only the
+/// output, never a reduction. The extra threads are the helpers of
+/// <see cref="Jit.Backends.Cpu.Threading.CpuWorkerPool"/>, started the first time a kernel wants
+/// them; lowering the count leaves the extra ones asleep.
 /// </summary>
 public static class CpuThreads
 {

@@ -78,21 +78,26 @@ public sealed class ConvFusedKernelTests
     }
 
     [Theory]
-    [InlineData(1, 16, 40, 40, 32, 3, 1, 1)]
-    [InlineData(2, 8, 30, 30, 24, 3, 2, 1)]
-    public void ThreadCountsGiveTheSameBits(long n, long c, long h, long w, long oc, long k, long s, long p)
+    [InlineData(1, 16, 40, 40, 32, 3, 1, 1, 1)]  // Winograd
+    [InlineData(2, 8, 30, 30, 24, 3, 2, 1, 1)]   // strided: direct
+    [InlineData(2, 24, 30, 30, 24, 3, 1, 1, 24)] // depthwise
+    [InlineData(1, 128, 28, 28, 128, 1, 1, 0, 1)] // pointwise: GEMM
+    public void ThreadCountsGiveTheSameBits(long n, long c, long h, long w, long oc, long k, long s, long p, long groups)
     {
         var x = Random(DType.Float32, 1, n, c, h, w);
-        var wt = Random(DType.Float32, 2, oc, c, k, k);
+        var wt = Random(DType.Float32, 2, oc, c / groups, k, k);
         var b = Random(DType.Float32, 3, oc);
-        IValue[] args = [x, wt, b, Ints(s, s), Ints(p, p), Ints(1, 1), 1];
+        IValue[] args = [x, wt, b, Ints(s, s), Ints(p, p), Ints(1, 1), groups];
         int saved = Jit.Backends.Cpu.Kernels.CpuThreads.Count;
         try
         {
             Jit.Backends.Cpu.Kernels.CpuThreads.Count = 1;
             var one = Call("aten::cudnn_convolution_relu", args).AsTensor;
-            Jit.Backends.Cpu.Kernels.CpuThreads.Count = 3;
-            AssertBitwise(one, Call("aten::cudnn_convolution_relu", args).AsTensor, "3 threads");
+            foreach (int threads in new[] { 2, 3 })
+            {
+                Jit.Backends.Cpu.Kernels.CpuThreads.Count = threads;
+                AssertBitwise(one, Call("aten::cudnn_convolution_relu", args).AsTensor, $"{threads} threads");
+            }
         }
         finally
         {

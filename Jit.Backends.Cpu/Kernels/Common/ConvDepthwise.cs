@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Jit.Backends.Cpu.Threading;
 using Jit.Tensors;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
@@ -27,13 +28,15 @@ internal static class ConvDepthwise
             for (int p = 0; p < planes; p++) Plane<T>(s, x, w, bias, y, p, relu);
             return;
         }
-        RunParallel<T>(s, x, w, bias, y, relu, threads);
+        CpuParallel.For(planes, threads, new Planes<T>(s, x, w, bias, y, relu));
     }
 
-    // Apart so the closure is allocated only when threads are used.
-    private static void RunParallel<T>(Conv2dShape s, Tensor x, Tensor w, Tensor? bias, Tensor y, bool relu, int threads)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        Parallel.For(0, s.N * s.C, new ParallelOptions { MaxDegreeOfParallelism = threads }, p => Plane<T>(s, x, w, bias, y, p, relu));
+    /// <summary>One chunk per plane, so a thread that loses its core holds up at most one plane.</summary>
+    private readonly struct Planes<T>(Conv2dShape s, Tensor x, Tensor w, Tensor? bias, Tensor y, bool relu) : IChunkBody
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int plane) => Plane<T>(s, x, w, bias, y, plane, relu);
+    }
 
     // Output ox reads padded column ox·SW + j·DW; a vector starting at the last output reads one vector past it, hence the margin.
     internal static PhasePlane Layout(in Conv2dShape s) => new(

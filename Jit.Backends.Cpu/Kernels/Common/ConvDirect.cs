@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using Jit.Backends.Cpu.Threading;
 using Jit.Tensors;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
@@ -84,7 +85,7 @@ internal static unsafe class ConvDirect
                         };
                         int parts = threads <= 1 || (long)ocg * s.Plane * k < ParallelWork ? 1 : Math.Min(threads, panels);
                         if (parts == 1) job.Panels(0, panels);
-                        else RunParallel(job, panels, parts);
+                        else CpuParallel.For(parts, parts, new PanelRange<T>(job, panels, parts));
                     }
                 }
             }
@@ -95,10 +96,11 @@ internal static unsafe class ConvDirect
         }
     }
 
-    // Apart so the closure is allocated only when threads are used.
-    private static void RunParallel<T>(Job<T> job, int panels, int parts) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
-            part => job.Panels((int)((long)panels * part / parts), (int)((long)panels * (part + 1) / parts)));
+    /// <summary>Part p of a job's panels: the p-th of <c>parts</c> contiguous, near-equal ranges.</summary>
+    private readonly struct PanelRange<T>(Job<T> job, int panels, int parts) : IChunkBody where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int part) => job.Panels((int)((long)panels * part / parts), (int)((long)panels * (part + 1) / parts));
+    }
 
     /// <summary>Zero-padded stride phases of one sample: [C][u][v][Ha][Wb], plane (u, v) holding padded rows a·SH + u, columns b·SW + v.</summary>
     private static void Split<T>(in Conv2dShape s, T* x, T* q, int ha, int wb, long length) where T : unmanaged

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Jit.Backends.Cpu.Threading;
 using Jit.Tensors;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
@@ -107,20 +108,30 @@ internal static class ConvWinograd
         }
     }
 
-    // The transforms split by channel across threads (apart, so their closures exist only then);
-    // V and M are the calling thread's workspaces, each worker writes its own channels' rows.
-    private static void InputsParallel(Conv2dShape s, Tensor x, int n, PhasePlane plane, Grid grid, float[] v, int threads)
+    // The transforms split by channel across threads; V and M are the calling thread's
+    // workspaces, each thread writes its own channels' rows.
+    private static void InputsParallel(in Conv2dShape s, Tensor x, int n, in PhasePlane plane, Grid grid, float[] v, int threads)
     {
         int parts = Math.Min(s.C, threads * 4);
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            p => Inputs(s, x, n, plane, grid, v, s.C * p / parts, s.C * (p + 1) / parts));
+        CpuParallel.For(parts, threads, new InputParts(s, x, n, plane, grid, v, parts));
     }
 
-    private static void OutputsParallel(Conv2dShape s, int n, float[] m, Tensor? bias, Tensor? addend, Tensor y, bool relu, int threads)
+    private static void OutputsParallel(in Conv2dShape s, int n, float[] m, Tensor? bias, Tensor? addend, Tensor y, bool relu, int threads)
     {
         int parts = Math.Min(s.OC, threads * 4);
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            p => Outputs(s, n, m, bias, addend, y, relu, s.OC * p / parts, s.OC * (p + 1) / parts));
+        CpuParallel.For(parts, threads, new OutputParts(s, n, m, bias, addend, y, relu, parts));
+    }
+
+    /// <summary>Part p of the input transform: the p-th of <c>parts</c> ranges of input channels.</summary>
+    private readonly struct InputParts(Conv2dShape s, Tensor x, int n, PhasePlane plane, Grid grid, float[] v, int parts) : IChunkBody
+    {
+        public void Run(int p) => Inputs(s, x, n, plane, grid, v, s.C * p / parts, s.C * (p + 1) / parts);
+    }
+
+    /// <summary>Part p of the output transform: the p-th of <c>parts</c> ranges of output channels.</summary>
+    private readonly struct OutputParts(Conv2dShape s, int n, float[] m, Tensor? bias, Tensor? addend, Tensor y, bool relu, int parts) : IChunkBody
+    {
+        public void Run(int p) => Outputs(s, n, m, bias, addend, y, relu, s.OC * p / parts, s.OC * (p + 1) / parts);
     }
 
     // U = G g Gᵀ for every (oc, c), stored as 16 matrices [OC][C], one per element of the 4x4 result.

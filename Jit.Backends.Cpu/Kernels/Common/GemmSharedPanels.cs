@@ -15,22 +15,43 @@ internal sealed unsafe class GemmSharedPanels<T> where T : unmanaged
     /// <summary>Panels per claimed group: four 32-wide float panels are 512 contiguous bytes of each B row.</summary>
     private const int GroupPanels = 4;
 
-    private readonly T* _panels;
-    private readonly int[] _state;
-    private readonly int _c0, _nc, _nr, _groupsPerBlock, _nBlocks, _paddedCols;
+    [ThreadStatic] private static GemmSharedPanels<T>? t_spare;
 
-    /// <summary>Shares columns [c0, c1) of B for blocks of <paramref name="kc"/> x <paramref name="nc"/> in panels of <paramref name="nr"/>, packed into <paramref name="panels"/> (<see cref="Length"/> elements).</summary>
-    public GemmSharedPanels(T* panels, int k, int c0, int c1, int kc, int nc, int nr)
+    private T* _panels;
+    private int[] _state = [];
+    private int _c0, _nc, _nr, _groupsPerBlock, _nBlocks, _paddedCols;
+
+    private GemmSharedPanels() { }
+
+    /// <summary>
+    /// Shares columns [c0, c1) of B for blocks of <paramref name="kc"/> x <paramref name="nc"/> in
+    /// panels of <paramref name="nr"/>, packed into <paramref name="panels"/> (<see cref="Length"/>
+    /// elements). The instance and its claim array are this thread's, reused by its next product
+    /// once <see cref="Return"/>ed, so a parallel product allocates nothing.
+    /// </summary>
+    public static GemmSharedPanels<T> Rent(T* panels, int k, int c0, int c1, int kc, int nc, int nr)
     {
-        _panels = panels;
-        _c0 = c0;
-        _nc = nc;
-        _nr = nr;
-        _paddedCols = (c1 - c0 + nr - 1) / nr * nr;
-        _nBlocks = (c1 - c0 + nc - 1) / nc;
-        _groupsPerBlock = (nc / nr + GroupPanels - 1) / GroupPanels;
+        var s = t_spare ?? new GemmSharedPanels<T>();
+        t_spare = null;
+        s._panels = panels;
+        s._c0 = c0;
+        s._nc = nc;
+        s._nr = nr;
+        s._paddedCols = (c1 - c0 + nr - 1) / nr * nr;
+        s._nBlocks = (c1 - c0 + nc - 1) / nc;
+        s._groupsPerBlock = (nc / nr + GroupPanels - 1) / GroupPanels;
         int kBlocks = k == 0 ? 1 : (k + kc - 1) / kc;
-        _state = new int[kBlocks * _nBlocks * _groupsPerBlock];
+        int groups = kBlocks * s._nBlocks * s._groupsPerBlock;
+        if (s._state.Length < groups) s._state = new int[groups];
+        else Array.Clear(s._state, 0, groups);
+        return s;
+    }
+
+    /// <summary>Gives the instance back for this thread's next product; no thread may use it after.</summary>
+    public void Return()
+    {
+        _panels = null;
+        t_spare = this;
     }
 
     /// <summary>Elements the panels of a K x (c1 - c0) range take.</summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Jit.Backends.Cpu.Threading;
 using Jit.Errors;
 
 namespace Jit.Backends.Cpu.Kernels.Common;
@@ -118,18 +119,10 @@ internal static unsafe class PackedGemm
         ColumnRanges<T, TM>(job, parts, colTiles);
     }
 
-    // Apart from Split so the closure is allocated only when threads are used: a single-thread call allocates nothing.
+    /// <summary>Column split: one range of whole column tiles per thread, each packing its own columns of B.</summary>
     private static void ColumnRanges<T, TM>(Job<T> job, int parts, int colTiles)
-        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
-    {
-        var blk = job.Blk;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            int from = (int)((long)colTiles * part / parts) * blk.NR;
-            int to = Math.Min((int)((long)colTiles * (part + 1) / parts) * blk.NR, job.N);
-            Block<T, TM>(job, 0, job.M, from, to, null);
-        });
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T> =>
+        CpuParallel.For(parts, parts, new ColumnRange<T, TM>(job, parts, colTiles));
 
     /// <summary>
     /// Row split: C's rows are cut into <see cref="ChunksPerThread"/> chunks per thread, taken by
@@ -144,18 +137,39 @@ internal static unsafe class PackedGemm
         var blk = job.Blk;
         int chunks = Math.Min(rowTiles, ChunksPerThread * threads);
         int width = (int)Math.Clamp(SharedElements / Math.Max(job.K, 1) / blk.NC * blk.NC, blk.NC, RoundUp(job.N, blk.NC));
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
         for (int c0 = 0; c0 < job.N; c0 += width)
         {
             int c1 = Math.Min(job.N, c0 + width);
             T* panels = GemmWorkspace<T>.Shared(GemmSharedPanels<T>.Length(job.K, c0, c1, blk.NR));
-            var shared = new GemmSharedPanels<T>(panels, job.K, c0, c1, blk.KC, blk.NC, blk.NR);
-            Parallel.For(0, chunks, options, chunk =>
-            {
-                int from = (int)((long)rowTiles * chunk / chunks) * blk.MR;
-                int to = Math.Min((int)((long)rowTiles * (chunk + 1) / chunks) * blk.MR, job.M);
-                Block<T, TM>(job, from, to, c0, c1, shared);
-            });
+            var shared = GemmSharedPanels<T>.Rent(panels, job.K, c0, c1, blk.KC, blk.NC, blk.NR);
+            CpuParallel.For(chunks, threads, new RowChunk<T, TM>(job, chunks, rowTiles, c0, c1, shared));
+            shared.Return();
+        }
+    }
+
+    /// <summary>Part p of a column split: columns of whole NR tiles, all rows.</summary>
+    private readonly struct ColumnRange<T, TM>(Job<T> job, int parts, int colTiles) : IChunkBody
+        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        public void Run(int part)
+        {
+            int nr = job.Blk.NR;
+            int from = (int)((long)colTiles * part / parts) * nr;
+            int to = Math.Min((int)((long)colTiles * (part + 1) / parts) * nr, job.N);
+            Block<T, TM>(job, 0, job.M, from, to, null);
+        }
+    }
+
+    /// <summary>Chunk c of a row split: rows of whole MR tiles, columns [c0, c1) from the shared packed B.</summary>
+    private readonly struct RowChunk<T, TM>(Job<T> job, int chunks, int rowTiles, int c0, int c1, GemmSharedPanels<T> shared) : IChunkBody
+        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        public void Run(int chunk)
+        {
+            int mr = job.Blk.MR;
+            int from = (int)((long)rowTiles * chunk / chunks) * mr;
+            int to = Math.Min((int)((long)rowTiles * (chunk + 1) / chunks) * mr, job.M);
+            Block<T, TM>(job, from, to, c0, c1, shared);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Jit.Backends.Cpu.Threading;
 using Jit.Errors;
 using Jit.Tensors;
 
@@ -75,23 +76,45 @@ internal static class ShapeGemm
         if (bCols && (!bRows || n < Vector<T>.Count * 2))
         {
             var bt = new Operand(b.Storage.Bytes, (int)b.StorageOffset, (int)b.Strides[1]);
-            ForRows(m, (long)m * n * k, (r0, r1) => DotRows<T>(aOp, bt, cOp, r0, r1, n, k));
+            int dotChunks = RowChunks(m, (long)m * n * k);
+            CpuParallel.For(dotChunks, CpuThreads.Count, new DotRowChunks<T>(aOp, bt, cOp, m, n, k, dotChunks));
             return;
         }
         var bOp = bRows ? new Operand(b.Storage.Bytes, (int)b.StorageOffset, (int)b.Strides[0]) : Pack<T>(b);
-        ForRows(m, (long)m * n * k, (r0, r1) => AxpyRows<T>(aOp, bOp, cOp, r0, r1, n, k));
+        int chunks = RowChunks(m, (long)m * n * k);
+        CpuParallel.For(chunks, CpuThreads.Count, new AxpyRowChunks<T>(aOp, bOp, cOp, m, n, k, chunks));
     }
 
-    private static void ForRows(int m, long work, Action<int, int> body)
+    /// <summary>How many row ranges a product of <paramref name="work"/> multiply-adds is split into: 1 when small.</summary>
+    private static int RowChunks(int m, long work)
     {
         int workers = CpuThreads.Count;
-        if (work < ParallelWork || m < 2 || workers < 2)
+        return work < ParallelWork || m < 2 || workers < 2 ? 1 : Math.Min(m, workers * 4);
+    }
+
+    private static (int From, int To) Rows(int m, int chunk, int chunks) =>
+        ((int)((long)m * chunk / chunks), (int)((long)m * (chunk + 1) / chunks));
+
+    /// <summary>Chunk c of a dot-product matmul: the c-th of <c>chunks</c> row ranges.</summary>
+    private readonly struct DotRowChunks<T>(Operand a, Operand bt, Operand c, int m, int n, int k, int chunks) : IChunkBody
+        where T : unmanaged, INumber<T>
+    {
+        public void Run(int chunk)
         {
-            body(0, m);
-            return;
+            var (r0, r1) = Rows(m, chunk, chunks);
+            DotRows<T>(a, bt, c, r0, r1, n, k);
         }
-        int chunks = Math.Min(m, workers * 4);
-        Parallel.For(0, chunks, ch => body((int)((long)m * ch / chunks), (int)((long)m * (ch + 1) / chunks)));
+    }
+
+    /// <summary>Chunk c of a row-axpy matmul: the c-th of <c>chunks</c> row ranges.</summary>
+    private readonly struct AxpyRowChunks<T>(Operand a, Operand b, Operand c, int m, int n, int k, int chunks) : IChunkBody
+        where T : unmanaged, INumber<T>
+    {
+        public void Run(int chunk)
+        {
+            var (r0, r1) = Rows(m, chunk, chunks);
+            AxpyRows<T>(a, b, c, r0, r1, n, k);
+        }
     }
 
     private static Operand Pack<T>(Tensor x) where T : unmanaged

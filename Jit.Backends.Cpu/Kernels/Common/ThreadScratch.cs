@@ -19,7 +19,7 @@ internal static class ThreadScratch<T, TUse> where T : unmanaged where TUse : st
 
     /// <summary>
     /// The array behind <see cref="Take"/> (at least <paramref name="length"/> elements), for work
-    /// the taking thread hands to helper threads and waits for: a span cannot go into their closures.
+    /// the taking thread hands to helper threads and waits for: a span cannot go into the chunk body they share.
     /// </summary>
     public static T[] TakeArray(long length)
     {
