@@ -183,6 +183,7 @@ internal static unsafe class PackedGemm
                 int p0 = pb * blk.KC, kc = Math.Min(blk.KC, job.K - p0);
                 bool first = pb == 0, last = pb == kBlocks - 1;
                 bool plain = job.Epilogue.Plain(first, last);
+                bool finishes = blk.Kind != GemmKernelKind.Scalar && job.Epilogue.Finishes(first, last);
                 GemmPacking.PackA(job.A + i0 * job.Ars + p0 * job.Acs, job.Ars, job.Acs, mc, kc, mr, packA);
                 for (int j0 = c0; j0 < c1; j0 += blk.NC)
                 {
@@ -198,11 +199,13 @@ internal static unsafe class PackedGemm
                         {
                             T* bPanel = bBlock + (long)jr * kc;
                             int cols = Math.Min(nr, nc - jr);
-                            if (plain && rows == mr && cols == nr)
+                            if ((plain || finishes) && rows == mr && cols == nr)
                             {
-                                // A full tile whose epilogue is C = acc or C += acc goes straight into C.
+                                // A full tile whose epilogue is C = acc or C += acc, or whose bias,
+                                // addend and relu the kernel's stores take, goes straight into C.
                                 T* cTile = job.C + (i0 + ir) * job.Ldc + j0 + jr;
-                                Tile<T, TM>(blk.Kind, kc, aPanel, bPanel, cTile, job.Ldc, !first);
+                                if (plain) Tile<T, TM>(blk.Kind, kc, aPanel, bPanel, cTile, job.Ldc, !first);
+                                else TileFinished<T, TM>(blk.Kind, kc, aPanel, bPanel, cTile, job.Ldc, !first, job.Epilogue, i0 + ir, j0 + jr);
                                 continue;
                             }
                             Tile<T, TM>(blk.Kind, kc, aPanel, bPanel, tile, nr, false);
@@ -224,6 +227,14 @@ internal static unsafe class PackedGemm
             case GemmKernelKind.Vector256: GemmMicroKernels.Tile<Vector256<T>, T, TM>(kc, a, b, c, ldc, add); break;
             default: GemmMicroKernels.TileScalar(kc, a, b, c, ldc, add); break;
         }
+    }
+
+    /// <summary>A full tile of the last k-block with the epilogue in its stores (vector kernels only).</summary>
+    private static void TileFinished<T, TM>(GemmKernelKind kind, int kc, T* a, T* b, T* c, long ldc, bool add, in GemmEpilogue<T> e, int i, int j)
+        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        if (kind == GemmKernelKind.Vector512) GemmMicroKernels.TileFinished<Vector512<T>, T, TM>(kc, a, b, c, ldc, add, e, i, j);
+        else GemmMicroKernels.TileFinished<Vector256<T>, T, TM>(kc, a, b, c, ldc, add, e, i, j);
     }
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
