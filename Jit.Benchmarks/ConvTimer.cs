@@ -32,6 +32,13 @@ public static class ConvTimer
         (1, 64, 56, 56, 64, 3, 1, 1),
     ];
 
+    private static readonly (int N, int C, int H, int W, int OC, int K, int S, int P)[] Extra =
+    [
+        (1, 96, 56, 56, 24, 1, 1, 0), (1, 144, 28, 28, 32, 1, 1, 0), (1, 192, 28, 28, 32, 1, 1, 0), (1, 192, 14, 14, 64, 1, 1, 0),
+        (1, 384, 14, 14, 96, 1, 1, 0), (1, 96, 14, 14, 576, 1, 1, 0), (1, 160, 7, 7, 960, 1, 1, 0), (1, 32, 112, 112, 16, 1, 1, 0),
+        (1, 16, 56, 56, 96, 1, 1, 0), (1, 24, 28, 28, 144, 1, 1, 0), (1, 40, 28, 28, 240, 1, 1, 0), (1, 80, 14, 14, 480, 1, 1, 0),
+    ];
+
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
         int runs = 9;
@@ -41,6 +48,7 @@ public static class ConvTimer
             if (args[i] == "--runs") runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--fixtures") shapes = shapes.Where(s => s.C * s.H * s.W < 4096).ToList();
             else if (args[i] == "--mobile") shapes = Mobile.ToList();
+            else if (args[i] == "--extra") shapes = Extra.ToList();
         }
         using var cpu = new CpuBackend(Device.Cpu);
         cpu.Kernels.TryGetOut("aten::cudnn_convolution_relu", out var conv);

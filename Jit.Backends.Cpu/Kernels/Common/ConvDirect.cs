@@ -21,9 +21,18 @@ internal static unsafe class ConvDirect
 {
     private const long ParallelWork = 1L << 21;
 
-    /// <summary>Whether <see cref="Run{T}"/> takes this conv: K fits one k-block, the machine has a vector micro-kernel, the phases fit one buffer.</summary>
+    /// <summary>
+    /// Pointwise convs with at least this many output channels (per group) run faster as a packed
+    /// GEMM, whose blocking reuses each A panel over a block of B instead of walking every
+    /// channel per panel: on AVX2 80→480 and 96→576 channels at 14x14 ran 74-76 GFLOP/s packed
+    /// against 43-47 here, while below 64 channels (144→24, 32→16) this path was 5-20% faster.
+    /// </summary>
+    private const int PackedPointwiseChannels = 64;
+
+    /// <summary>Whether <see cref="Run{T}"/> takes this conv: K fits one k-block, the machine has a vector micro-kernel, the phases fit one buffer, and it is not a pointwise conv better run packed.</summary>
     public static bool Handles<T>(in Conv2dShape s) where T : unmanaged
     {
+        if (s.IsPointwise && s.OutChannelsPerGroup >= PackedPointwiseChannels) return false;
         var blk = GemmBlocking.For(GemmBlocking.Best, sizeof(T));
         long ha = s.OH + (long)(s.KH - 1) * s.DH / s.SH, wb = s.OW + (long)(s.KW - 1) * s.DW / s.SW;
         return blk.Kind != GemmKernelKind.Scalar && s.Rows <= blk.KC && (long)s.C * ha * wb * s.SH * s.SW < int.MaxValue / 2;

@@ -8,8 +8,9 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// Float32/float64 conv2d into a given output: depthwise convs run directly
 /// (<see cref="ConvDepthwise"/>), large float32 3x3 stride-1 ones by Winograd
 /// (<see cref="ConvWinograd"/>), the rest without im2col where K fits one GEMM k-block
-/// (<see cref="ConvDirect"/>); larger ones are, per sample and group, im2col into a pooled buffer
-/// (none for a pointwise conv, whose input already is the GEMM's B) and one packed GEMM
+/// (<see cref="ConvDirect"/>, except pointwise convs with many output channels); the others are,
+/// per sample and group, im2col into a pooled buffer (none for a pointwise conv, whose input
+/// already is the GEMM's B) and one packed GEMM
 /// weight × columns. Either way the epilogue adds the bias, then an optional addend (a fused
 /// residual, laid out as the output), then applies relu. The ordinary kernel and the out-variant both run this, so the
 /// static runtime and the interpreter agree bit for bit.
