@@ -222,13 +222,13 @@ internal static unsafe class ConvDirect
                     oy++;
                     ox = 0;
                 }
-                // A panel of nr consecutive output pixels: full tiles go straight into the output.
+                // A panel of nr consecutive output pixels: its tiles go straight into the output.
                 bool whole = count == 1 && runs[0].Length == nr;
                 for (int ir = 0; ir < ocg; ir += mr)
                 {
-                    if (whole && ir + mr <= ocg)
+                    if (whole)
                     {
-                        Finished(k, PackedA + (long)ir * k, Phases + p0, Offsets, ir, runs[0].Output);
+                        Finished(k, PackedA + (long)ir * k, Phases + p0, Offsets, ir, runs[0].Output, Math.Min(mr, ocg - ir));
                         continue;
                     }
                     if (Blocking.Kind == GemmKernelKind.Vector512)
@@ -278,22 +278,22 @@ internal static unsafe class ConvDirect
             }
         }
 
-        /// <summary>A full tile into output rows i.., pixels j.., with the epilogue in the kernel's stores.</summary>
-        private readonly void Finished(int k, T* a, T* b, int* offsets, int i, int j)
+        /// <summary>A tile into output rows i.. (its first <paramref name="rows"/>), pixels j.., with the epilogue in the kernel's stores.</summary>
+        private readonly void Finished(int k, T* a, T* b, int* offsets, int i, int j, int rows)
         {
             T* c = Output + (long)i * Shape.Plane + j;
-            if (typeof(T) == typeof(float)) Finished<float, GemmF32>(k, (float*)a, (float*)b, offsets, (float*)c, i, j);
-            else Finished<double, GemmF64>(k, (double*)a, (double*)b, offsets, (double*)c, i, j);
+            if (typeof(T) == typeof(float)) Finished<float, GemmF32>(k, (float*)a, (float*)b, offsets, (float*)c, i, j, rows);
+            else Finished<double, GemmF64>(k, (double*)a, (double*)b, offsets, (double*)c, i, j, rows);
         }
 
-        private readonly void Finished<TE, TM>(int k, TE* a, TE* b, int* offsets, TE* c, int i, int j)
+        private readonly void Finished<TE, TM>(int k, TE* a, TE* b, int* offsets, TE* c, int i, int j, int rows)
             where TE : unmanaged, IFloatingPointIeee754<TE> where TM : struct, IGemmMath<TE>
         {
             ref readonly var e = ref Unsafe.As<GemmEpilogue<T>, GemmEpilogue<TE>>(ref Unsafe.AsRef(in Epilogue));
             if (Blocking.Kind == GemmKernelKind.Vector512)
-                GemmMicroKernels.TileIndirectFinished<Vector512<TE>, TE, TM>(k, a, b, offsets, c, Shape.Plane, e, i, j);
+                GemmMicroKernels.TileIndirectFinished<Vector512<TE>, TE, TM>(k, a, b, offsets, c, Shape.Plane, e, i, j, rows);
             else
-                GemmMicroKernels.TileIndirectFinished<Vector256<TE>, TE, TM>(k, a, b, offsets, c, Shape.Plane, e, i, j);
+                GemmMicroKernels.TileIndirectFinished<Vector256<TE>, TE, TM>(k, a, b, offsets, c, Shape.Plane, e, i, j, rows);
         }
 
         private static void Kernel512(int k, T* a, T* b, int* offsets, T* tile, int nr)

@@ -55,18 +55,19 @@ internal static class GemmMicroKernels
     /// As <see cref="Tile{TV, T, TM}"/> for the last k-block of a tile at row <paramref name="i"/>,
     /// column <paramref name="j"/> of C, with the epilogue's bias, addend and relu folded into the
     /// stores (<see cref="GemmEpilogue{T}.Finishes"/>): no scratch tile and no second pass, which
-    /// at small K cost as much as the multiply-adds.
+    /// at small K cost as much as the multiply-adds. Only the first <paramref name="rows"/> rows
+    /// are stored (an edge tile at the bottom of C; A's padding rows are zeros).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    public static unsafe void TileFinished<TV, T, TM>(int kc, T* a, T* b, T* c, long ldc, bool add, in GemmEpilogue<T> e, int i, int j)
+    public static unsafe void TileFinished<TV, T, TM>(int kc, T* a, T* b, T* c, long ldc, bool add, in GemmEpilogue<T> e, int i, int j, int rows)
         where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
     {
         int mr = typeof(TV) == typeof(Vector512<T>) ? 12 : 6, w = Lanes<TV, T>();
         var acc = default(Acc<TV>);
         PrefetchRows(c, ldc, mr, 2 * w * sizeof(T));
         Accumulate<TV, T, TM>(kc, a, b, ref acc);
-        Finish<TV, T>(ref acc.Top, c, ldc, add, e, i, j);
-        if (typeof(TV) == typeof(Vector512<T>)) Finish<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add, e, i + 6, j);
+        Finish<TV, T>(ref acc.Top, c, ldc, add, e, i, j, rows);
+        if (typeof(TV) == typeof(Vector512<T>) && rows > 6) Finish<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add, e, i + 6, j, rows - 6);
     }
 
     /// <summary>The k loop over packed panels, unrolled by four.</summary>
@@ -107,18 +108,18 @@ internal static class GemmMicroKernels
     /// <summary>
     /// As <see cref="TileIndirect{TV, T, TM}"/>, with the epilogue folded into the stores as in
     /// <see cref="TileFinished{TV, T, TM}"/>: the tile is row <paramref name="i"/>, column
-    /// <paramref name="j"/> of the output, whose rows are <paramref name="ldc"/> apart.
+    /// <paramref name="j"/> of the output, whose rows are <paramref name="ldc"/> apart, of which the first <paramref name="rows"/> are stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    public static unsafe void TileIndirectFinished<TV, T, TM>(int kc, T* a, T* b, int* offsets, T* c, long ldc, in GemmEpilogue<T> e, int i, int j)
+    public static unsafe void TileIndirectFinished<TV, T, TM>(int kc, T* a, T* b, int* offsets, T* c, long ldc, in GemmEpilogue<T> e, int i, int j, int rows)
         where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
     {
         int mr = typeof(TV) == typeof(Vector512<T>) ? 12 : 6;
         var acc = default(Acc<TV>);
         for (int p = 0; p < kc; p++, a += mr)
             Step<TV, T, TM>(a, b + offsets[p], ref acc);
-        Finish<TV, T>(ref acc.Top, c, ldc, add: false, e, i, j);
-        if (typeof(TV) == typeof(Vector512<T>)) Finish<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add: false, e, i + 6, j);
+        Finish<TV, T>(ref acc.Top, c, ldc, add: false, e, i, j, rows);
+        if (typeof(TV) == typeof(Vector512<T>) && rows > 6) Finish<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add: false, e, i + 6, j, rows - 6);
     }
 
     /// <summary>One k step: two B vectors, then a broadcast of A and two fused multiply-adds per row.</summary>
@@ -174,17 +175,17 @@ internal static class GemmMicroKernels
         Store(add ? Add<TV, T>(Load<TV, T>(row1), v1) : v1, row1);
     }
 
-    /// <summary>Six tile rows through the epilogue's last step, tile row r being row i + r of C.</summary>
+    /// <summary>The first <paramref name="rows"/> (at least one) of six tile rows through the epilogue's last step, tile row r being row i + r of C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Finish<TV, T>(ref Rows6<TV> r, T* c, long ldc, bool add, in GemmEpilogue<T> e, int i, int j)
+    private static unsafe void Finish<TV, T>(ref Rows6<TV> r, T* c, long ldc, bool add, in GemmEpilogue<T> e, int i, int j, int rows)
         where TV : struct where T : unmanaged, IFloatingPointIeee754<T>
     {
         Finish(r.C00, r.C01, c, ldc, add, e, i, j);
-        Finish(r.C10, r.C11, c + ldc, ldc, add, e, i + 1, j);
-        Finish(r.C20, r.C21, c + 2 * ldc, ldc, add, e, i + 2, j);
-        Finish(r.C30, r.C31, c + 3 * ldc, ldc, add, e, i + 3, j);
-        Finish(r.C40, r.C41, c + 4 * ldc, ldc, add, e, i + 4, j);
-        Finish(r.C50, r.C51, c + 5 * ldc, ldc, add, e, i + 5, j);
+        if (rows > 1) Finish(r.C10, r.C11, c + ldc, ldc, add, e, i + 1, j);
+        if (rows > 2) Finish(r.C20, r.C21, c + 2 * ldc, ldc, add, e, i + 2, j);
+        if (rows > 3) Finish(r.C30, r.C31, c + 3 * ldc, ldc, add, e, i + 3, j);
+        if (rows > 4) Finish(r.C40, r.C41, c + 4 * ldc, ldc, add, e, i + 4, j);
+        if (rows > 5) Finish(r.C50, r.C51, c + 5 * ldc, ldc, add, e, i + 5, j);
     }
 
     /// <summary>

@@ -211,13 +211,18 @@ internal static unsafe class PackedGemm
                         {
                             T* bPanel = bBlock + (long)jr * kc;
                             int cols = Math.Min(nr, nc - jr);
-                            if ((plain || finishes) && rows == mr && cols == nr)
+                            // A full tile whose epilogue is C = acc or C += acc, or a tile of full
+                            // width whose bias, addend and relu the kernel's stores take, goes
+                            // straight into C.
+                            T* cTile = job.C + (i0 + ir) * job.Ldc + j0 + jr;
+                            if (plain && rows == mr && cols == nr)
                             {
-                                // A full tile whose epilogue is C = acc or C += acc, or whose bias,
-                                // addend and relu the kernel's stores take, goes straight into C.
-                                T* cTile = job.C + (i0 + ir) * job.Ldc + j0 + jr;
-                                if (plain) Tile<T, TM>(blk.Kind, kc, aPanel, bPanel, cTile, job.Ldc, !first);
-                                else TileFinished<T, TM>(blk.Kind, kc, aPanel, bPanel, cTile, job.Ldc, !first, job.Epilogue, i0 + ir, j0 + jr);
+                                Tile<T, TM>(blk.Kind, kc, aPanel, bPanel, cTile, job.Ldc, !first);
+                                continue;
+                            }
+                            if (finishes && cols == nr)
+                            {
+                                TileFinished<T, TM>(blk.Kind, kc, aPanel, bPanel, cTile, job.Ldc, !first, job.Epilogue, i0 + ir, j0 + jr, rows);
                                 continue;
                             }
                             Tile<T, TM>(blk.Kind, kc, aPanel, bPanel, tile, nr, false);
@@ -241,12 +246,12 @@ internal static unsafe class PackedGemm
         }
     }
 
-    /// <summary>A full tile of the last k-block with the epilogue in its stores (vector kernels only).</summary>
-    private static void TileFinished<T, TM>(GemmKernelKind kind, int kc, T* a, T* b, T* c, long ldc, bool add, in GemmEpilogue<T> e, int i, int j)
+    /// <summary>A full-width tile of the last k-block with the epilogue in its stores, its first <paramref name="rows"/> rows stored (vector kernels only).</summary>
+    private static void TileFinished<T, TM>(GemmKernelKind kind, int kc, T* a, T* b, T* c, long ldc, bool add, in GemmEpilogue<T> e, int i, int j, int rows)
         where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
     {
-        if (kind == GemmKernelKind.Vector512) GemmMicroKernels.TileFinished<Vector512<T>, T, TM>(kc, a, b, c, ldc, add, e, i, j);
-        else GemmMicroKernels.TileFinished<Vector256<T>, T, TM>(kc, a, b, c, ldc, add, e, i, j);
+        if (kind == GemmKernelKind.Vector512) GemmMicroKernels.TileFinished<Vector512<T>, T, TM>(kc, a, b, c, ldc, add, e, i, j, rows);
+        else GemmMicroKernels.TileFinished<Vector256<T>, T, TM>(kc, a, b, c, ldc, add, e, i, j, rows);
     }
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
