@@ -10,7 +10,9 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// aligned panels (<see cref="GemmPacking"/>), a register-blocked micro-kernel
 /// (<see cref="GemmMicroKernels"/>) computes MR x NR tiles, and <see cref="GemmEpilogue{T}"/>
 /// folds alpha, beta, bias and relu into the stores; a full tile whose epilogue is plain
-/// (C = acc, then C += acc per k-block) is stored by the kernel straight into C. Threads split
+/// (C = acc, then C += acc per k-block) is stored by the kernel straight into C, and so is a
+/// full-width tile of the last k-block whose bias, addend and relu the kernel's stores take
+/// (alpha 1, no beta scaling). A may come prepacked (a conv's cached weights). Threads split
 /// C into disjoint row or column ranges on tile boundaries and run the whole blocked loop on
 /// each range (row ranges share one packed B); the k-blocks are the same for every split, so
 /// every element is summed in the same order and the result is bitwise identical for any
