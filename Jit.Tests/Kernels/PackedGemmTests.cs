@@ -148,6 +148,77 @@ public sealed class PackedGemmTests
         }
     }
 
+    /// <summary>A prepacked A (a conv's cached weights) gives the same bits as packing per call, across k-blocks, edge tiles and threads.</summary>
+    [Theory]
+    [InlineData("Vector512")]
+    [InlineData("Vector256")]
+    [InlineData("Scalar")]
+    public unsafe void APrepackedOverAllOfKMatchesPackingPerCall(string kindName)
+    {
+        var kind = Enum.Parse<GemmKernelKind>(kindName);
+        int m = 29, n = 100, k = 801, mr = GemmBlocking.For(kind, sizeof(float)).MR;
+        var a = Random(m * k, 1);
+        var b = Random(k * n, 2);
+        var bias = Random(m, 3);
+        var packed = new float[(m + mr - 1) / mr * mr * k];
+        fixed (float* src = a, dst = packed) GemmPacking.PackA(src, k, 1, m, k, mr, dst);
+        float[] Product(bool prepacked, int threads)
+        {
+            var c = new float[m * n];
+            PackedGemm.Run(new GemmArgs<float>
+            {
+                M = m, N = n, K = k, A = a, ALayout = Layout(m, k, false), B = b, BLayout = Layout(k, n, false),
+                C = c, Ldc = n, Alpha = 1, Beta = 0, RowBias = bias, Relu = true,
+                PackedA = prepacked ? packed : default, PackedAMr = mr,
+            }, threads, kind);
+            return c;
+        }
+        var expected = Product(false, 1);
+        Assert.Equal(expected, Product(true, 1));
+        Assert.Equal(expected, Product(true, 3));
+    }
+
+    /// <summary>
+    /// Bias, addend and relu folded into the kernel's stores (full and edge tiles, one and
+    /// several k-blocks) give the bits of adding them to the plain product afterwards.
+    /// </summary>
+    [Theory]
+    [InlineData("Vector512", 37)]
+    [InlineData("Vector512", 801)]
+    [InlineData("Vector256", 37)]
+    [InlineData("Vector256", 801)]
+    [InlineData("Scalar", 801)]
+    public void TheFoldedEpilogueEqualsAddingAfterTheProduct(string kindName, int k)
+    {
+        var kind = Enum.Parse<GemmKernelKind>(kindName);
+        int m = 29, n = 70;
+        var a = Random(m * k, 1);
+        var b = Random(k * n, 2);
+        var bias = Random(m, 3);
+        var z = Random(m * n, 4);
+        var plain = new float[m * n];
+        var fused = new float[m * n];
+        var args = new GemmArgs<float>
+        {
+            M = m, N = n, K = k, A = a, ALayout = Layout(m, k, false), B = b, BLayout = Layout(k, n, false),
+            C = plain, Ldc = n, Alpha = 1, Beta = 0,
+        };
+        PackedGemm.Run(args, 1, kind);
+        args.C = fused;
+        args.RowBias = bias;
+        args.Addend = z;
+        args.Relu = true;
+        PackedGemm.Run(args, 1, kind);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float v = plain[i * n + j] + bias[i] + z[i * n + j];
+                Assert.Equal(v < 0 ? 0 : v, fused[i * n + j]);
+            }
+        }
+    }
+
     [Fact]
     public void BetaZeroNeverReadsC()
     {

@@ -29,4 +29,12 @@ internal ref struct GemmArgs<T> where T : unmanaged, IFloatingPointIeee754<T>
     public ReadOnlySpan<T> ColBias;
     public ReadOnlySpan<T> Addend;
     public bool Relu;
+
+    /// <summary>
+    /// Optionally A already in the micro-kernel's panel order (<see cref="PackedWeightCache{T}"/>:
+    /// panels of <see cref="PackedAMr"/> rows, [K][mr] each): the k-blocks read it in place
+    /// instead of packing A on every call. Ignored when the kernel's MR differs.
+    /// </summary>
+    public ReadOnlySpan<T> PackedA;
+    public int PackedAMr;
 }

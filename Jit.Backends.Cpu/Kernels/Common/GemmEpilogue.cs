@@ -26,8 +26,19 @@ internal unsafe struct GemmEpilogue<T> where T : unmanaged, IFloatingPointIeee75
     /// C = C + acc (later ones): then a micro-kernel stores a full tile straight into C with the
     /// same per-element operations and no scratch tile. A new field must be accounted for here.
     /// </summary>
-    public readonly bool Plain(bool first, bool last) =>
-        Alpha == T.One && (!first || Beta == T.Zero) && (!last || (RowBias == null && ColBias == null && Addend == null && !Relu));
+    public readonly bool Plain(bool first, bool last) => Direct(first) && (!last || !HasFinish);
+
+    /// <summary>
+    /// Whether a vector micro-kernel can store this k-block's full tile straight into C with
+    /// the epilogue folded into its stores (<see cref="GemmMicroKernels.TileFinished{TV, T, TM}"/>):
+    /// a last block with alpha 1 and no beta scaling, bias, addend or relu taken in the stores.
+    /// </summary>
+    public readonly bool Finishes(bool first, bool last) => last && Direct(first) && HasFinish;
+
+    /// <summary>Alpha 1 and, on the first block, beta 0: C = acc, or C = C + acc.</summary>
+    private readonly bool Direct(bool first) => Alpha == T.One && (!first || Beta == T.Zero);
+
+    private readonly bool HasFinish => RowBias != null || ColBias != null || Addend != null || Relu;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Apply(T* tile, int tileLd, int rows, int cols, T* c, long ldc, int i, int j, bool first, bool last)

@@ -15,7 +15,9 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// which fit AVX2's 16 registers). The accumulators are the fields of one struct local, which
 /// the JIT promotes to one vector register each; each element's sum runs over p in order,
 /// whatever tile position it has, which keeps results independent of how the output is split
-/// between threads. The k loop is unrolled by four, a few percent faster at 1024³.
+/// between threads. The k loop is unrolled by four, a few percent faster at 1024³. The public
+/// kernels are never inlined: a tier-1 caller (the kind dispatch) that inlined one left its
+/// accumulators in memory and its steps as calls, at a fraction of the speed.
 /// </summary>
 internal static class GemmMicroKernels
 {
@@ -37,13 +39,43 @@ internal static class GemmMicroKernels
     /// while importing (a helper returning the row count was folded too late and left rows 6..11
     /// spilled).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static unsafe void Tile<TV, T, TM>(int kc, T* a, T* b, T* c, long ldc, bool add)
         where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
     {
         int mr = typeof(TV) == typeof(Vector512<T>) ? 12 : 6, w = Lanes<TV, T>();
         var acc = default(Acc<TV>);
         PrefetchRows(c, ldc, mr, 2 * w * sizeof(T));
+        Accumulate<TV, T, TM>(kc, a, b, ref acc);
+        Put<TV, T>(ref acc.Top, c, ldc, add);
+        if (typeof(TV) == typeof(Vector512<T>)) Put<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add);
+    }
+
+    /// <summary>
+    /// As <see cref="Tile{TV, T, TM}"/> for the last k-block of a tile at row <paramref name="i"/>,
+    /// column <paramref name="j"/> of C, with the epilogue's bias, addend and relu folded into the
+    /// stores (<see cref="GemmEpilogue{T}.Finishes"/>): no scratch tile and no second pass, which
+    /// at small K cost as much as the multiply-adds. Only the first <paramref name="rows"/> rows
+    /// are stored (an edge tile at the bottom of C; A's padding rows are zeros).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    public static unsafe void TileFinished<TV, T, TM>(int kc, T* a, T* b, T* c, long ldc, bool add, in GemmEpilogue<T> e, int i, int j, int rows)
+        where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        int mr = typeof(TV) == typeof(Vector512<T>) ? 12 : 6, w = Lanes<TV, T>();
+        var acc = default(Acc<TV>);
+        PrefetchRows(c, ldc, mr, 2 * w * sizeof(T));
+        Accumulate<TV, T, TM>(kc, a, b, ref acc);
+        Finish<TV, T>(ref acc.Top, c, ldc, add, e, i, j, rows);
+        if (typeof(TV) == typeof(Vector512<T>) && rows > 6) Finish<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add, e, i + 6, j, rows - 6);
+    }
+
+    /// <summary>The k loop over packed panels, unrolled by four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Accumulate<TV, T, TM>(int kc, T* a, T* b, ref Acc<TV> acc)
+        where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        int mr = typeof(TV) == typeof(Vector512<T>) ? 12 : 6, w = Lanes<TV, T>();
         int p = 0;
         for (; p + 4 <= kc; p += 4, a += 4 * mr, b += 8 * w)
         {
@@ -54,8 +86,6 @@ internal static class GemmMicroKernels
         }
         for (; p < kc; p++, a += mr, b += 2 * w)
             Step<TV, T, TM>(a, b, ref acc);
-        Put<TV, T>(ref acc.Top, c, ldc, add);
-        if (typeof(TV) == typeof(Vector512<T>)) Put<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add);
     }
 
     /// <summary>
@@ -63,7 +93,7 @@ internal static class GemmMicroKernels
     /// b + offsets[p] instead of from a packed panel: a convolution's taps over its input, through
     /// an offset table (<see cref="ConvDirect"/>). Same per-element sums, stored as C = acc.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static unsafe void TileIndirect<TV, T, TM>(int kc, T* a, T* b, int* offsets, T* c, long ldc)
         where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
     {
@@ -73,6 +103,23 @@ internal static class GemmMicroKernels
             Step<TV, T, TM>(a, b + offsets[p], ref acc);
         Put<TV, T>(ref acc.Top, c, ldc, add: false);
         if (typeof(TV) == typeof(Vector512<T>)) Put<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add: false);
+    }
+
+    /// <summary>
+    /// As <see cref="TileIndirect{TV, T, TM}"/>, with the epilogue folded into the stores as in
+    /// <see cref="TileFinished{TV, T, TM}"/>: the tile is row <paramref name="i"/>, column
+    /// <paramref name="j"/> of the output, whose rows are <paramref name="ldc"/> apart, of which the first <paramref name="rows"/> are stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    public static unsafe void TileIndirectFinished<TV, T, TM>(int kc, T* a, T* b, int* offsets, T* c, long ldc, in GemmEpilogue<T> e, int i, int j, int rows)
+        where TV : struct where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        int mr = typeof(TV) == typeof(Vector512<T>) ? 12 : 6;
+        var acc = default(Acc<TV>);
+        for (int p = 0; p < kc; p++, a += mr)
+            Step<TV, T, TM>(a, b + offsets[p], ref acc);
+        Finish<TV, T>(ref acc.Top, c, ldc, add: false, e, i, j, rows);
+        if (typeof(TV) == typeof(Vector512<T>) && rows > 6) Finish<TV, T>(ref acc.Bottom, c + 6 * ldc, ldc, add: false, e, i + 6, j, rows - 6);
     }
 
     /// <summary>One k step: two B vectors, then a broadcast of A and two fused multiply-adds per row.</summary>
@@ -128,6 +175,59 @@ internal static class GemmMicroKernels
         Store(add ? Add<TV, T>(Load<TV, T>(row1), v1) : v1, row1);
     }
 
+    /// <summary>The first <paramref name="rows"/> (at least one) of six tile rows through the epilogue's last step, tile row r being row i + r of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Finish<TV, T>(ref Rows6<TV> r, T* c, long ldc, bool add, in GemmEpilogue<T> e, int i, int j, int rows)
+        where TV : struct where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Finish(r.C00, r.C01, c, ldc, add, e, i, j);
+        if (rows > 1) Finish(r.C10, r.C11, c + ldc, ldc, add, e, i + 1, j);
+        if (rows > 2) Finish(r.C20, r.C21, c + 2 * ldc, ldc, add, e, i + 2, j);
+        if (rows > 3) Finish(r.C30, r.C31, c + 3 * ldc, ldc, add, e, i + 3, j);
+        if (rows > 4) Finish(r.C40, r.C41, c + 4 * ldc, ldc, add, e, i + 4, j);
+        if (rows > 5) Finish(r.C50, r.C51, c + 5 * ldc, ldc, add, e, i + 5, j);
+    }
+
+    /// <summary>
+    /// One tile row, row i of C from column j: [C +] acc, + row bias, + column bias, + addend,
+    /// relu, the operations and order of <see cref="GemmEpilogue{T}.Apply"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Finish<TV, T>(TV v0, TV v1, T* row, long ldc, bool add, in GemmEpilogue<T> e, int i, int j)
+        where TV : struct where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Lanes<TV, T>();
+        if (add)
+        {
+            v0 = Add<TV, T>(Load<TV, T>(row), v0);
+            v1 = Add<TV, T>(Load<TV, T>(row + w), v1);
+        }
+        if (e.RowBias != null)
+        {
+            TV rb = Broadcast<TV, T>(e.RowBias[i]);
+            v0 = Add<TV, T>(v0, rb);
+            v1 = Add<TV, T>(v1, rb);
+        }
+        if (e.ColBias != null)
+        {
+            v0 = Add<TV, T>(v0, Load<TV, T>(e.ColBias + j));
+            v1 = Add<TV, T>(v1, Load<TV, T>(e.ColBias + j + w));
+        }
+        if (e.Addend != null)
+        {
+            T* z = e.Addend + i * ldc + j;
+            v0 = Add<TV, T>(v0, Load<TV, T>(z));
+            v1 = Add<TV, T>(v1, Load<TV, T>(z + w));
+        }
+        if (e.Relu)
+        {
+            v0 = Relu<TV, T>(v0);
+            v1 = Relu<TV, T>(v1);
+        }
+        Store(v0, row);
+        Store(v1, row + w);
+    }
+
     // The vector operations of TV = Vector512<T> or Vector256<T>; each typeof test folds to one branch.
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -154,6 +254,19 @@ internal static class GemmMicroKernels
         typeof(TV) == typeof(Vector512<T>)
             ? Unsafe.BitCast<Vector512<T>, TV>(Unsafe.BitCast<TV, Vector512<T>>(x) + Unsafe.BitCast<TV, Vector512<T>>(y))
             : Unsafe.BitCast<Vector256<T>, TV>(Unsafe.BitCast<TV, Vector256<T>>(x) + Unsafe.BitCast<TV, Vector256<T>>(y));
+
+    /// <summary>"v &lt; 0 ? 0 : v" per lane, which keeps NaN, as the epilogue and the relu kernel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Relu<TV, T>(TV v) where TV : struct where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(TV) == typeof(Vector512<T>))
+        {
+            var x = Unsafe.BitCast<TV, Vector512<T>>(v);
+            return Unsafe.BitCast<Vector512<T>, TV>(Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<T>.Zero), Vector512<T>.Zero, x));
+        }
+        var y = Unsafe.BitCast<TV, Vector256<T>>(v);
+        return Unsafe.BitCast<Vector256<T>, TV>(Vector256.ConditionalSelect(Vector256.LessThan(y, Vector256<T>.Zero), Vector256<T>.Zero, y));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Fma<TV, T, TM>(TV a, TV b, TV c)

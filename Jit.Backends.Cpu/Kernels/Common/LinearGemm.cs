@@ -42,12 +42,15 @@ internal static class LinearGemm
     /// <summary>
     /// Below this many multiply-adds, with every operand contiguous, one vector dot product per
     /// output beats packing panels for the GEMM (an MLP's [3, 12] x 12->12 took 0.3 µs that way,
-    /// 0.55 µs packed).
+    /// 0.55 µs packed). So does a single row of any size (a classifier on one sample): the dots
+    /// read each weight once, where the GEMM packs all of w on every call to fill one row of its
+    /// tiles.
     /// </summary>
     private const long SmallProduct = 1 << 14;
 
     private static bool IsSmall(Tensor x, Tensor w, Tensor? bias) =>
-        x.IsContiguous && w.IsContiguous && (bias is null || bias.IsContiguous) && x.NumElements * w.Sizes[0] <= SmallProduct;
+        x.IsContiguous && w.IsContiguous && (bias is null || bias.IsContiguous)
+        && (x.NumElements * w.Sizes[0] <= SmallProduct || x.NumElements == w.Sizes[1]);
 
     private static void Dots(Tensor x, Tensor w, Tensor? bias, Tensor y)
     {

@@ -11,7 +11,9 @@ namespace Jit.Backends.Cpu.Kernels.Common;
 /// aligned panels (<see cref="GemmPacking"/>), a register-blocked micro-kernel
 /// (<see cref="GemmMicroKernels"/>) computes MR x NR tiles, and <see cref="GemmEpilogue{T}"/>
 /// folds alpha, beta, bias and relu into the stores; a full tile whose epilogue is plain
-/// (C = acc, then C += acc per k-block) is stored by the kernel straight into C. Threads split
+/// (C = acc, then C += acc per k-block) is stored by the kernel straight into C, and so is a
+/// full-width tile of the last k-block whose bias, addend and relu the kernel's stores take
+/// (alpha 1, no beta scaling). A may come prepacked (a conv's cached weights). Threads split
 /// C into disjoint row or column ranges on tile boundaries and run the whole blocked loop on
 /// each range (row ranges share one packed B); the k-blocks are the same for every split, so
 /// every element is summed in the same order and the result is bitwise identical for any
@@ -67,13 +69,17 @@ internal static unsafe class PackedGemm
         if (!g.ColBias.IsEmpty && g.ColBias.Length < g.N) throw new JitShapeException($"packed GEMM: column bias of {g.ColBias.Length} for {g.N} columns");
         if (!g.Addend.IsEmpty) CheckOperand(g.Addend.Length, new GemmLayout(g.COffset, g.Ldc, 1), g.M, g.N, "addend");
         var blk = GemmBlocking.For(kind, sizeof(T));
-        fixed (T* a = g.A, b = g.B, c = g.C, rowBias = g.RowBias, colBias = g.ColBias, addend = g.Addend)
+        bool prepacked = !g.PackedA.IsEmpty && g.PackedAMr == blk.MR && g.K > 0;
+        if (prepacked && g.PackedA.Length < (long)RoundUp(g.M, blk.MR) * g.K)
+            throw new JitShapeException($"packed GEMM: packed A of {g.PackedA.Length} for {g.M}x{g.K}");
+        fixed (T* a = g.A, b = g.B, c = g.C, rowBias = g.RowBias, colBias = g.ColBias, addend = g.Addend, packedA = g.PackedA)
         {
             var job = new Job<T>
             {
                 A = a + g.ALayout.Offset, Ars = g.ALayout.RowStride, Acs = g.ALayout.ColStride,
                 B = b + g.BLayout.Offset, Brs = g.BLayout.RowStride, Bcs = g.BLayout.ColStride,
                 C = c + g.COffset, Ldc = g.Ldc, M = g.M, N = g.N, K = g.K, Blk = blk,
+                PackedA = prepacked ? packedA : null,
                 Epilogue = new GemmEpilogue<T>
                 {
                     Alpha = g.Alpha, Beta = g.Beta, Relu = g.Relu,
@@ -186,7 +192,7 @@ internal static unsafe class PackedGemm
         int kBlocks = job.K == 0 ? 1 : (job.K + blk.KC - 1) / blk.KC;
         int kcMax = Math.Min(blk.KC, job.K);
         int mcMax = Math.Min(blk.MC, RoundUp(r1 - r0, mr)), ncMax = Math.Min(blk.NC, RoundUp(c1 - c0, nr));
-        T* packA = GemmWorkspace<T>.PackedA((long)mcMax * kcMax);
+        T* packA = job.PackedA == null ? GemmWorkspace<T>.PackedA((long)mcMax * kcMax) : null;
         T* packB = shared == null ? GemmWorkspace<T>.PackedB((long)ncMax * kcMax) : null;
         T* tile = GemmWorkspace<T>.Tile((long)mr * nr);
         for (int i0 = r0; i0 < r1; i0 += blk.MC)
@@ -197,7 +203,16 @@ internal static unsafe class PackedGemm
                 int p0 = pb * blk.KC, kc = Math.Min(blk.KC, job.K - p0);
                 bool first = pb == 0, last = pb == kBlocks - 1;
                 bool plain = job.Epilogue.Plain(first, last);
-                GemmPacking.PackA(job.A + i0 * job.Ars + p0 * job.Acs, job.Ars, job.Acs, mc, kc, mr, packA);
+                bool finishes = blk.Kind != GemmKernelKind.Scalar && job.Epilogue.Finishes(first, last);
+                // A prepacked over all of K: k-block p0 of panel t is at t·K·mr + p0·mr, panels K·mr apart.
+                long aStride = (long)kc * mr;
+                T* aBlock = packA;
+                if (job.PackedA != null)
+                {
+                    aBlock = job.PackedA + (long)i0 * job.K + (long)p0 * mr;
+                    aStride = (long)job.K * mr;
+                }
+                else GemmPacking.PackA(job.A + i0 * job.Ars + p0 * job.Acs, job.Ars, job.Acs, mc, kc, mr, packA);
                 for (int j0 = c0; j0 < c1; j0 += blk.NC)
                 {
                     int nc = Math.Min(blk.NC, c1 - j0);
@@ -206,17 +221,24 @@ internal static unsafe class PackedGemm
                     else GemmPacking.PackB(job.B + p0 * job.Brs + j0 * job.Bcs, job.Brs, job.Bcs, kc, nc, nr, packB);
                     for (int ir = 0; ir < mc; ir += mr)
                     {
-                        T* aPanel = packA + (long)ir * kc;
+                        T* aPanel = aBlock + ir / mr * aStride;
                         int rows = Math.Min(mr, mc - ir);
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             T* bPanel = bBlock + (long)jr * kc;
                             int cols = Math.Min(nr, nc - jr);
+                            // A full tile whose epilogue is C = acc or C += acc, or a tile of full
+                            // width whose bias, addend and relu the kernel's stores take, goes
+                            // straight into C.
+                            T* cTile = job.C + (i0 + ir) * job.Ldc + j0 + jr;
                             if (plain && rows == mr && cols == nr)
                             {
-                                // A full tile whose epilogue is C = acc or C += acc goes straight into C.
-                                T* cTile = job.C + (i0 + ir) * job.Ldc + j0 + jr;
                                 Tile<T, TM>(blk.Kind, kc, aPanel, bPanel, cTile, job.Ldc, !first);
+                                continue;
+                            }
+                            if (finishes && cols == nr)
+                            {
+                                TileFinished<T, TM>(blk.Kind, kc, aPanel, bPanel, cTile, job.Ldc, !first, job.Epilogue, i0 + ir, j0 + jr, rows);
                                 continue;
                             }
                             Tile<T, TM>(blk.Kind, kc, aPanel, bPanel, tile, nr, false);
@@ -240,11 +262,19 @@ internal static unsafe class PackedGemm
         }
     }
 
+    /// <summary>A full-width tile of the last k-block with the epilogue in its stores, its first <paramref name="rows"/> rows stored (vector kernels only).</summary>
+    private static void TileFinished<T, TM>(GemmKernelKind kind, int kc, T* a, T* b, T* c, long ldc, bool add, in GemmEpilogue<T> e, int i, int j, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T> where TM : struct, IGemmMath<T>
+    {
+        if (kind == GemmKernelKind.Vector512) GemmMicroKernels.TileFinished<Vector512<T>, T, TM>(kc, a, b, c, ldc, add, e, i, j, rows);
+        else GemmMicroKernels.TileFinished<Vector256<T>, T, TM>(kc, a, b, c, ldc, add, e, i, j, rows);
+    }
+
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
     private struct Job<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public T* A, B, C;
+        public T* A, B, C, PackedA;
         public long Ars, Acs, Brs, Bcs, Ldc;
         public int M, N, K;
         public GemmBlocking Blk;

@@ -16,11 +16,11 @@ internal static unsafe class PackedWeightCache<T> where T : unmanaged
     /// <summary>
     /// Weight <paramref name="w"/> ([OC, K] row-major, contiguous) packed per group: group g's
     /// panels of <paramref name="mr"/> rows, [K][mr] each, at g·⌈OC/groups/mr⌉·mr·K. Null when
-    /// the weight is too large to keep; the caller then packs it itself.
+    /// the weight is above <paramref name="maxElements"/>; the caller then packs it itself.
     /// </summary>
-    public static T[]? Get(Tensor w, int k, int groups, int mr)
+    public static T[]? Get(Tensor w, int k, int groups, int mr, long maxElements = MaxElements)
     {
-        if (w.NumElements > MaxElements) return null;
+        if (w.NumElements > maxElements) return null;
         return DerivedWeights<T, Packing>.Get(w, new Packing(k, groups, mr), static (p, values) => Pack(values, p.K, p.Groups, p.Mr));
     }
 
