@@ -151,6 +151,13 @@ internal static class NormalizationKernels
         if (x.Rank < 2) throw new JitShapeException($"{op}: expected an input of at least 2 dims (N, C, *), got {ShapeUtil.Format(x.Sizes)}");
         if (!x.DType.IsFloatingPoint()) throw NotImplemented(op, x.DType);
         long c = x.Sizes[1];
+        if (!training && runMean is not null && runVar is not null && BatchNormPlanes.Applies(x, weight, bias, runMean, runVar))
+        {
+            // The out-variant's float computation, so the interpreter and the static runtime agree.
+            var y = Tensor.Empty(DType.Float32, x.Sizes);
+            BatchNormPlanes.Run(x, weight, bias, runMean, runVar, eps, y);
+            return new(y, Tensor.Empty(x.DType, 0), Tensor.Empty(x.DType, 0));
+        }
         var w = Affine(op, "weight", weight, [c]);
         var b = Affine(op, "bias", bias, [c]);
         var rm = Affine(op, "running_mean", runMean, [c]);

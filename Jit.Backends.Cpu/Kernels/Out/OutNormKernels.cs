@@ -55,22 +55,8 @@ internal static class OutNormKernels
 
     private static bool BatchNorm(Tensor x, Tensor? weight, Tensor? bias, Tensor? mean, Tensor? var, double eps, Tensor y)
     {
-        if (!IsF32(x) || !IsF32(y) || x.Rank < 2 || !x.Sizes.SequenceEqual(y.Sizes) || mean is null || var is null) return false;
-        long c = x.Sizes[1];
-        if (!IsF32(weight, c) || !IsF32(bias, c) || !IsF32(mean, c) || !IsF32(var, c)) return false;
-        long spatial = x.NumElements / Math.Max(1, x.Sizes[0] * c);
-        var xs = F32(x);
-        var ys = F32(y);
-        var ms = F32(mean);
-        var vs = F32(var);
-        var ws = weight is null ? default : F32(weight);
-        var bs = bias is null ? default : F32(bias);
-        for (long e = 0; e < xs.Length; e++)
-        {
-            int ch = (int)(e / spatial % c);
-            double rstd = 1 / Math.Sqrt(vs[ch] + eps);
-            ys[(int)e] = (float)((xs[(int)e] - (double)ms[ch]) * rstd * (weight is null ? 1 : ws[ch]) + (bias is null ? 0 : bs[ch]));
-        }
+        if (mean is null || var is null || !IsF32(y) || !x.Sizes.SequenceEqual(y.Sizes) || !BatchNormPlanes.Applies(x, weight, bias, mean, var)) return false;
+        BatchNormPlanes.Run(x, weight, bias, mean, var, eps, y);
         return true;
     }
 }
