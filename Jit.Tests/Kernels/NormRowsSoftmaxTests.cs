@@ -15,7 +15,7 @@ public sealed class NormRowsSoftmaxTests
     public void MatchesTheDoubleFormulaForEveryRowLength(bool log)
     {
         var random = new Random(5);
-        for (int n = 1; n <= 27; n++)
+        for (int n = 1; n <= 43; n++)
         {
             var x = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 20 - 10)).ToArray();
             if (n % 5 == 0) x[n / 2] = float.NegativeInfinity;
@@ -36,8 +36,8 @@ public sealed class NormRowsSoftmaxTests
 
     [Theory]
     [InlineData(3)]
-    [InlineData(8)]
-    [InlineData(13)]
+    [InlineData(16)]
+    [InlineData(21)]
     public void ANaNMakesTheWholeRowNaN(int n)
     {
         var x = Enumerable.Range(0, n).Select(j => (float)j).ToArray();

@@ -45,16 +45,25 @@ internal static class ShapeCopy
         {
             if (s == 0) return;
         }
-        int rank = sizes.Length;
-        Span<long> merged = stackalloc long[3 * rank];
-        rank = Coalesce(sizes, srcStrides, dstStrides, merged);
-        ReadOnlySpan<long> n = merged[..rank], a = merged.Slice(rank, rank), b = merged.Slice(2 * rank, rank);
+        if (sizes.Length < 3)
+        {
+            CopyElements(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes); // too few dims to merge to pay for looking
+            return;
+        }
+        Span<long> merged = stackalloc long[3 * sizes.Length];
+        int rank = Coalesce(sizes, srcStrides, dstStrides, merged);
+        CopyElements(src, srcOffset, merged.Slice(rank, rank), dst, dstOffset, merged.Slice(2 * rank, rank), merged[..rank]);
+    }
+
+    private static void CopyElements(Tensor src, long srcOffset, ReadOnlySpan<long> srcStrides,
+        Tensor dst, long dstOffset, ReadOnlySpan<long> dstStrides, ReadOnlySpan<long> sizes)
+    {
         switch (src.DType.ElementSize())
         {
-            case 1: CopyTyped<byte>(src, srcOffset, a, dst, dstOffset, b, n); break;
-            case 2: CopyTyped<ushort>(src, srcOffset, a, dst, dstOffset, b, n); break;
-            case 4: CopyTyped<uint>(src, srcOffset, a, dst, dstOffset, b, n); break;
-            default: CopyTyped<ulong>(src, srcOffset, a, dst, dstOffset, b, n); break;
+            case 1: CopyTyped<byte>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes); break;
+            case 2: CopyTyped<ushort>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes); break;
+            case 4: CopyTyped<uint>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes); break;
+            default: CopyTyped<ulong>(src, srcOffset, srcStrides, dst, dstOffset, dstStrides, sizes); break;
         }
     }
 
@@ -68,7 +77,8 @@ internal static class ShapeCopy
     private static int Coalesce(ReadOnlySpan<long> sizes, ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> into)
     {
         int rank = sizes.Length, n = 0;
-        Span<long> size = stackalloc long[Math.Max(rank, 1)], sa = stackalloc long[Math.Max(rank, 1)], sb = stackalloc long[Math.Max(rank, 1)];
+        // Built in place in three rank-long runs, then packed to three n-long ones (n <= rank, so each moves down).
+        Span<long> size = into[..rank], sa = into.Slice(rank, rank), sb = into.Slice(2 * rank, rank);
         for (int d = 0; d < rank; d++)
         {
             if (sizes[d] == 1) continue;
@@ -83,7 +93,6 @@ internal static class ShapeCopy
             n++;
         }
         if (n == 0 && rank > 0) (size[0], sa[0], sb[0], n) = (1, 1, 1, 1);
-        size[..n].CopyTo(into);
         sa[..n].CopyTo(into[n..]);
         sb[..n].CopyTo(into[(2 * n)..]);
         return n;
