@@ -43,6 +43,7 @@ internal static class ConvDepthwise
         (s.OH - 1) * s.SH + (s.KH - 1) * s.DH + 1, s.SW,
         (s.KW - 1) * s.DW / s.SW + (s.OW + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count + 1);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Plane<T>(in Conv2dShape s, Tensor x, Tensor w, Tensor? bias, Tensor y, int plane, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

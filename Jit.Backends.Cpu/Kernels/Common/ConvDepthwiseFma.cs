@@ -109,6 +109,7 @@ internal static class ConvDepthwiseFma
         public readonly nuint C0 = (nuint)c0, C1 = (nuint)c1, C2 = (nuint)c2;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(in Filter f, ref float r0, int rowStep, Span<float> dst, bool relu)
     {
         ref float r1 = ref Unsafe.Add(ref r0, rowStep);
@@ -123,6 +124,7 @@ internal static class ConvDepthwiseFma
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowPair(in Filter f, ref float r0, int rowStep, Span<float> dst, int ow, bool relu)
     {
         ref float r1 = ref Unsafe.Add(ref r0, rowStep);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -19,6 +20,7 @@ internal readonly record struct PhasePlane(int Rows, int Phases, int Width)
     /// <summary>Offset, within a row, of padded column <paramref name="column"/>.</summary>
     public int Column(int column) => column % Phases * Width + column / Phases;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill<T>(ReadOnlySpan<T> plane, int h, int w, int padTop, int padLeft, Span<T> work) where T : unmanaged
     {
         work[..Size].Clear();
@@ -56,6 +58,7 @@ internal readonly record struct PhasePlane(int Rows, int Phases, int Width)
     /// parity); 16 inputs become 8 + 8 with two shuffles each. The scalar loop above did about
     /// 2 ns per element, most of a stride-2 depthwise conv's time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SplitPairs(ReadOnlySpan<float> src, Span<float> dst, int padLeft)
     {
         // Input column ix sits in run (ix + padLeft) % 2 at (ix + padLeft) / 2.
