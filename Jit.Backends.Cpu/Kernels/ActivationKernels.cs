@@ -47,20 +47,13 @@ internal static class ActivationKernels
             var x = i[0].AsTensor;
             if (x.DType == DType.Bool) throw StridedMathArgs.NotImplemented("hardtanh", x.DType);
             double lo = i[1].AsDouble, hi = i[2].AsDouble;
+            float flo = (float)lo, fhi = (float)hi;
             o[0] = StridedMathElementwise.Unary(x, x.DType, x.DType,
                 v => double.IsNaN(v) ? v : Math.Min(Math.Max(v, lo), hi),
                 v => (long)Math.Min(Math.Max(v, lo), hi),
-                double.IsNaN(lo) || double.IsNaN(hi) ? null : ClampFloat((float)lo, (float)hi));
+                double.IsNaN(lo) || double.IsNaN(hi) ? null : v => Clamp(v, flo, fhi));
         });
     }
-
-    // Exact for number bounds: no float lies strictly between a double bound and its float
-    // rounding. Lower bound first, so lo > hi gives hi; a NaN input stays NaN.
-    private static Func<Vector<float>, Vector<float>> ClampFloat(float lo, float hi) => v =>
-    {
-        v = Vector.ConditionalSelect(Vector.LessThan(v, new Vector<float>(lo)), new Vector<float>(lo), v);
-        return Vector.ConditionalSelect(Vector.GreaterThan(v, new Vector<float>(hi)), new Vector<float>(hi), v);
-    };
 
     internal static Tensor Relu(Tensor x)
     {

@@ -55,11 +55,7 @@ internal static class OutUnaryKernels
             return v > hi ? hi : v; // after the lower bound: lo > hi gives hi, as PyTorch
         }
 
-        public Vector<float> Apply(Vector<float> v)
-        {
-            v = Vector.ConditionalSelect(Vector.LessThan(v, new Vector<float>(lo)), new Vector<float>(lo), v);
-            return Vector.ConditionalSelect(Vector.GreaterThan(v, new Vector<float>(hi)), new Vector<float>(hi), v);
-        }
+        public Vector<float> Apply(Vector<float> v) => StridedMathFunctions.Clamp(v, lo, hi);
     }
     private readonly struct Clamp(double lo, double hi) : IMap
     {
@@ -102,8 +98,7 @@ internal static class OutUnaryKernels
         Add(t, "aten::hardtanh", (i, o) => ClampBounds(i[1], i[2], round: false, out double lo, out double hi) && MapClamp(i[0], o, lo, hi));
     }
 
-    // Bounds that are numbers clamp float32 exactly in float32: no float lies strictly between a
-    // double bound and its float rounding, so comparing with the rounded bound picks the same side.
+    // Bounds that are numbers clamp float32 vectors exactly (StridedMathFunctions.Clamp); NaN bounds take the double rule.
     private static bool MapClamp(IValue input, Tensor output, double lo, double hi) =>
         double.IsNaN(lo) || double.IsNaN(hi) ? Map(input, output, new Clamp(lo, hi)) : MapExact(input, output, new ClampExact((float)lo, (float)hi));
 
