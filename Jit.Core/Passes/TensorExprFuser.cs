@@ -197,18 +197,22 @@ public sealed partial class TensorExprFuser : IGraphPass
     // A small group kept for its size must be all elementwise: a compiled reduction (softmax,
     // layer_norm) recomputes what the row kernels keep, and measured slower than them alone.
     private static bool OnlyElementwise(Block block) =>
-        block.Nodes.All(n => n.Kind is "prim::Constant" or "prim::ListConstruct" || AliasAnalysis.TryGetOp(n) is { Kind: Ops.OpKind.Elementwise });
+        block.Nodes.All(n => IsBookkeeping(n) || AliasAnalysis.TryGetOp(n) is { Kind: Ops.OpKind.Elementwise });
 
     private static long Elements(Value v) =>
         v.Type is TensorType { ConcreteSizes: { } sizes } ? sizes.Aggregate(1L, (a, b) => a * b) : 0;
 
-    // PyTorch's blockSize: constants and list constructions only come along with a "main" node.
+    // Constants and list constructions only come along with a "main" node: they neither count
+    // toward a group's size nor decide what kind of work it does.
+    private static bool IsBookkeeping(Node n) => n.Kind is "prim::Constant" or "prim::ListConstruct";
+
+    // PyTorch's blockSize.
     private static int BlockSize(Block block)
     {
         int size = 0;
         foreach (var n in block.Nodes)
         {
-            if (n.Kind is "prim::Constant" or "prim::ListConstruct") continue;
+            if (IsBookkeeping(n)) continue;
             foreach (var b in n.Blocks) size += BlockSize(b);
             size++;
         }
